@@ -1,0 +1,506 @@
+package dev.engram;
+
+import dev.engram.codec.Codec;
+import dev.engram.codec.Codecs;
+import dev.engram.format.ArchiveLayout;
+import dev.engram.format.DirectoryEntry;
+import dev.engram.format.EndRecord;
+import dev.engram.format.Header;
+import dev.engram.format.LocalEntryHeader;
+import dev.engram.frame.FrameIndex;
+import dev.engram.frame.FramedEntryChannel;
+import dev.engram.frame.Framing;
+import dev.engram.io.ArchiveFile;
+import dev.engram.io.ChannelInputStream;
+import dev.engram.io.ReadOnlyChannel;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
+
+/**
+ * Reads an Engram archive: lists its entries and reads any of them, whole, as a stream, or at
+ * random positions.
+ *
+ * <pre>{@code
+ * try (ArchiveReader archive = ArchiveReader.open(Path.of("docs.eng"))) {
+ *   for (EntryInfo entry : archive.entries()) {
+ *     System.out.println(entry.path() + " " + entry.uncompressedSize());
+ *   }
+ *   byte[] readme = archive.read("README.md");
+ * }
+ * }</pre>
+ *
+ * <p><b>Validation.</b> {@link #open} checks the whole structure before returning: magic, version,
+ * header CRC, end record, directory bounds and every directory entry. Each read then checks the
+ * entry's local header, that the content decodes to exactly the recorded size, and its CRC32. Every
+ * failure is an {@link EngramException} whose message names the archive, the structure and the
+ * offset or entry; nothing is allocated on the strength of a size the archive merely claims.
+ *
+ * <p><b>Thread-safety.</b> A reader is safe to share between any number of threads: reads use
+ * positional file I/O and take no lock, and each stream or channel it returns is independent (use
+ * each one from one thread at a time). Closing the reader ends the streams and channels opened
+ * from it.
+ *
+ * <p><b>Duplicate paths.</b> An archive written elsewhere may hold several entries with one path.
+ * {@link #entries()} lists them all; lookups by path find the last one, as engram-rs does.
+ */
+public final class ArchiveReader implements Closeable {
+  /** The largest array a JVM reliably allocates. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+  /** Directory entries decoded per bulk read at open. */
+  private static final int DIRECTORY_CHUNK = 4096;
+
+  private final ArchiveFile file;
+  private final ReaderOptions options;
+  private final Header header;
+  private final EntryInfo[] entries;
+  private final List<EntryInfo> entryList;
+  private final List<String> pathList;
+  private final Map<String, Integer> byPath;
+  private final Map<Integer, FrameIndex> frameIndexes = new ConcurrentHashMap<>();
+
+  private ArchiveReader(ArchiveFile file, ReaderOptions options, Header header,
+      EntryInfo[] entries) {
+    this.file = file;
+    this.options = options;
+    this.header = header;
+    this.entries = entries;
+    this.entryList = Collections.unmodifiableList(Arrays.asList(entries));
+    String[] paths = new String[entries.length];
+    Map<String, Integer> index = new HashMap<>(Math.max(16, entries.length * 4 / 3 + 1));
+    for (int i = 0; i < entries.length; i++) {
+      paths[i] = entries[i].path();
+      index.put(paths[i], i);
+    }
+    this.pathList = Collections.unmodifiableList(Arrays.asList(paths));
+    this.byPath = index;
+  }
+
+  /**
+   * Opens and validates an archive with default options.
+   *
+   * @param archive the archive file
+   * @return the reader
+   * @throws CorruptArchiveException if the structure is damaged (the message says what and where)
+   * @throws UnsupportedArchiveException if the archive needs a feature this version lacks
+   * @throws java.nio.file.NoSuchFileException if the file does not exist
+   * @throws IOException if the file cannot be read
+   */
+  public static ArchiveReader open(Path archive) throws IOException {
+    return open(archive, ReaderOptions.defaults());
+  }
+
+  /**
+   * Opens and validates an archive.
+   *
+   * @param archive the archive file
+   * @param options how to read
+   * @return the reader
+   * @throws CorruptArchiveException if the structure is damaged (the message says what and where)
+   * @throws UnsupportedArchiveException if the archive needs a feature this version lacks
+   * @throws java.nio.file.NoSuchFileException if the file does not exist
+   * @throws IOException if the file cannot be read
+   */
+  public static ArchiveReader open(Path archive, ReaderOptions options) throws IOException {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(options, "options");
+    ArchiveFile file = ArchiveFile.open(archive);
+    try {
+      long size = file.size();
+      ArchiveLayout.checkFileSize(size);
+      Header header = Header.decode(read(file, 0, Header.SIZE));
+      if (header.encryptionMode() == Header.ENCRYPTION_ARCHIVE) {
+        throw new UnsupportedArchiveException(
+            "the archive is encrypted as a whole (header flags mode 1), which this version cannot"
+                + " read");
+      }
+      EndRecord end = EndRecord.decode(read(file, size - EndRecord.SIZE, EndRecord.SIZE),
+          size - EndRecord.SIZE);
+      ArchiveLayout.checkDirectory(header, end, size);
+      EntryInfo[] entries = readDirectory(file, header);
+      return new ArchiveReader(file, options, header, entries);
+    } catch (EngramException e) {
+      closeAfter(file, e);
+      throw e.initArchive(archive);
+    } catch (IOException | RuntimeException | Error e) {
+      closeAfter(file, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Returns every entry, in directory order.
+   *
+   * @return an unmodifiable list
+   */
+  public List<EntryInfo> entries() {
+    return entryList;
+  }
+
+  /**
+   * Returns every entry's path, in directory order.
+   *
+   * @return an unmodifiable list
+   */
+  public List<String> list() {
+    return pathList;
+  }
+
+  /**
+   * Returns the paths that start with a prefix, in directory order.
+   *
+   * @param prefix a plain string prefix, for example {@code "docs/"}
+   * @return a new list
+   */
+  public List<String> list(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    List<String> matching = new ArrayList<>();
+    for (String path : pathList) {
+      if (path.startsWith(prefix)) {
+        matching.add(path);
+      }
+    }
+    return matching;
+  }
+
+  /**
+   * Says whether the archive has an entry with this path ({@code \} is also tried as {@code /}).
+   *
+   * @param path the entry path
+   * @return true if present
+   */
+  public boolean contains(String path) {
+    return indexOf(path) >= 0;
+  }
+
+  /**
+   * Returns what the directory records about an entry.
+   *
+   * @param path the entry path ({@code \} is also tried as {@code /})
+   * @return the entry, or empty if there is none with this path
+   */
+  public Optional<EntryInfo> entry(String path) {
+    int i = indexOf(path);
+    return i < 0 ? Optional.empty() : Optional.of(entries[i]);
+  }
+
+  /**
+   * Returns the number of entries.
+   *
+   * @return entry count
+   */
+  public int entryCount() {
+    return entries.length;
+  }
+
+  /**
+   * Returns the application content version recorded in the header.
+   *
+   * @return the content version (treat as unsigned)
+   */
+  public int contentVersion() {
+    return header.contentVersion();
+  }
+
+  /**
+   * Returns the archive file this reader reads.
+   *
+   * @return the path it was opened with
+   */
+  public Path path() {
+    return file.path();
+  }
+
+  /**
+   * Reads an entry's whole content, checking its CRC32.
+   *
+   * @param path the entry path
+   * @return the content
+   * @throws NoSuchFileException if there is no such entry
+   * @throws EntryTooLargeException if the content does not fit in a Java array; use {@link
+   *     #openStream} or {@link #openChannel}
+   * @throws CorruptArchiveException if the entry is damaged
+   * @throws UnsupportedArchiveException if the entry is encrypted
+   * @throws IllegalStateException if the reader is closed
+   * @throws IOException if reading fails
+   */
+  public byte[] read(String path) throws IOException {
+    int i = require(path);
+    DirectoryEntry entry = entries[i].directoryEntry();
+    if (entry.uncompressedSize() > MAX_ARRAY) {
+      throw new EntryTooLargeException("entry '" + entry.path() + "' is "
+          + entry.uncompressedSize() + " bytes, more than read() can return in one array ("
+          + MAX_ARRAY + "); use openStream or openChannel").initArchive(file.path());
+    }
+    try {
+      if (kind(entry) == Kind.BLOCK) {
+        return decodeBlock(entry);
+      }
+      byte[] content = new byte[(int) entry.uncompressedSize()];
+      try (ReadOnlyChannel channel = openChannel(i, entry)) {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.read(buffer);
+        }
+      }
+      return content;
+    } catch (EngramException e) {
+      throw e.initArchive(file.path());
+    }
+  }
+
+  /**
+   * Opens a stream over an entry's content. Large framed entries are decoded frame by frame, so
+   * the stream holds only a few 64 KiB frames in memory. The CRC32 is checked when the stream has
+   * been read to its end, before the last bytes are returned; a mismatch fails that read. (Skipping
+   * bytes skips that check.)
+   *
+   * @param path the entry path
+   * @return a stream, to be closed by the caller; not thread-safe
+   * @throws NoSuchFileException if there is no such entry
+   * @throws CorruptArchiveException if the entry's local header or frame layout is damaged
+   * @throws UnsupportedArchiveException if the entry is encrypted
+   * @throws IllegalStateException if the reader is closed
+   * @throws IOException if reading fails
+   */
+  public InputStream openStream(String path) throws IOException {
+    int i = require(path);
+    try {
+      return new ChannelInputStream(openChannel(i, entries[i].directoryEntry()));
+    } catch (EngramException e) {
+      throw e.initArchive(file.path());
+    }
+  }
+
+  /**
+   * Opens a read-only channel for random access into an entry's content. On a framed entry a
+   * read decompresses only the 64 KiB frames it touches; on an uncompressed entry reads go
+   * straight to the archive file; other entries (under 50 MiB) are decoded once into memory when
+   * the channel opens. The CRC32 is checked when the content is read in order to its end.
+   *
+   * @param path the entry path
+   * @return a channel, to be closed by the caller; not thread-safe; writes throw {@link
+   *     java.nio.channels.NonWritableChannelException}
+   * @throws NoSuchFileException if there is no such entry
+   * @throws CorruptArchiveException if the entry's local header or frame layout is damaged
+   * @throws UnsupportedArchiveException if the entry is encrypted
+   * @throws IllegalStateException if the reader is closed
+   * @throws IOException if reading fails
+   */
+  public SeekableByteChannel openChannel(String path) throws IOException {
+    int i = require(path);
+    try {
+      return openChannel(i, entries[i].directoryEntry());
+    } catch (EngramException e) {
+      throw e.initArchive(file.path());
+    }
+  }
+
+  /**
+   * Closes the archive file. Streams and channels opened from this reader fail afterwards.
+   *
+   * @throws IOException if closing fails
+   */
+  @Override
+  public void close() throws IOException {
+    file.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** How an entry's payload is laid out. */
+  private enum Kind { STORED, BLOCK, FRAMED }
+
+  private static Kind kind(DirectoryEntry entry) {
+    if (entry.method() == CompressionMethod.NONE) {
+      return Kind.STORED;
+    }
+    return Framing.isFramed(entry.uncompressedSize(), entry.method()) ? Kind.FRAMED : Kind.BLOCK;
+  }
+
+  private ReadOnlyChannel openChannel(int index, DirectoryEntry entry) throws IOException {
+    ensureReadable(entry);
+    switch (kind(entry)) {
+      case STORED:
+        checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
+        return new StoredEntryChannel(file, entry.payloadOffset(), entry.uncompressedSize(),
+            entry.path(), entry.crc32());
+      case BLOCK:
+        return new MemoryEntryChannel(decodeBlock(entry));
+      case FRAMED:
+        return new FramedEntryChannel(file, frameIndex(index, entry), Codecs.of(entry.method()),
+            entry.path(), entry.crc32(), options.channelFrameCache());
+      default:
+        throw new AssertionError(entry.method());
+    }
+  }
+
+  /** Reads local header and payload in one read, decodes, checks length and CRC. */
+  private byte[] decodeBlock(DirectoryEntry entry) throws IOException {
+    ensureReadable(entry);
+    int headerSize = localHeaderSize(entry);
+    // storedSize is bounded at open by the codec's worst case for a content of < 50 MiB
+    byte[] stored = read(file, entry.dataOffset(), headerSize + (int) entry.storedSize());
+    checkLocalHeader(entry, stored, 0);
+    byte[] content = new byte[(int) entry.uncompressedSize()];
+    try {
+      Codecs.of(entry.method()).decompress(stored, headerSize, (int) entry.storedSize(), content,
+          0, content.length);
+    } catch (CorruptArchiveException e) {
+      throw new CorruptArchiveException("entry '" + entry.path() + "': " + e.getMessage(), e);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(content);
+    if ((int) crc.getValue() != entry.crc32()) {
+      throw new ChecksumMismatchException(entry.path(), entry.crc32(), (int) crc.getValue());
+    }
+    return content;
+  }
+
+  private FrameIndex frameIndex(int index, DirectoryEntry entry) throws IOException {
+    FrameIndex frames = frameIndexes.get(index);
+    if (frames == null) {
+      checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
+      frames = FrameIndex.build(file, entry.payloadOffset(), entry.storedSize(),
+          entry.uncompressedSize(), Codecs.of(entry.method()), entry.path());
+      FrameIndex raced = frameIndexes.putIfAbsent(index, frames);
+      frames = raced != null ? raced : frames;
+    }
+    return frames;
+  }
+
+  private void ensureReadable(DirectoryEntry entry) throws UnsupportedArchiveException {
+    if (file.isClosed()) {
+      throw new IllegalStateException("archive reader for " + file.path() + " is closed");
+    }
+    if (header.encryptionMode() == Header.ENCRYPTION_PER_FILE) {
+      throw new UnsupportedArchiveException("entry '" + entry.path()
+          + "' is encrypted (per-file encryption), which this version cannot read");
+    }
+  }
+
+  private static int localHeaderSize(DirectoryEntry entry) {
+    return LocalEntryHeader.sizeFor(entry.pathLength());
+  }
+
+  private static void checkLocalHeader(DirectoryEntry entry, byte[] bytes, int offset)
+      throws CorruptArchiveException {
+    LocalEntryHeader.decode(bytes, offset, localHeaderSize(entry), entry.dataOffset())
+        .checkAgrees(entry);
+  }
+
+  private int require(String path) throws NoSuchFileException {
+    Objects.requireNonNull(path, "path");
+    int i = indexOf(path);
+    if (i < 0) {
+      throw new NoSuchFileException(path, null, "no such entry in " + file.path());
+    }
+    return i;
+  }
+
+  private int indexOf(String path) {
+    if (file.isClosed()) {
+      throw new IllegalStateException("archive reader for " + file.path() + " is closed");
+    }
+    Integer i = byPath.get(path);
+    if (i == null && path.indexOf('\\') >= 0) {
+      i = byPath.get(path.replace('\\', '/'));
+    }
+    return i == null ? -1 : i;
+  }
+
+  private static EntryInfo[] readDirectory(ArchiveFile file, Header header) throws IOException {
+    int count = (int) header.entryCount(); // directory fits in the file, so count < 2^31 / 320 * ..
+    if (header.entryCount() > MAX_ARRAY) {
+      throw new UnsupportedArchiveException(
+          header.entryCount() + " entries are more than this reader can index");
+    }
+    boolean encrypted = header.encryptionMode() != Header.ENCRYPTION_NONE;
+    EntryInfo[] entries = new EntryInfo[count];
+    byte[] chunk = new byte[DirectoryEntry.SIZE * Math.max(1, Math.min(count, DIRECTORY_CHUNK))];
+    for (int first = 0; first < count; first += DIRECTORY_CHUNK) {
+      int n = Math.min(DIRECTORY_CHUNK, count - first);
+      long chunkOffset = header.directoryOffset() + (long) first * DirectoryEntry.SIZE;
+      file.readFully(chunkOffset, chunk, 0, n * DirectoryEntry.SIZE);
+      for (int j = 0; j < n; j++) {
+        int index = first + j;
+        DirectoryEntry entry = DirectoryEntry.decode(chunk, j * DirectoryEntry.SIZE, index,
+            chunkOffset + (long) j * DirectoryEntry.SIZE);
+        ArchiveLayout.checkEntryBounds(entry, index, header.directoryOffset());
+        if (!encrypted) {
+          checkStoredSize(entry, index);
+        }
+        entries[index] = new EntryInfo(entry);
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * Checks that an unencrypted payload's stored size is possible for its content size and method,
+   * which bounds every allocation a later read makes.
+   */
+  private static void checkStoredSize(DirectoryEntry entry, int index)
+      throws CorruptArchiveException {
+    long size = entry.uncompressedSize();
+    long stored = entry.storedSize();
+    String where = "directory entry " + index + " '" + entry.path() + "'";
+    switch (kind(entry)) {
+      case STORED:
+        if (stored != size) {
+          throw new CorruptArchiveException(where + ": stored uncompressed, but its stored size "
+              + stored + " differs from its size " + size);
+        }
+        break;
+      case BLOCK: {
+        long bound = Codecs.of(entry.method()).maxCompressedLength((int) size);
+        if (stored > bound) {
+          throw new CorruptArchiveException(where + ": " + stored + " stored bytes are more than "
+              + entry.method() + " can produce for " + size + " bytes (at most " + bound + ")");
+        }
+        break;
+      }
+      case FRAMED: {
+        long frames = Framing.frameCount(size);
+        Codec codec = Codecs.of(entry.method());
+        long least = 4 + frames * 5;
+        long most = 4 + frames * (4L + codec.maxCompressedLength(Framing.FRAME_SIZE));
+        if (frames > Framing.MAX_FRAMES || stored < least || stored > most) {
+          throw new CorruptArchiveException(where + ": " + stored + " stored bytes cannot hold the "
+              + frames + " frames its size of " + size + " bytes needs");
+        }
+        break;
+      }
+      default:
+        throw new AssertionError(entry.method());
+    }
+  }
+
+  private static byte[] read(ArchiveFile file, long position, int length) throws IOException {
+    byte[] bytes = new byte[length];
+    file.readFully(position, bytes, 0, length);
+    return bytes;
+  }
+
+  private static void closeAfter(ArchiveFile file, Throwable failure) {
+    try {
+      file.close();
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+}

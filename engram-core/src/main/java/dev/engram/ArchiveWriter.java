@@ -1,0 +1,561 @@
+package dev.engram;
+
+import dev.engram.codec.Codec;
+import dev.engram.codec.Codecs;
+import dev.engram.format.DirectoryEntry;
+import dev.engram.format.EndRecord;
+import dev.engram.format.Header;
+import dev.engram.format.LocalEntryHeader;
+import dev.engram.frame.FramedPayloadWriter;
+import dev.engram.frame.Framing;
+import dev.engram.io.ArchiveOutput;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+
+/**
+ * Writes an Engram archive in one streaming pass: entries as they are added, then the central
+ * directory and end record on {@link #finish()}.
+ *
+ * <pre>{@code
+ * try (ArchiveWriter writer = ArchiveWriter.create(Path.of("docs.eng"))) {
+ *   writer.addFile("README.md", readmeBytes);
+ *   writer.addFile("data/big.csv", Path.of("big.csv"));
+ *   writer.finish();
+ * }
+ * }</pre>
+ *
+ * <p><b>Atomic.</b> Everything is written to a temporary file next to the target; {@code
+ * finish()} forces it to disk and renames it over the target. Until then the target is untouched,
+ * and a writer closed without {@code finish()} deletes its temporary file, so no half-written
+ * archive is ever left under the target's name.
+ *
+ * <p><b>Streaming.</b> Content of 50 MiB or more is compressed in 64 KiB frames as it streams
+ * through, so adding a file of any size needs a bounded amount of memory. Smaller content from a
+ * stream or file is buffered (at most 50 MiB) so that it can be stored uncompressed when
+ * compression does not make it smaller, as engram-rs does.
+ *
+ * <p><b>Failures.</b> An {@code addFile} that fails (bad path, duplicate, unreadable source)
+ * leaves the archive as it was before the call; the writer stays usable.
+ *
+ * <p>Compatible with engram-rs: archives written with default options open, list and read there.
+ * Not thread-safe: use it from one thread at a time.
+ */
+public final class ArchiveWriter implements Closeable {
+  private static final int INITIAL_BUFFER = 64 * 1024;
+  private static final int COPY_BUFFER = 64 * 1024;
+  /** Entries per chunk when writing the directory. */
+  private static final int DIRECTORY_CHUNK = 4096;
+  /** The format counts entries in 32 bits; a Java list holds fewer. */
+  private static final int MAX_ENTRIES = Integer.MAX_VALUE - 8;
+
+  private enum State { OPEN, FINISHED, CLOSED }
+
+  private final Path target;
+  private final Path temporary;
+  private final WriterOptions options;
+  private final ArchiveOutput out;
+  private final List<DirectoryEntry> entries = new ArrayList<>();
+  private final Set<String> paths = new HashSet<>();
+  private final FramedPayloadWriter framedWriter = new FramedPayloadWriter();
+  private byte[] encodeBuffer = new byte[0];
+  private State state = State.OPEN;
+  /** Set when a failed entry could not be undone: the archive can only be abandoned. */
+  private IOException broken;
+
+  private ArchiveWriter(Path target, Path temporary, WriterOptions options, ArchiveOutput out) {
+    this.target = target;
+    this.temporary = temporary;
+    this.options = options;
+    this.out = out;
+  }
+
+  /**
+   * Starts writing an archive with default options.
+   *
+   * @param target where the archive will be, once {@link #finish()} succeeds; replaced if it
+   *     exists
+   * @return the writer
+   * @throws FileSystemException if the target is a directory
+   * @throws IOException if the temporary file cannot be created next to the target
+   */
+  public static ArchiveWriter create(Path target) throws IOException {
+    return create(target, WriterOptions.defaults());
+  }
+
+  /**
+   * Starts writing an archive.
+   *
+   * @param target where the archive will be, once {@link #finish()} succeeds; replaced if it
+   *     exists
+   * @param options how to write
+   * @return the writer
+   * @throws FileSystemException if the target is a directory
+   * @throws IOException if the temporary file cannot be created next to the target
+   */
+  public static ArchiveWriter create(Path target, WriterOptions options) throws IOException {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(options, "options");
+    Path absolute = target.toAbsolutePath();
+    if (Files.isDirectory(absolute)) {
+      throw new FileSystemException(target.toString(), null, "is a directory");
+    }
+    Path temporary = createTemporarySibling(absolute);
+    ArchiveOutput out = null;
+    try {
+      out = ArchiveOutput.open(temporary);
+      // Zeros until finish(): an unfinished file has no magic and never opens as an archive.
+      out.write(new byte[Header.SIZE]);
+      return new ArchiveWriter(absolute, temporary, options, out);
+    } catch (IOException | RuntimeException | Error e) {
+      if (out != null) {
+        closeQuietly(out, e);
+      }
+      deleteQuietly(temporary, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Adds content, choosing the compression method automatically as engram-rs does: content under
+   * 4096 bytes is stored; otherwise by extension (media and archives stored, text and databases
+   * Zstandard, the rest LZ4). Compression that does not make the content smaller is dropped.
+   *
+   * @param path the entry path ({@code \} becomes {@code /}); see {@link ArchivePaths}
+   * @param content the content
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
+   * @throws FileAlreadyExistsException if the archive already has an entry with this path
+   * @throws IllegalStateException if the writer is finished or closed
+   * @throws IOException if writing fails
+   */
+  public void addFile(String path, byte[] content) throws IOException {
+    addBytes(path, content, null);
+  }
+
+  /**
+   * Adds content with a given compression method. The method is tried at any size; when it does
+   * not make the content smaller, the content is stored uncompressed instead (except for framed
+   * content of 50 MiB or more, which keeps the method).
+   *
+   * @param path the entry path ({@code \} becomes {@code /}); see {@link ArchivePaths}
+   * @param content the content
+   * @param method the compression method
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
+   * @throws FileAlreadyExistsException if the archive already has an entry with this path
+   * @throws IllegalStateException if the writer is finished or closed
+   * @throws IOException if writing fails
+   */
+  public void addFile(String path, byte[] content, CompressionMethod method) throws IOException {
+    addBytes(path, content, Objects.requireNonNull(method, "method"));
+  }
+
+  /**
+   * Adds a file's content, streamed, with the automatic method choice and the file's modified
+   * time.
+   *
+   * @param path the entry path ({@code \} becomes {@code /}); see {@link ArchivePaths}
+   * @param source the file to read
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
+   * @throws FileAlreadyExistsException if the archive already has an entry with this path
+   * @throws java.nio.file.NoSuchFileException if the source does not exist
+   * @throws IllegalStateException if the writer is finished or closed
+   * @throws IOException if reading the source or writing fails
+   */
+  public void addFile(String path, Path source) throws IOException {
+    addPath(path, source, null);
+  }
+
+  /**
+   * Adds a file's content, streamed, with a given method and the file's modified time.
+   *
+   * @param path the entry path ({@code \} becomes {@code /}); see {@link ArchivePaths}
+   * @param source the file to read
+   * @param method the compression method
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
+   * @throws FileAlreadyExistsException if the archive already has an entry with this path
+   * @throws java.nio.file.NoSuchFileException if the source does not exist
+   * @throws IllegalStateException if the writer is finished or closed
+   * @throws IOException if reading the source or writing fails
+   */
+  public void addFile(String path, Path source, CompressionMethod method) throws IOException {
+    addPath(path, source, Objects.requireNonNull(method, "method"));
+  }
+
+  /**
+   * Adds content of unknown size from a stream, read to its end (and not closed), with the
+   * automatic method choice.
+   *
+   * @param path the entry path ({@code \} becomes {@code /}); see {@link ArchivePaths}
+   * @param content the content
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
+   * @throws FileAlreadyExistsException if the archive already has an entry with this path
+   * @throws IllegalStateException if the writer is finished or closed
+   * @throws IOException if reading the stream or writing fails
+   */
+  public void addFile(String path, InputStream content) throws IOException {
+    addStream(path, content, null, defaultModifiedTime(), -1);
+  }
+
+  /**
+   * Adds content of unknown size from a stream, read to its end (and not closed). Memory stays
+   * bounded whatever the size: content of 50 MiB or more is framed as it streams through.
+   *
+   * @param path the entry path ({@code \} becomes {@code /}); see {@link ArchivePaths}
+   * @param content the content
+   * @param method the compression method
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
+   * @throws FileAlreadyExistsException if the archive already has an entry with this path
+   * @throws IllegalStateException if the writer is finished or closed
+   * @throws IOException if reading the stream or writing fails
+   */
+  public void addFile(String path, InputStream content, CompressionMethod method)
+      throws IOException {
+    addStream(path, content, Objects.requireNonNull(method, "method"), defaultModifiedTime(), -1);
+  }
+
+  /**
+   * Returns how many entries have been added.
+   *
+   * @return the entry count so far
+   */
+  public int entryCount() {
+    return entries.size();
+  }
+
+  /**
+   * Writes the central directory and the end record, forces the file to disk and moves it over
+   * the target. On failure the target is left as it was and the temporary file is deleted.
+   *
+   * @throws IllegalStateException if called twice, after {@link #close()}, or after a failure
+   *     that could not be undone
+   * @throws IOException if writing, syncing or renaming fails
+   */
+  public void finish() throws IOException {
+    ensureOpen();
+    try {
+      long directoryOffset = out.position();
+      ByteBuffer chunk = ByteBuffer.allocate(DirectoryEntry.SIZE
+          * Math.max(1, Math.min(entries.size(), DIRECTORY_CHUNK))).order(ByteOrder.LITTLE_ENDIAN);
+      for (DirectoryEntry entry : entries) {
+        if (!chunk.hasRemaining()) {
+          out.write(chunk.array(), 0, chunk.position());
+          chunk.clear();
+        }
+        entry.encodeTo(chunk);
+      }
+      out.write(chunk.array(), 0, chunk.position());
+      Header header = Header.of(directoryOffset, (long) entries.size() * DirectoryEntry.SIZE,
+          entries.size(), options.contentVersion(), Header.ENCRYPTION_NONE);
+      out.write(EndRecord.matching(header).encode());
+      out.patch(0, header.encode());
+      out.force();
+      out.close();
+      moveIntoPlace();
+      state = State.FINISHED;
+    } catch (IOException | RuntimeException | Error e) {
+      abandon(e);
+      throw e;
+    }
+  }
+
+  /**
+   * Closes the writer. After {@link #finish()} this does nothing; before it, the archive is
+   * abandoned: the temporary file is deleted and the target is left as it was.
+   *
+   * @throws IOException if the temporary file cannot be closed or deleted
+   */
+  @Override
+  public void close() throws IOException {
+    if (state != State.OPEN) {
+      return;
+    }
+    state = State.CLOSED;
+    try {
+      out.close();
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void addBytes(String path, byte[] content, CompressionMethod method) throws IOException {
+    Objects.requireNonNull(content, "content");
+    String name = beginEntry(path);
+    long start = out.position();
+    try {
+      writeBuffered(name, content, content.length, method, defaultModifiedTime());
+    } catch (IOException | RuntimeException | Error e) {
+      undo(start, e);
+      throw e;
+    }
+  }
+
+  private void addPath(String path, Path source, CompressionMethod method) throws IOException {
+    Objects.requireNonNull(source, "source");
+    String name = beginEntry(path);
+    long modified = Math.max(0, Files.getLastModifiedTime(source).to(TimeUnit.SECONDS));
+    long sizeHint = Files.size(source);
+    try (InputStream in = Files.newInputStream(source)) {
+      addStreamChecked(name, in, method, modified, sizeHint);
+    }
+  }
+
+  private void addStream(String path, InputStream content, CompressionMethod method,
+      long modified, long sizeHint) throws IOException {
+    Objects.requireNonNull(content, "content");
+    addStreamChecked(beginEntry(path), content, method, modified, sizeHint);
+  }
+
+  private void addStreamChecked(String name, InputStream content, CompressionMethod method,
+      long modified, long sizeHint) throws IOException {
+    long start = out.position();
+    try {
+      // The automatic choice depends on size only below 4096 bytes, where it stores anyway.
+      CompressionMethod known = method != null ? method : Codecs.automatic(name, Long.MAX_VALUE);
+      if (known == CompressionMethod.NONE) {
+        writeStreamed(name, content, CompressionMethod.NONE, modified);
+        return;
+      }
+      // Buffer up to the framing threshold: only then is it known whether the entry is framed,
+      // and whether compression made a small entry smaller.
+      Head head = readUpTo(content, (int) Framing.THRESHOLD, sizeHint);
+      if (head.length < Framing.THRESHOLD) {
+        writeBuffered(name, head.bytes, head.length, method, modified);
+      } else {
+        InputStream rest =
+            new SequenceInputStream(new ByteArrayInputStream(head.bytes, 0, head.length), content);
+        writeStreamed(name, rest, known, modified);
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      undo(start, e);
+      throw e;
+    }
+  }
+
+  /** Writes content held in memory: compressed whole, or framed when large enough. */
+  private void writeBuffered(String name, byte[] data, int length, CompressionMethod requested,
+      long modified) throws IOException {
+    CompressionMethod method = requested != null ? requested : Codecs.automatic(name, length);
+    if (Framing.isFramed(length, method)) {
+      writeStreamed(name, new ByteArrayInputStream(data, 0, length), method, modified);
+      return;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(data, 0, length);
+    byte[] payload = data;
+    int payloadLength = length;
+    if (method != CompressionMethod.NONE) {
+      Codec codec = Codecs.of(method);
+      int bound = codec.maxCompressedLength(length);
+      if (encodeBuffer.length < bound) {
+        encodeBuffer = new byte[bound];
+      }
+      int compressed = codec.compress(data, 0, length, encodeBuffer, 0, options.zstdLevel());
+      if (compressed < length) {
+        payload = encodeBuffer;
+        payloadLength = compressed;
+      } else {
+        method = CompressionMethod.NONE;
+      }
+    }
+    DirectoryEntry entry = new DirectoryEntry(out.position(), length, payloadLength,
+        (int) crc.getValue(), modified, method, 0, name, utf8Length(name));
+    out.write(LocalEntryHeader.matching(entry).encode());
+    out.write(payload, 0, payloadLength);
+    register(entry);
+  }
+
+  /**
+   * Writes content streamed to its end: stored as is, or framed. The local header goes first
+   * with zero sizes and is patched once the sizes and CRC are known.
+   */
+  private void writeStreamed(String name, InputStream content, CompressionMethod method,
+      long modified) throws IOException {
+    long start = out.position();
+    int pathLength = utf8Length(name);
+    DirectoryEntry placeholder =
+        new DirectoryEntry(start, 0, 0, 0, modified, method, 0, name, pathLength);
+    out.write(LocalEntryHeader.matching(placeholder).encode());
+    long size;
+    long stored;
+    int crc;
+    if (method == CompressionMethod.NONE) {
+      CRC32 checksum = new CRC32();
+      byte[] buffer = new byte[COPY_BUFFER];
+      size = 0;
+      int n;
+      while ((n = content.read(buffer)) > 0) {
+        checksum.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+        size += n;
+      }
+      stored = size;
+      crc = (int) checksum.getValue();
+    } else {
+      FramedPayloadWriter.Result result =
+          framedWriter.write(content, out, Codecs.of(method), options.zstdLevel());
+      size = result.uncompressedSize();
+      stored = result.storedSize();
+      crc = result.crc32();
+      if (!Framing.isFramed(size, method)) {
+        // only possible if the source shrank after it was measured
+        throw new IOException("content of '" + name + "' ended at " + size
+            + " bytes, below the framing threshold it was measured above");
+      }
+    }
+    DirectoryEntry entry =
+        new DirectoryEntry(start, size, stored, crc, modified, method, 0, name, pathLength);
+    out.patch(start, LocalEntryHeader.matching(entry).encode());
+    register(entry);
+  }
+
+  private String beginEntry(String path) throws IOException {
+    ensureOpen();
+    String name = ArchivePaths.normalize(path);
+    if (paths.contains(name)) {
+      throw new FileAlreadyExistsException(name, null, "the archive already has an entry with this path");
+    }
+    if (entries.size() >= MAX_ENTRIES) {
+      throw new EngramException("the archive already holds " + entries.size()
+          + " entries, the most this writer supports");
+    }
+    return name;
+  }
+
+  private void register(DirectoryEntry entry) {
+    entries.add(entry);
+    paths.add(entry.path());
+  }
+
+  private void undo(long start, Throwable failure) {
+    try {
+      out.truncate(start);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+      broken = new IOException("an earlier entry failed and could not be undone", failure);
+    }
+  }
+
+  private long defaultModifiedTime() {
+    return options.modifiedTime().orElseGet(Instant::now).getEpochSecond();
+  }
+
+  private void ensureOpen() {
+    if (state == State.FINISHED) {
+      throw new IllegalStateException("finish() was already called for " + target);
+    }
+    if (state == State.CLOSED) {
+      throw new IllegalStateException("the writer for " + target + " is closed");
+    }
+    if (broken != null) {
+      throw new IllegalStateException("the writer for " + target + " failed; close it", broken);
+    }
+  }
+
+  private void moveIntoPlace() throws IOException {
+    try {
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory(target.getParent());
+  }
+
+  private void abandon(Throwable failure) {
+    state = State.CLOSED;
+    closeQuietly(out, failure);
+    deleteQuietly(temporary, failure);
+  }
+
+  /** Makes the rename durable. Best effort: not every platform can open a directory. */
+  private static void syncDirectory(Path directory) {
+    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // the data itself is already forced; only the rename's durability is at stake
+    }
+  }
+
+  private static Path createTemporarySibling(Path target) throws IOException {
+    Path directory = target.getParent();
+    String name = target.getFileName().toString();
+    while (true) {
+      String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
+      Path candidate = directory.resolve("." + name + "." + suffix + ".tmp");
+      try {
+        // created with default permissions (not createTempFile's owner-only), as a plain file
+        // written to the target would be
+        Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+            .close();
+        return candidate;
+      } catch (FileAlreadyExistsException e) {
+        // try another name
+      }
+    }
+  }
+
+  /** The first bytes of a stream. */
+  private record Head(byte[] bytes, int length) {}
+
+  private static Head readUpTo(InputStream in, int max, long sizeHint) throws IOException {
+    int capacity = sizeHint >= 0 ? (int) Math.min(max, sizeHint + 1) : INITIAL_BUFFER;
+    byte[] buffer = new byte[Math.max(1, capacity)];
+    int length = 0;
+    while (length < max) {
+      if (length == buffer.length) {
+        buffer = Arrays.copyOf(buffer, (int) Math.min(max, 2L * buffer.length));
+      }
+      int n = in.read(buffer, length, buffer.length - length);
+      if (n < 0) {
+        break;
+      }
+      length += n;
+    }
+    return new Head(buffer, length);
+  }
+
+  private static int utf8Length(String name) {
+    return name.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static void closeQuietly(Closeable closeable, Throwable failure) {
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static void deleteQuietly(Path file, Throwable failure) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.engram;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Base class of every error this library reports about the content of an archive: a structure
+ * that is malformed, a checksum that does not match, a feature this version cannot read.
+ *
+ * <p>The message always says what is wrong and where (offset, directory index or entry path).
+ * When the archive file is known, {@link #archive()} names it and the message starts with it.
+ *
+ * <p>Plain I/O failures (a disk error, a missing file) are reported as ordinary {@link
+ * IOException}s; a missing entry is a {@link java.nio.file.NoSuchFileException}.
+ */
+public class EngramException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  private Path archive;
+
+  /**
+   * Creates an exception with a message that says what is wrong and where.
+   *
+   * @param message the detail message
+   */
+  public EngramException(String message) {
+    super(message);
+  }
+
+  /**
+   * Creates an exception with a message and the failure that caused it.
+   *
+   * @param message the detail message
+   * @param cause the underlying failure
+   */
+  public EngramException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /**
+   * Returns the archive file this error is about, if known.
+   *
+   * @return the archive file, or {@code null} when the error is not tied to a file
+   */
+  public Path archive() {
+    return archive;
+  }
+
+  /**
+   * Records the archive this error is about, so that the message names it. Like {@link
+   * Throwable#initCause}, only the first call has an effect; the library's readers call it before
+   * an error leaves them.
+   *
+   * @param file the archive file
+   * @return this exception
+   */
+  public EngramException initArchive(Path file) {
+    if (archive == null) {
+      archive = file;
+    }
+    return this;
+  }
+
+  @Override
+  public String getMessage() {
+    String message = super.getMessage();
+    return archive == null ? message : archive + ": " + message;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.engram;
+
+import dev.engram.format.DirectoryEntry;
+import dev.engram.frame.Framing;
+import java.time.Instant;
+
+/**
+ * What the central directory records about one entry. Immutable and thread-safe.
+ */
+public final class EntryInfo {
+  private final DirectoryEntry entry;
+
+  EntryInfo(DirectoryEntry entry) {
+    this.entry = entry;
+  }
+
+  DirectoryEntry directoryEntry() {
+    return entry;
+  }
+
+  /**
+   * Returns the entry's path inside the archive, exactly as stored.
+   *
+   * @return the path
+   */
+  public String path() {
+    return entry.path();
+  }
+
+  /**
+   * Returns the content size.
+   *
+   * @return size in bytes after decompression
+   */
+  public long uncompressedSize() {
+    return entry.uncompressedSize();
+  }
+
+  /**
+   * Returns the size of the stored payload (compressed, framed and encrypted as the case may be).
+   *
+   * @return payload size in bytes
+   */
+  public long storedSize() {
+    return entry.storedSize();
+  }
+
+  /**
+   * Returns the CRC32 of the content.
+   *
+   * @return the CRC32 as stored
+   */
+  public int crc32() {
+    return entry.crc32();
+  }
+
+  /**
+   * Returns the recorded modified time, in whole seconds. A stored value too large for {@link
+   * Instant} reads as {@link Instant#MAX}.
+   *
+   * @return the modified time
+   */
+  public Instant modifiedTime() {
+    long seconds = entry.modifiedTime();
+    return seconds >= 0 && seconds <= Instant.MAX.getEpochSecond()
+        ? Instant.ofEpochSecond(seconds)
+        : Instant.MAX;
+  }
+
+  /**
+   * Returns how the content is compressed.
+   *
+   * @return the method
+   */
+  public CompressionMethod compression() {
+    return entry.method();
+  }
+
+  /**
+   * Says whether the payload is cut into independently compressed 64 KiB frames (content of 50
+   * MiB or more, compressed), which is what makes random access into it cheap.
+   *
+   * @return true if framed
+   */
+  public boolean isFramed() {
+    return Framing.isFramed(entry.uncompressedSize(), entry.method());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EntryInfo other && entry.equals(other.entry);
+  }
+
+  @Override
+  public int hashCode() {
+    return entry.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "EntryInfo[path=" + path() + ", size=" + uncompressedSize() + ", stored=" + storedSize()
+        + ", method=" + compression() + (isFramed() ? ", framed" : "")
+        + String.format(", crc32=%08x", crc32()) + ", modified=" + modifiedTime() + "]";
+  }
+}

@@ -1,0 +1,76 @@
+package dev.engram.codec;
+
+import dev.engram.CompressionMethod;
+import dev.engram.CorruptArchiveException;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+
+/**
+ * Method 1: a 4-byte little-endian uncompressed length, then one raw LZ4 block (what lz4_flex's
+ * {@code compress_prepend_size} writes). Uses the native LZ4 when available; decoding always goes
+ * through the bounds-checked safe decompressor.
+ */
+final class Lz4Codec implements Codec {
+  private static final int PREFIX = 4;
+
+  private final LZ4Compressor compressor;
+  private final LZ4SafeDecompressor decompressor;
+
+  Lz4Codec() {
+    LZ4Factory factory = LZ4Factory.fastestInstance();
+    compressor = factory.fastCompressor();
+    decompressor = factory.safeDecompressor();
+  }
+
+  @Override
+  public CompressionMethod method() {
+    return CompressionMethod.LZ4;
+  }
+
+  @Override
+  public int maxCompressedLength(int length) {
+    return PREFIX + compressor.maxCompressedLength(length);
+  }
+
+  @Override
+  public int compress(byte[] src, int srcOffset, int srcLength, byte[] dst, int dstOffset,
+      int level) {
+    dst[dstOffset] = (byte) srcLength;
+    dst[dstOffset + 1] = (byte) (srcLength >>> 8);
+    dst[dstOffset + 2] = (byte) (srcLength >>> 16);
+    dst[dstOffset + 3] = (byte) (srcLength >>> 24);
+    int written = compressor.compress(src, srcOffset, srcLength, dst, dstOffset + PREFIX,
+        compressor.maxCompressedLength(srcLength));
+    return PREFIX + written;
+  }
+
+  @Override
+  public void decompress(byte[] src, int srcOffset, int srcLength, byte[] dst, int dstOffset,
+      int length) throws CorruptArchiveException {
+    if (srcLength < PREFIX) {
+      throw new CorruptArchiveException(
+          "LZ4 block of " + srcLength + " bytes is too short for its length prefix");
+    }
+    long declared = (src[srcOffset] & 0xFFL)
+        | (src[srcOffset + 1] & 0xFFL) << 8
+        | (src[srcOffset + 2] & 0xFFL) << 16
+        | (src[srcOffset + 3] & 0xFFL) << 24;
+    if (declared != length) {
+      throw new CorruptArchiveException(
+          "LZ4 length prefix says " + declared + " bytes, expected " + length);
+    }
+    int produced;
+    try {
+      produced = decompressor.decompress(
+          src, srcOffset + PREFIX, srcLength - PREFIX, dst, dstOffset, length);
+    } catch (LZ4Exception e) {
+      throw new CorruptArchiveException("LZ4 block is malformed: " + e.getMessage(), e);
+    }
+    if (produced != length) {
+      throw new CorruptArchiveException(
+          "LZ4 block decodes to " + produced + " bytes, expected " + length);
+    }
+  }
+}

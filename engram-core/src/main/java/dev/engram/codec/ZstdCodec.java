@@ -1,0 +1,66 @@
+package dev.engram.codec;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
+import dev.engram.CompressionMethod;
+import dev.engram.CorruptArchiveException;
+
+/**
+ * Method 2: one standard Zstandard frame. engram-rs frames do not record the content size, so
+ * decoding is always given the expected size as the output bound and never trusts the frame's own
+ * size field.
+ */
+final class ZstdCodec implements Codec {
+  private final ContextPool<ZstdCompressCtx> compressors = new ContextPool<>(ZstdCompressCtx::new);
+  private final ContextPool<ZstdDecompressCtx> decompressors =
+      new ContextPool<>(ZstdDecompressCtx::new);
+
+  @Override
+  public CompressionMethod method() {
+    return CompressionMethod.ZSTD;
+  }
+
+  @Override
+  public int maxCompressedLength(int length) {
+    long bound = Zstd.compressBound(length);
+    return bound > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) bound;
+  }
+
+  @Override
+  public int compress(byte[] src, int srcOffset, int srcLength, byte[] dst, int dstOffset,
+      int level) {
+    ZstdCompressCtx ctx = compressors.borrow();
+    try {
+      ctx.setLevel(level);
+      return ctx.compressByteArray(dst, dstOffset, dst.length - dstOffset, src, srcOffset,
+          srcLength);
+    } finally {
+      compressors.release(ctx);
+    }
+  }
+
+  @Override
+  public void decompress(byte[] src, int srcOffset, int srcLength, byte[] dst, int dstOffset,
+      int length) throws CorruptArchiveException {
+    ZstdDecompressCtx ctx = decompressors.borrow();
+    int produced;
+    try {
+      produced = ctx.decompressByteArray(dst, dstOffset, length, src, srcOffset, srcLength);
+    } catch (ZstdException e) {
+      // a failed call can leave the context mid-frame: drop it instead of pooling it
+      decompressors.discard(ctx);
+      if (e.getErrorCode() == Zstd.errDstSizeTooSmall()) {
+        throw new CorruptArchiveException(
+            "Zstandard data decodes to more than the expected " + length + " bytes", e);
+      }
+      throw new CorruptArchiveException("Zstandard data is malformed: " + e.getMessage(), e);
+    }
+    decompressors.release(ctx);
+    if (produced != length) {
+      throw new CorruptArchiveException(
+          "Zstandard data decodes to " + produced + " bytes, expected " + length);
+    }
+  }
+}

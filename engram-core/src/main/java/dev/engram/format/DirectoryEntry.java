@@ -1,0 +1,139 @@
+package dev.engram.format;
+
+import dev.engram.CompressionMethod;
+import dev.engram.CorruptArchiveException;
+import dev.engram.UnsupportedArchiveException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One 320-byte central directory entry. This class is the only code that encodes or decodes it.
+ *
+ * @param dataOffset absolute offset of the entry's local header ({@code LOCA})
+ * @param uncompressedSize size of the content
+ * @param storedSize size of the payload that follows the local header
+ * @param crc32 CRC32 of the uncompressed, unencrypted content
+ * @param modifiedTime modified time in Unix seconds, as stored (unsigned)
+ * @param method compression method
+ * @param flags entry flags as stored (engram-rs writes 0)
+ * @param path entry path, decoded from UTF-8
+ * @param pathLength length of the path in UTF-8 bytes
+ */
+public record DirectoryEntry(
+    long dataOffset,
+    long uncompressedSize,
+    long storedSize,
+    int crc32,
+    long modifiedTime,
+    CompressionMethod method,
+    int flags,
+    String path,
+    int pathLength) {
+
+  /** Size of one directory entry in bytes. */
+  public static final int SIZE = 320;
+  /** Largest path the format can hold, in UTF-8 bytes. */
+  public static final int MAX_PATH_BYTES = 255;
+
+  private static final byte[] SIGNATURE = {'C', 'E', 'N', 'T'};
+  private static final int PATH_OFFSET = 44;
+  private static final int PATH_FIELD = 256;
+
+  /**
+   * Returns the offset just past this entry's payload.
+   *
+   * @return {@code dataOffset + local header size + storedSize}
+   */
+  public long payloadEnd() {
+    return payloadOffset() + storedSize;
+  }
+
+  /**
+   * Returns the absolute offset of this entry's payload.
+   *
+   * @return {@code dataOffset} plus the size of the local header
+   */
+  public long payloadOffset() {
+    return dataOffset + LocalEntryHeader.sizeFor(pathLength);
+  }
+
+  /**
+   * Appends this entry's 320 bytes to a buffer.
+   *
+   * @param out a little-endian buffer with at least 320 bytes remaining
+   */
+  public void encodeTo(ByteBuffer out) {
+    ByteBuffer b = out.order(ByteOrder.LITTLE_ENDIAN);
+    int start = b.position();
+    byte[] pathBytes = path.getBytes(StandardCharsets.UTF_8);
+    b.put(SIGNATURE);
+    b.putLong(dataOffset);
+    b.putLong(uncompressedSize);
+    b.putLong(storedSize);
+    b.putInt(crc32);
+    b.putLong(modifiedTime);
+    b.put((byte) method.id());
+    b.put((byte) flags);
+    b.putShort((short) pathBytes.length);
+    b.put(pathBytes);
+    // zero padding of the path field and the 20 reserved bytes
+    b.put(new byte[SIZE - PATH_OFFSET - pathBytes.length]);
+    assert b.position() - start == SIZE;
+  }
+
+  /**
+   * Decodes and validates one directory entry: signature, path length and encoding, sizes and
+   * method. Whether its offsets lie inside the data region is checked by {@link ArchiveLayout}.
+   *
+   * @param bytes buffer holding the entry
+   * @param offset where the entry starts in {@code bytes}
+   * @param index the entry's position in the directory, for messages
+   * @param fileOffset the entry's absolute offset in the archive, for messages
+   * @return the entry
+   * @throws CorruptArchiveException if a field is malformed
+   * @throws UnsupportedArchiveException if the compression method is unknown
+   */
+  public static DirectoryEntry decode(byte[] bytes, int offset, int index, long fileOffset)
+      throws CorruptArchiveException, UnsupportedArchiveException {
+    String where = "directory entry " + index + " (offset " + fileOffset + ")";
+    for (int i = 0; i < SIGNATURE.length; i++) {
+      if (bytes[offset + i] != SIGNATURE[i]) {
+        throw new CorruptArchiveException(where + ": signature is " + Hex.signature(bytes, offset)
+            + ", expected 'CENT'");
+      }
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes, offset, SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    b.position(offset + SIGNATURE.length);
+    long dataOffset = b.getLong();
+    long uncompressed = b.getLong();
+    long stored = b.getLong();
+    int crc = b.getInt();
+    long mtime = b.getLong();
+    int methodId = Byte.toUnsignedInt(b.get());
+    int flags = Byte.toUnsignedInt(b.get());
+    int pathLength = Short.toUnsignedInt(b.getShort());
+
+    if (pathLength > MAX_PATH_BYTES) {
+      throw new CorruptArchiveException(
+          where + ": path length " + pathLength + " exceeds " + MAX_PATH_BYTES + " bytes");
+    }
+    String path = Utf8.decode(bytes, offset + PATH_OFFSET, pathLength);
+    if (path == null) {
+      throw new CorruptArchiveException(where + ": path is not valid UTF-8: "
+          + Hex.of(bytes, offset + PATH_OFFSET, Math.min(pathLength, 32)));
+    }
+    where = where + " '" + path + "'";
+    if (dataOffset < 0 || uncompressed < 0 || stored < 0) {
+      throw new CorruptArchiveException(where + ": offset " + Long.toUnsignedString(dataOffset)
+          + ", size " + Long.toUnsignedString(uncompressed) + " or stored size "
+          + Long.toUnsignedString(stored) + " is beyond 2^63");
+    }
+    CompressionMethod method = CompressionMethod.fromId(methodId).orElseThrow(
+        () -> new UnsupportedArchiveException(
+            "'" + path + "': compression method " + methodId + " is not supported"));
+    assert PATH_OFFSET + PATH_FIELD + 20 == SIZE;
+    return new DirectoryEntry(
+        dataOffset, uncompressed, stored, crc, mtime, method, flags, path, pathLength);
+  }
+}

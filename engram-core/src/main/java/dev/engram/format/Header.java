@@ -1,0 +1,156 @@
+package dev.engram.format;
+
+import dev.engram.CorruptArchiveException;
+import dev.engram.UnsupportedArchiveException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32;
+
+/**
+ * The 64-byte archive header at offset 0. This class is the only code that encodes or decodes it.
+ *
+ * @param versionMajor format major version (1)
+ * @param versionMinor format minor version
+ * @param headerCrc CRC32 of bytes 0..11 as stored; 0 means "not recorded"
+ * @param directoryOffset absolute offset of the central directory
+ * @param directorySize size of the central directory in bytes
+ * @param entryCount number of entries (unsigned 32-bit)
+ * @param contentVersion application schema version, opaque to the format
+ * @param flags bits 0-1: encryption mode; other bits reserved
+ */
+public record Header(
+    int versionMajor,
+    int versionMinor,
+    int headerCrc,
+    long directoryOffset,
+    long directorySize,
+    long entryCount,
+    int contentVersion,
+    int flags) {
+
+  /** Size of the header in bytes. */
+  public static final int SIZE = 64;
+  /** Major format version this library reads and writes. */
+  public static final int VERSION_MAJOR = 1;
+  /** Minor format version this library writes. */
+  public static final int VERSION_MINOR = 0;
+  /** Mask of the encryption mode bits in {@link #flags()}. */
+  public static final int ENCRYPTION_MASK = 0b11;
+  /** Encryption mode: none. */
+  public static final int ENCRYPTION_NONE = 0;
+  /** Encryption mode: the whole archive body is one AES-GCM message. */
+  public static final int ENCRYPTION_ARCHIVE = 1;
+  /** Encryption mode: each payload is its own AES-GCM message. */
+  public static final int ENCRYPTION_PER_FILE = 2;
+
+  private static final byte[] MAGIC = {(byte) 0x89, 'E', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  private static final int CRC_COVERED_BYTES = 12;
+
+  /**
+   * Creates the header a writer records, with the header CRC computed.
+   *
+   * @param directoryOffset absolute offset of the central directory
+   * @param directorySize size of the central directory
+   * @param entryCount number of entries
+   * @param contentVersion application schema version
+   * @param flags header flags
+   * @return the header
+   */
+  public static Header of(
+      long directoryOffset, long directorySize, long entryCount, int contentVersion, int flags) {
+    Header unsigned =
+        new Header(VERSION_MAJOR, VERSION_MINOR, 0, directoryOffset, directorySize, entryCount,
+            contentVersion, flags);
+    return new Header(VERSION_MAJOR, VERSION_MINOR, crcOf(unsigned.encode()), directoryOffset,
+        directorySize, entryCount, contentVersion, flags);
+  }
+
+  /**
+   * Returns the encryption mode bits of {@link #flags()}.
+   *
+   * @return one of the {@code ENCRYPTION_*} constants
+   */
+  public int encryptionMode() {
+    return flags & ENCRYPTION_MASK;
+  }
+
+  /**
+   * Encodes this header.
+   *
+   * @return 64 bytes
+   */
+  public byte[] encode() {
+    ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(MAGIC);
+    b.putShort((short) versionMajor);
+    b.putShort((short) versionMinor);
+    b.putInt(headerCrc);
+    b.putLong(directoryOffset);
+    b.putLong(directorySize);
+    b.putInt((int) entryCount);
+    b.putInt(contentVersion);
+    b.putInt(flags);
+    // the remaining 20 bytes are reserved and stay zero
+    return b.array();
+  }
+
+  /**
+   * Decodes and validates a header: magic, header CRC (when recorded), major version, flags.
+   *
+   * @param bytes at least 64 bytes read from offset 0
+   * @return the header
+   * @throws CorruptArchiveException if the magic or the header CRC is wrong, or a size does not fit
+   *     in 63 bits
+   * @throws UnsupportedArchiveException if the major version is not 1, or reserved flags are set
+   */
+  public static Header decode(byte[] bytes) throws CorruptArchiveException,
+      UnsupportedArchiveException {
+    if (bytes.length < SIZE) {
+      throw new CorruptArchiveException(
+          "header is truncated: " + bytes.length + " bytes, need " + SIZE);
+    }
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (bytes[i] != MAGIC[i]) {
+        throw new CorruptArchiveException("not an Engram archive: header magic is "
+            + Hex.of(bytes, 0, MAGIC.length) + ", expected " + Hex.of(MAGIC, 0, MAGIC.length));
+      }
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes, 0, SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    b.position(MAGIC.length);
+    int major = Short.toUnsignedInt(b.getShort());
+    int minor = Short.toUnsignedInt(b.getShort());
+    int crc = b.getInt();
+    long dirOffset = b.getLong();
+    long dirSize = b.getLong();
+    long count = Integer.toUnsignedLong(b.getInt());
+    int contentVersion = b.getInt();
+    int flags = b.getInt();
+
+    if (crc != 0 && crc != crcOf(bytes)) {
+      throw new CorruptArchiveException(String.format(
+          "header CRC32 mismatch: recorded %08x, bytes 0-11 give %08x", crc, crcOf(bytes)));
+    }
+    if (major != VERSION_MAJOR) {
+      throw new UnsupportedArchiveException("format version " + major + "." + minor
+          + " is not supported (this library reads version " + VERSION_MAJOR + ".x)");
+    }
+    if ((flags & ENCRYPTION_MASK) == ENCRYPTION_MASK) {
+      throw new UnsupportedArchiveException("header flags select encryption mode 3, which is reserved");
+    }
+    if ((flags & ~ENCRYPTION_MASK) != 0) {
+      throw new UnsupportedArchiveException(String.format(
+          "header flags %08x set reserved bits this version does not know", flags));
+    }
+    if (dirOffset < 0 || dirSize < 0) {
+      throw new CorruptArchiveException("header directory offset " + Long.toUnsignedString(dirOffset)
+          + " or size " + Long.toUnsignedString(dirSize) + " is beyond 2^63");
+    }
+    return new Header(major, minor, crc, dirOffset, dirSize, count, contentVersion, flags);
+  }
+
+  private static int crcOf(byte[] headerBytes) {
+    CRC32 crc = new CRC32();
+    crc.update(headerBytes, 0, CRC_COVERED_BYTES);
+    return (int) crc.getValue();
+  }
+}

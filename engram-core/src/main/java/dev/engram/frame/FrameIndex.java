@@ -1,0 +1,164 @@
+package dev.engram.frame;
+
+import dev.engram.CorruptArchiveException;
+import dev.engram.codec.Codec;
+import dev.engram.io.ArchiveFile;
+import java.io.IOException;
+
+/**
+ * Where each frame of a framed payload lies, found by walking the size prefixes once. Every
+ * prefix is checked against the payload's bounds before it is used, and the frame count against
+ * the content size, so a hostile payload cannot make this allocate more than its stored size
+ * allows.
+ *
+ * <p>Immutable and thread-safe once built.
+ */
+public final class FrameIndex {
+  /** Smallest space a frame can take: its size prefix and one byte. */
+  private static final int MIN_FRAME_SPACE = Framing.PREFIX + 1;
+  private static final int WINDOW = 64 * 1024;
+
+  private final long uncompressedSize;
+  /** starts[k] = absolute offset of frame k's size prefix; starts[count] = end of payload. */
+  private final long[] starts;
+
+  private FrameIndex(long uncompressedSize, long[] starts) {
+    this.uncompressedSize = uncompressedSize;
+    this.starts = starts;
+  }
+
+  /**
+   * Walks the frame prefixes of a payload.
+   *
+   * @param file the archive
+   * @param payloadOffset absolute offset of the payload (its frame count)
+   * @param storedSize payload size
+   * @param uncompressedSize content size
+   * @param codec the entry's codec, which bounds a frame's encoded size
+   * @param entry the entry's path, for messages
+   * @return the index
+   * @throws CorruptArchiveException if the count, a prefix or the payload's end is inconsistent
+   * @throws IOException on an I/O error
+   */
+  public static FrameIndex build(ArchiveFile file, long payloadOffset, long storedSize,
+      long uncompressedSize, Codec codec, String entry) throws IOException {
+    String where = "entry '" + entry + "'";
+    long end = payloadOffset + storedSize;
+    long expected = Framing.frameCount(uncompressedSize);
+    if (storedSize < Framing.PREFIX) {
+      throw new CorruptArchiveException(
+          where + ": framed payload of " + storedSize + " bytes has no frame count");
+    }
+    Window window = new Window(file, end);
+    long count = window.u32(payloadOffset);
+    if (count != expected) {
+      throw new CorruptArchiveException(where + ": frame count is " + count + " but "
+          + uncompressedSize + " bytes need " + expected + " frames of " + Framing.FRAME_SIZE);
+    }
+    if (count > (storedSize - Framing.PREFIX) / MIN_FRAME_SPACE) {
+      throw new CorruptArchiveException(where + ": " + count + " frames cannot fit in "
+          + storedSize + " stored bytes");
+    }
+    if (count >= Integer.MAX_VALUE - 8) {
+      throw new CorruptArchiveException(where + ": " + count + " frames are more than one index holds");
+    }
+    long[] starts = new long[(int) count + 1];
+    int maxFrame = codec.maxCompressedLength(Framing.FRAME_SIZE);
+    long pos = payloadOffset + Framing.PREFIX;
+    for (int k = 0; k < count; k++) {
+      if (end - pos < Framing.PREFIX) {
+        throw new CorruptArchiveException(
+            where + ": frame " + k + " of " + count + " starts past the end of the payload");
+      }
+      long length = window.u32(pos);
+      if (length == 0 || length > maxFrame || length > end - pos - Framing.PREFIX) {
+        throw new CorruptArchiveException(where + ": frame " + k + " at offset " + pos
+            + " claims " + length + " bytes (at most " + Math.min(maxFrame, end - pos - 4)
+            + " possible)");
+      }
+      starts[k] = pos;
+      pos += Framing.PREFIX + length;
+    }
+    if (pos != end) {
+      throw new CorruptArchiveException(
+          where + ": " + (end - pos) + " stray bytes follow the last frame");
+    }
+    starts[(int) count] = end;
+    return new FrameIndex(uncompressedSize, starts);
+  }
+
+  /**
+   * Returns the number of frames.
+   *
+   * @return frame count
+   */
+  public int frameCount() {
+    return starts.length - 1;
+  }
+
+  /**
+   * Returns the content size.
+   *
+   * @return uncompressed size of the entry
+   */
+  public long uncompressedSize() {
+    return uncompressedSize;
+  }
+
+  /**
+   * Returns where frame {@code k}'s encoded bytes start (after its size prefix).
+   *
+   * @param k frame index
+   * @return absolute file offset
+   */
+  public long encodedOffset(int k) {
+    return starts[k] + Framing.PREFIX;
+  }
+
+  /**
+   * Returns the size of frame {@code k}'s encoded bytes.
+   *
+   * @param k frame index
+   * @return encoded size
+   */
+  public int encodedLength(int k) {
+    return (int) (starts[k + 1] - starts[k] - Framing.PREFIX);
+  }
+
+  /**
+   * Returns the uncompressed length of frame {@code k}.
+   *
+   * @param k frame index
+   * @return 65536, or less for the last frame
+   */
+  public int frameLength(int k) {
+    return Framing.frameLength(uncompressedSize, k);
+  }
+
+  /** Reads little-endian u32s at increasing offsets through a buffered window. */
+  private static final class Window {
+    private final ArchiveFile file;
+    private final long end;
+    private final byte[] buffer = new byte[WINDOW];
+    private long start = -1;
+    private int length;
+
+    Window(ArchiveFile file, long end) {
+      this.file = file;
+      this.end = end;
+    }
+
+    long u32(long position) throws IOException {
+      if (start < 0 || position < start || position + 4 > start + length) {
+        length = (int) Math.min(WINDOW, end - position);
+        file.readFully(position, buffer, 0, length);
+        start = position;
+      }
+      int i = (int) (position - start);
+      return (buffer[i] & 0xFFL)
+          | (buffer[i + 1] & 0xFFL) << 8
+          | (buffer[i + 2] & 0xFFL) << 16
+          | (buffer[i + 3] & 0xFFL) << 24;
+    }
+  }
+}

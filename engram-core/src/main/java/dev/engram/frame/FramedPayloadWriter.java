@@ -1,0 +1,77 @@
+package dev.engram.frame;
+
+import dev.engram.EngramException;
+import dev.engram.codec.Codec;
+import dev.engram.io.ArchiveOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.CRC32;
+
+/**
+ * Writes a framed payload from a stream: {@code [frame count][size][frame]...}, each 64 KiB frame
+ * compressed on its own. Memory stays at two frame buffers whatever the content size; the frame
+ * count is patched in when the stream ends.
+ *
+ * <p>Not thread-safe; one instance can write many payloads in turn.
+ */
+public final class FramedPayloadWriter {
+  private final byte[] raw = new byte[Framing.FRAME_SIZE];
+  private byte[] encoded = new byte[0];
+
+  /**
+   * What was written.
+   *
+   * @param uncompressedSize content bytes consumed
+   * @param storedSize payload bytes written
+   * @param crc32 CRC32 of the content
+   */
+  public record Result(long uncompressedSize, long storedSize, int crc32) {}
+
+  /**
+   * Writes the whole stream as a framed payload at the output's current position.
+   *
+   * @param content the content; read to its end, not closed
+   * @param out where the payload goes
+   * @param codec the entry's codec (not {@code NONE})
+   * @param level compression level
+   * @return sizes and CRC of what was written
+   * @throws EngramException if the content has more frames than the format can count
+   * @throws IOException if reading the content or writing the output fails
+   */
+  public Result write(InputStream content, ArchiveOutput out, Codec codec, int level)
+      throws IOException {
+    int bound = Framing.PREFIX + codec.maxCompressedLength(Framing.FRAME_SIZE);
+    if (encoded.length < bound) {
+      encoded = new byte[bound];
+    }
+    long countPosition = out.position();
+    out.write(new byte[Framing.PREFIX]);
+    CRC32 crc = new CRC32();
+    long total = 0;
+    long frames = 0;
+    int n;
+    while ((n = content.readNBytes(raw, 0, raw.length)) > 0) {
+      if (frames == Framing.MAX_FRAMES) {
+        throw new EngramException("content exceeds " + Framing.MAX_FRAMES + " frames of "
+            + Framing.FRAME_SIZE + " bytes, the most a framed entry can hold");
+      }
+      crc.update(raw, 0, n);
+      total += n;
+      int length = codec.compress(raw, 0, n, encoded, Framing.PREFIX, level);
+      putU32(encoded, 0, length);
+      out.write(encoded, 0, Framing.PREFIX + length);
+      frames++;
+    }
+    byte[] count = new byte[Framing.PREFIX];
+    putU32(count, 0, frames);
+    out.patch(countPosition, count);
+    return new Result(total, out.position() - countPosition, (int) crc.getValue());
+  }
+
+  private static void putU32(byte[] b, int offset, long value) {
+    b[offset] = (byte) value;
+    b[offset + 1] = (byte) (value >>> 8);
+    b[offset + 2] = (byte) (value >>> 16);
+    b[offset + 3] = (byte) (value >>> 24);
+  }
+}

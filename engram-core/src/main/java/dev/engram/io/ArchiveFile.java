@@ -1,0 +1,189 @@
+package dev.engram.io;
+
+import dev.engram.CorruptArchiveException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+
+/**
+ * An archive file open for positional reads from many threads at once, without a lock: every
+ * read is a {@code pread} at an explicit offset, so threads never share a file position.
+ *
+ * <p>A {@link FileChannel} is closed for everyone when any thread is interrupted during I/O on
+ * it. A reader shared by a server's threads must not break because one request was cancelled, so
+ * this class reopens the file (checking it is still the same file) and retries the reads of the
+ * threads that were not interrupted; the interrupted thread gets an {@link
+ * InterruptedIOException}.
+ *
+ * <p>Thread-safe.
+ */
+public final class ArchiveFile implements Closeable {
+  /**
+   * Largest single read into a heap buffer. The JDK copies heap reads through a per-thread cached
+   * direct buffer as large as the request; bounding the request bounds that hidden memory.
+   */
+  private static final int MAX_READ = 256 * 1024;
+
+  private final Path path;
+  private final Object fileKey;
+  private final long size;
+  private volatile FileChannel channel;
+  private volatile boolean closed;
+
+  private ArchiveFile(Path path, FileChannel channel, Object fileKey, long size) {
+    this.path = path;
+    this.channel = channel;
+    this.fileKey = fileKey;
+    this.size = size;
+  }
+
+  /**
+   * Opens a file for reading.
+   *
+   * @param path the file
+   * @return the open file
+   * @throws IOException if it cannot be opened
+   */
+  public static ArchiveFile open(Path path) throws IOException {
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      return new ArchiveFile(path, channel, key, channel.size());
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Returns the file's path.
+   *
+   * @return the path it was opened with
+   */
+  public Path path() {
+    return path;
+  }
+
+  /**
+   * Returns the file's size when it was opened.
+   *
+   * @return size in bytes
+   */
+  public long size() {
+    return size;
+  }
+
+  /**
+   * Reads exactly {@code length} bytes at a position.
+   *
+   * @param position absolute file offset
+   * @param dst destination array
+   * @param offset where to start writing in {@code dst}
+   * @param length number of bytes
+   * @throws CorruptArchiveException if the file ends first (it was truncated while open)
+   * @throws InterruptedIOException if this thread was interrupted
+   * @throws IOException on an I/O error
+   */
+  public void readFully(long position, byte[] dst, int offset, int length) throws IOException {
+    readFully(position, ByteBuffer.wrap(dst, offset, length));
+  }
+
+  /**
+   * Fills the remaining space of a buffer from a position.
+   *
+   * @param position absolute file offset
+   * @param dst destination; filled from its position to its limit
+   * @throws CorruptArchiveException if the file ends first (it was truncated while open)
+   * @throws InterruptedIOException if this thread was interrupted
+   * @throws IOException on an I/O error
+   */
+  public void readFully(long position, ByteBuffer dst) throws IOException {
+    int limit = dst.limit();
+    try {
+      long at = position;
+      while (dst.hasRemaining()) {
+        if (!dst.isDirect() && dst.remaining() > MAX_READ) {
+          dst.limit(dst.position() + MAX_READ);
+        }
+        int n = read(dst, at);
+        dst.limit(limit);
+        if (n < 0) {
+          throw new CorruptArchiveException(path + ": file ends at " + at + ", needed "
+              + dst.remaining() + " more bytes (was it truncated while open?)");
+        }
+        at += n;
+      }
+    } finally {
+      dst.limit(limit);
+    }
+  }
+
+  private int read(ByteBuffer dst, long position) throws IOException {
+    while (true) {
+      FileChannel current = channel;
+      try {
+        return current.read(dst, position);
+      } catch (ClosedByInterruptException e) {
+        reopenAfter(current);
+        InterruptedIOException interrupted =
+            new InterruptedIOException("interrupted while reading " + path);
+        interrupted.initCause(e);
+        throw interrupted;
+      } catch (AsynchronousCloseException e) {
+        // another thread's interrupt closed the shared channel: reopen and retry
+        reopenAfter(current);
+      } catch (ClosedChannelException e) {
+        if (closed) {
+          throw new IllegalStateException("archive " + path + " is closed", e);
+        }
+        reopenAfter(current);
+      }
+    }
+  }
+
+  private synchronized void reopenAfter(FileChannel failed) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("archive " + path + " is closed");
+    }
+    if (channel != failed) {
+      return; // another thread already reopened it
+    }
+    FileChannel reopened = FileChannel.open(path, StandardOpenOption.READ);
+    Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    if (!Objects.equals(key, fileKey) || reopened.size() < size) {
+      reopened.close();
+      throw new IOException(path + " was replaced or truncated while open; reopen the archive");
+    }
+    channel = reopened;
+  }
+
+  /**
+   * Returns whether {@link #close()} was called.
+   *
+   * @return true once closed
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Closes the file. Reads in progress or later fail with {@link IllegalStateException}.
+   *
+   * @throws IOException if closing fails
+   */
+  @Override
+  public synchronized void close() throws IOException {
+    closed = true;
+    channel.close();
+  }
+}

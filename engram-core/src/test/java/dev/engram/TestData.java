@@ -1,0 +1,123 @@
+package dev.engram;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.zip.CRC32;
+
+/** Deterministic test content, generated rather than stored. */
+final class TestData {
+  private static final String[] WORDS = {"engram", "archive", "frame", "the", "of", "knowledge",
+      "compress", "random", "access", "directory", "entry", "sqlite", "query", "and", "data"};
+
+  private TestData() {}
+
+  /** Compressible pseudo-text: words from a small vocabulary chosen by a seeded generator. */
+  static byte[] text(int size, long seed) {
+    Random random = new Random(seed);
+    byte[] out = new byte[size];
+    int i = 0;
+    while (i < size) {
+      byte[] word = (WORDS[random.nextInt(WORDS.length)] + (random.nextInt(8) == 0 ? "\n" : " "))
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      int n = Math.min(word.length, size - i);
+      System.arraycopy(word, 0, out, i, n);
+      i += n;
+    }
+    return out;
+  }
+
+  /** Incompressible bytes from a seeded generator. */
+  static byte[] random(int size, long seed) {
+    byte[] out = new byte[size];
+    new Random(seed).nextBytes(out);
+    return out;
+  }
+
+  /**
+   * Byte {@code i} of an endless, position-dependent pattern that compresses well but differs in
+   * every 64 KiB frame, so a frame served from the wrong place is caught.
+   */
+  static byte patternByte(long i) {
+    return (byte) ((i * 7 + i / 65536) % 251);
+  }
+
+  /** The first {@code size} bytes of the pattern. */
+  static byte[] pattern(int size) {
+    byte[] out = new byte[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = patternByte(i);
+    }
+    return out;
+  }
+
+  /** The first {@code size} bytes of the pattern, generated as they are read. */
+  static InputStream patternStream(long size) {
+    return new InputStream() {
+      private long position;
+
+      @Override
+      public int read() {
+        return position < size ? patternByte(position++) & 0xFF : -1;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (position >= size) {
+          return -1;
+        }
+        int n = (int) Math.min(len, size - position);
+        for (int k = 0; k < n; k++) {
+          b[off + k] = patternByte(position + k);
+        }
+        position += n;
+        return n;
+      }
+    };
+  }
+
+  /** CRC32 of the first {@code size} pattern bytes. */
+  static int patternCrc(long size) {
+    CRC32 crc = new CRC32();
+    try (InputStream in = patternStream(size)) {
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        crc.update(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return (int) crc.getValue();
+  }
+
+  static int crc(byte[] bytes) {
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    return (int) crc.getValue();
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The compatibility fixtures written by engram-rs, when this machine has them. */
+  static Path compatDir() {
+    String dir = System.getProperty("engram.compat.dir", "../../shared/compat");
+    return Path.of(dir).toAbsolutePath().normalize();
+  }
+
+  static boolean hasCompatFixtures() {
+    return Files.isDirectory(compatDir());
+  }
+}
