@@ -27,7 +27,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -54,9 +53,10 @@ import java.util.zip.CRC32;
  * archive is ever left under the target's name.
  *
  * <p><b>Streaming.</b> Content of 50 MiB or more is compressed in 64 KiB frames as it streams
- * through, so adding a file of any size needs a bounded amount of memory. Smaller content from a
- * stream or file is buffered (at most 50 MiB) so that it can be stored uncompressed when
- * compression does not make it smaller, as engram-rs does.
+ * through, so adding a file of any size needs a bounded amount of memory: a large file is framed
+ * straight from disk. Content under 50 MiB is compressed in memory, so that it can be stored
+ * uncompressed when compression does not make it smaller, as engram-rs does; a stream of unknown
+ * size is therefore buffered until it ends or reaches 50 MiB.
  *
  * <p><b>Failures.</b> An {@code addFile} that fails (bad path, duplicate, unreadable source)
  * leaves the archive as it was before the call; the writer stays usable.
@@ -65,7 +65,6 @@ import java.util.zip.CRC32;
  * Not thread-safe: use it from one thread at a time.
  */
 public final class ArchiveWriter implements Closeable {
-  private static final int INITIAL_BUFFER = 64 * 1024;
   private static final int COPY_BUFFER = 64 * 1024;
   /** Entries per chunk when writing the directory. */
   private static final int DIRECTORY_CHUNK = 4096;
@@ -216,7 +215,7 @@ public final class ArchiveWriter implements Closeable {
    * @throws IOException if reading the stream or writing fails
    */
   public void addFile(String path, InputStream content) throws IOException {
-    addStream(path, content, null, defaultModifiedTime(), -1);
+    addStream(path, content, null);
   }
 
   /**
@@ -233,7 +232,7 @@ public final class ArchiveWriter implements Closeable {
    */
   public void addFile(String path, InputStream content, CompressionMethod method)
       throws IOException {
-    addStream(path, content, Objects.requireNonNull(method, "method"), defaultModifiedTime(), -1);
+    addStream(path, content, Objects.requireNonNull(method, "method"));
   }
 
   /**
@@ -324,10 +323,10 @@ public final class ArchiveWriter implements Closeable {
     }
   }
 
-  private void addStream(String path, InputStream content, CompressionMethod method,
-      long modified, long sizeHint) throws IOException {
+  private void addStream(String path, InputStream content, CompressionMethod method)
+      throws IOException {
     Objects.requireNonNull(content, "content");
-    addStreamChecked(beginEntry(path), content, method, modified, sizeHint);
+    addStreamChecked(beginEntry(path), content, method, defaultModifiedTime(), -1);
   }
 
   private void addStreamChecked(String name, InputStream content, CompressionMethod method,
@@ -340,15 +339,18 @@ public final class ArchiveWriter implements Closeable {
         writeStreamed(name, content, CompressionMethod.NONE, modified);
         return;
       }
+      if (sizeHint >= Framing.THRESHOLD) {
+        // a file measured large: frame it as it streams, with no buffering at all
+        writeStreamed(name, content, known, modified);
+        return;
+      }
       // Buffer up to the framing threshold: only then is it known whether the entry is framed,
       // and whether compression made a small entry smaller.
-      Head head = readUpTo(content, (int) Framing.THRESHOLD, sizeHint);
-      if (head.length < Framing.THRESHOLD) {
-        writeBuffered(name, head.bytes, head.length, method, modified);
+      StreamHead head = StreamHead.read(content, (int) Framing.THRESHOLD, sizeHint);
+      if (head.length() < Framing.THRESHOLD) {
+        writeBuffered(name, head.toArray(), head.length(), method, modified);
       } else {
-        InputStream rest =
-            new SequenceInputStream(new ByteArrayInputStream(head.bytes, 0, head.length), content);
-        writeStreamed(name, rest, known, modified);
+        writeStreamed(name, new SequenceInputStream(head.asStream(), content), known, modified);
       }
     } catch (IOException | RuntimeException | Error e) {
       undo(start, e);
@@ -517,26 +519,6 @@ public final class ArchiveWriter implements Closeable {
         // try another name
       }
     }
-  }
-
-  /** The first bytes of a stream. */
-  private record Head(byte[] bytes, int length) {}
-
-  private static Head readUpTo(InputStream in, int max, long sizeHint) throws IOException {
-    int capacity = sizeHint >= 0 ? (int) Math.min(max, sizeHint + 1) : INITIAL_BUFFER;
-    byte[] buffer = new byte[Math.max(1, capacity)];
-    int length = 0;
-    while (length < max) {
-      if (length == buffer.length) {
-        buffer = Arrays.copyOf(buffer, (int) Math.min(max, 2L * buffer.length));
-      }
-      int n = in.read(buffer, length, buffer.length - length);
-      if (n < 0) {
-        break;
-      }
-      length += n;
-    }
-    return new Head(buffer, length);
   }
 
   private static int utf8Length(String name) {
