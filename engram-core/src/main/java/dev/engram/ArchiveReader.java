@@ -340,7 +340,7 @@ public final class ArchiveReader implements Closeable {
         return new StoredEntryChannel(file, entry.payloadOffset(), entry.uncompressedSize(),
             entry.path(), entry.crc32());
       case BLOCK:
-        return new MemoryEntryChannel(decodeBlock(entry));
+        return new MemoryEntryChannel(file, decodeBlock(entry));
       case FRAMED:
         return new FramedEntryChannel(file, frameIndex(index, entry), Codecs.of(entry.method()),
             entry.path(), entry.crc32(), options.channelFrameCache());

@@ -1,19 +1,28 @@
 package dev.engram;
 
+import dev.engram.io.ArchiveFile;
 import dev.engram.io.ReadOnlyChannel;
 import java.nio.ByteBuffer;
 
-/** Serves content already decoded and checked in memory. Not thread-safe. */
+/**
+ * Serves content already decoded and checked in memory. Like every entry channel it stops working
+ * when its reader is closed. Not thread-safe.
+ */
 final class MemoryEntryChannel extends ReadOnlyChannel {
+  private final ArchiveFile file;
   private byte[] content;
 
-  MemoryEntryChannel(byte[] content) {
-    super(content.length, null);
+  MemoryEntryChannel(ArchiveFile file, byte[] content) {
+    super(content.length, file.path());
+    this.file = file;
     this.content = content;
   }
 
   @Override
   protected int readAt(ByteBuffer dst, long position) {
+    if (file.isClosed()) {
+      throw new IllegalStateException("archive reader for " + file.path() + " is closed");
+    }
     int n = (int) Math.min(dst.remaining(), content.length - position);
     dst.put(content, (int) position, n);
     return n;

@@ -134,11 +134,9 @@ public final class ArchiveFile implements Closeable {
       try {
         return current.read(dst, position);
       } catch (ClosedByInterruptException e) {
-        reopenAfter(current);
-        InterruptedIOException interrupted =
-            new InterruptedIOException("interrupted while reading " + path);
-        interrupted.initCause(e);
-        throw interrupted;
+        // The next thread to read reopens the file; this one is still interrupted, and its
+        // interrupt would close a reopened channel at once.
+        throw interrupted(e);
       } catch (AsynchronousCloseException e) {
         // another thread's interrupt closed the shared channel: reopen and retry
         reopenAfter(current);
@@ -158,13 +156,20 @@ public final class ArchiveFile implements Closeable {
     if (channel != failed) {
       return; // another thread already reopened it
     }
-    FileChannel reopened = FileChannel.open(path, StandardOpenOption.READ);
-    Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-    if (!Objects.equals(key, fileKey) || reopened.size() < size) {
-      reopened.close();
+    if (Thread.currentThread().isInterrupted()) {
+      throw interrupted(null);
+    }
+    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    if (!Objects.equals(attributes.fileKey(), fileKey) || attributes.size() < size) {
       throw new IOException(path + " was replaced or truncated while open; reopen the archive");
     }
-    channel = reopened;
+    channel = FileChannel.open(path, StandardOpenOption.READ);
+  }
+
+  private InterruptedIOException interrupted(Throwable cause) {
+    InterruptedIOException e = new InterruptedIOException("interrupted while reading " + path);
+    e.initCause(cause);
+    return e;
   }
 
   /**
