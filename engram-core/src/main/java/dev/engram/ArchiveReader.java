@@ -399,8 +399,13 @@ public final class ArchiveReader implements Closeable {
 
   private static void checkLocalHeader(DirectoryEntry entry, byte[] bytes, int offset)
       throws CorruptArchiveException {
-    LocalEntryHeader.decode(bytes, offset, localHeaderSize(entry), entry.dataOffset())
-        .checkAgrees(entry);
+    LocalEntryHeader local;
+    try {
+      local = LocalEntryHeader.decode(bytes, offset, localHeaderSize(entry), entry.dataOffset());
+    } catch (CorruptArchiveException e) {
+      throw new CorruptArchiveException("entry '" + entry.path() + "': " + e.getMessage(), e);
+    }
+    local.checkAgrees(entry);
   }
 
   private int require(String path) throws NoSuchFileException {

@@ -129,9 +129,10 @@ public record DirectoryEntry(
           + ", size " + Long.toUnsignedString(uncompressed) + " or stored size "
           + Long.toUnsignedString(stored) + " is beyond 2^63");
     }
+    String at = where;
     CompressionMethod method = CompressionMethod.fromId(methodId).orElseThrow(
         () -> new UnsupportedArchiveException(
-            "'" + path + "': compression method " + methodId + " is not supported"));
+            at + ": compression method " + methodId + " is not supported"));
     assert PATH_OFFSET + PATH_FIELD + 20 == SIZE;
     return new DirectoryEntry(
         dataOffset, uncompressed, stored, crc, mtime, method, flags, path, pathLength);

@@ -37,7 +37,8 @@ public final class Framing {
    * @return {@code ceil(size / 65536)}
    */
   public static long frameCount(long uncompressedSize) {
-    return (uncompressedSize + FRAME_SIZE - 1) / FRAME_SIZE;
+    // not (size + FRAME_SIZE - 1) / FRAME_SIZE: that overflows for sizes near 2^63
+    return uncompressedSize / FRAME_SIZE + (uncompressedSize % FRAME_SIZE == 0 ? 0 : 1);
   }
 
   /**
