@@ -254,7 +254,9 @@ public final class ArchiveReader implements Closeable {
       try (ReadOnlyChannel channel = openChannel(i, entry)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
-          channel.read(buffer);
+          if (channel.read(buffer) < 0) {
+            throw new AssertionError("channel ended before its size");
+          }
         }
       }
       return content;
@@ -311,7 +313,10 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
-   * Closes the archive file. Streams and channels opened from this reader fail afterwards.
+   * Closes the archive file. Reading content afterwards, through this reader or the streams and
+   * channels opened from it, fails with {@link IllegalStateException}; the listing ({@link
+   * #entries()}, {@link #list()}, {@link #contains}, {@link #entry}) stays available. Closing
+   * twice does nothing.
    *
    * @throws IOException if closing fails
    */
@@ -410,6 +415,9 @@ public final class ArchiveReader implements Closeable {
 
   private int require(String path) throws NoSuchFileException {
     Objects.requireNonNull(path, "path");
+    if (file.isClosed()) {
+      throw new IllegalStateException("archive reader for " + file.path() + " is closed");
+    }
     int i = indexOf(path);
     if (i < 0) {
       throw new NoSuchFileException(path, null, "no such entry in " + file.path());
@@ -418,9 +426,6 @@ public final class ArchiveReader implements Closeable {
   }
 
   private int indexOf(String path) {
-    if (file.isClosed()) {
-      throw new IllegalStateException("archive reader for " + file.path() + " is closed");
-    }
     Integer i = byPath.get(path);
     if (i == null && path.indexOf('\\') >= 0) {
       i = byPath.get(path.replace('\\', '/'));

@@ -7,8 +7,11 @@ package dev.engram;
 public class ChecksumMismatchException extends CorruptArchiveException {
   private static final long serialVersionUID = 1L;
 
+  /** Path of the damaged entry. */
   private final String entry;
+  /** CRC32 the archive records. */
   private final int expected;
+  /** CRC32 of the content as read. */
   private final int actual;
 
   /**

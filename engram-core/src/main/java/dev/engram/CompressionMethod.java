@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * How an entry's content is encoded in the archive. The numeric {@link #id()} is what the format
- * stores; this enum is the only place that maps ids to methods.
+ * stores; this enum is the only place that maps ids to methods. Immutable and thread-safe.
  */
 public enum CompressionMethod {
   /** Stored as is (id 0). */

@@ -16,7 +16,8 @@ import java.nio.file.Path;
 public class EngramException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  private Path archive;
+  /** The archive the error is about; not serialized, since a {@link Path} is not. */
+  private transient Path archive;
 
   /**
    * Creates an exception with a message that says what is wrong and where.

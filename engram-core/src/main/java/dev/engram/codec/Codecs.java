@@ -4,7 +4,10 @@ import dev.engram.CompressionMethod;
 import java.util.Locale;
 import java.util.Set;
 
-/** Finds the codec of a method, and makes the automatic method choice engram-rs makes. */
+/**
+ * Finds the codec of a method, and makes the automatic method choice engram-rs makes. Stateless
+ * and thread-safe; the codecs it returns are shared.
+ */
 public final class Codecs {
   /** Fastest Zstandard level accepted (negative levels trade ratio for speed). */
   public static final int ZSTD_MIN_LEVEL = -7;

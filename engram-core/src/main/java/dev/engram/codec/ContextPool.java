@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * A bounded pool of native codec contexts. zstd-jni contexts hold native memory that nothing frees
  * but {@code close()}, so they are neither thread-locals (which leak when pool threads die) nor
  * created per block (which costs an allocation of their workspace each time): a thread borrows
- * one, and returns it or, when the pool is full, closes it.
+ * one, and returns it or, when the pool is full, closes it. Thread-safe (lock-free).
  */
 final class ContextPool<T extends Closeable> {
   private static final int CAPACITY = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());

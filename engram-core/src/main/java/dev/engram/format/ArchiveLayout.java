@@ -6,6 +6,7 @@ import dev.engram.CorruptArchiveException;
  * Checks that the structures of an archive fit together and inside the file: the end record
  * repeats the header, the directory lies between the data and the end record, every entry's
  * local header and payload lie inside the data region. Nothing here trusts a size for allocation.
+ * Stateless and thread-safe.
  */
 public final class ArchiveLayout {
   /** Smallest possible archive: header and end record around an empty directory. */

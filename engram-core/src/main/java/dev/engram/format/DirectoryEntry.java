@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One 320-byte central directory entry. This class is the only code that encodes or decodes it.
+ * Immutable and thread-safe.
  *
  * @param dataOffset absolute offset of the entry's local header ({@code LOCA})
  * @param uncompressedSize size of the content
@@ -97,11 +98,9 @@ public record DirectoryEntry(
   public static DirectoryEntry decode(byte[] bytes, int offset, int index, long fileOffset)
       throws CorruptArchiveException, UnsupportedArchiveException {
     String where = "directory entry " + index + " (offset " + fileOffset + ")";
-    for (int i = 0; i < SIGNATURE.length; i++) {
-      if (bytes[offset + i] != SIGNATURE[i]) {
-        throw new CorruptArchiveException(where + ": signature is " + Hex.signature(bytes, offset)
-            + ", expected 'CENT'");
-      }
+    if (!Hex.matches(bytes, offset, SIGNATURE)) {
+      throw new CorruptArchiveException(
+          where + ": signature is " + Hex.signature(bytes, offset) + ", expected 'CENT'");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes, offset, SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.position(offset + SIGNATURE.length);

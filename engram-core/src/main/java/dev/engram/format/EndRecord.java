@@ -6,7 +6,8 @@ import java.nio.ByteOrder;
 
 /**
  * The 64-byte end record, the last bytes of every archive. Its copy of the header's directory
- * fields is what makes a truncated or never-finished archive fail to open.
+ * fields is what makes a truncated or never-finished archive fail to open. Immutable and
+ * thread-safe.
  *
  * @param versionMajor format major version (same as the header)
  * @param versionMinor format minor version (same as the header)
@@ -65,11 +66,9 @@ public record EndRecord(
    * @throws CorruptArchiveException if the signature is not {@code ENDR}
    */
   public static EndRecord decode(byte[] bytes, long fileOffset) throws CorruptArchiveException {
-    for (int i = 0; i < SIGNATURE.length; i++) {
-      if (bytes[i] != SIGNATURE[i]) {
-        throw new CorruptArchiveException("end record at offset " + fileOffset + " has signature "
-            + Hex.signature(bytes, 0) + ", expected 'ENDR' (archive truncated or not finished?)");
-      }
+    if (!Hex.matches(bytes, 0, SIGNATURE)) {
+      throw new CorruptArchiveException("end record at offset " + fileOffset + " has signature "
+          + Hex.signature(bytes, 0) + ", expected 'ENDR' (archive truncated or not finished?)");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes, 0, SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.position(SIGNATURE.length);

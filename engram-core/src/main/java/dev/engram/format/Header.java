@@ -8,6 +8,7 @@ import java.util.zip.CRC32;
 
 /**
  * The 64-byte archive header at offset 0. This class is the only code that encodes or decodes it.
+ * Immutable and thread-safe.
  *
  * @param versionMajor format major version (1)
  * @param versionMinor format minor version
@@ -109,11 +110,9 @@ public record Header(
       throw new CorruptArchiveException(
           "header is truncated: " + bytes.length + " bytes, need " + SIZE);
     }
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (bytes[i] != MAGIC[i]) {
-        throw new CorruptArchiveException("not an Engram archive: header magic is "
-            + Hex.of(bytes, 0, MAGIC.length) + ", expected " + Hex.of(MAGIC, 0, MAGIC.length));
-      }
+    if (!Hex.matches(bytes, 0, MAGIC)) {
+      throw new CorruptArchiveException("not an Engram archive: header magic is "
+          + Hex.of(bytes, 0, MAGIC.length) + ", expected " + Hex.of(MAGIC, 0, MAGIC.length));
     }
     ByteBuffer b = ByteBuffer.wrap(bytes, 0, SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.position(MAGIC.length);

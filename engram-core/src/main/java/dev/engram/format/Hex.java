@@ -1,8 +1,14 @@
 package dev.engram.format;
 
-/** Formats bytes for error messages. */
+/** Compares and formats the signatures and bytes that error messages show. */
 final class Hex {
   private Hex() {}
+
+  /** Says whether {@code bytes} hold {@code expected} at {@code offset}. */
+  static boolean matches(byte[] bytes, int offset, byte[] expected) {
+    return java.util.Arrays.equals(bytes, offset, offset + expected.length, expected, 0,
+        expected.length);
+  }
 
   static String of(byte[] bytes, int offset, int length) {
     StringBuilder sb = new StringBuilder(length * 3);

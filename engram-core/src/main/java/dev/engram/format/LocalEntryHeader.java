@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * The variable-length local header ({@code LOCA}) in front of every payload. This class is the
- * only code that encodes or decodes it.
+ * only code that encodes or decodes it. Immutable (the path bytes are copied in and out) and
+ * thread-safe.
  *
  * @param uncompressedSize size of the content
  * @param storedSize size of the payload that follows this header
@@ -32,6 +33,21 @@ public record LocalEntryHeader(
   public static final int FIXED_SIZE = 40;
 
   private static final byte[] SIGNATURE = {'L', 'O', 'C', 'A'};
+
+  /** Copies the path bytes, so that the header cannot change after it is made. */
+  public LocalEntryHeader {
+    pathBytes = pathBytes.clone();
+  }
+
+  /**
+   * Returns the path in UTF-8, without the terminating zero.
+   *
+   * @return a copy of the path bytes
+   */
+  @Override
+  public byte[] pathBytes() {
+    return pathBytes.clone();
+  }
 
   /**
    * Creates the local header that matches a directory entry.
@@ -93,11 +109,9 @@ public record LocalEntryHeader(
     if (available < FIXED_SIZE + 1) {
       throw new CorruptArchiveException(where + " is truncated");
     }
-    for (int i = 0; i < SIGNATURE.length; i++) {
-      if (bytes[offset + i] != SIGNATURE[i]) {
-        throw new CorruptArchiveException(where + ": signature is " + Hex.signature(bytes, offset)
-            + ", expected 'LOCA'");
-      }
+    if (!Hex.matches(bytes, offset, SIGNATURE)) {
+      throw new CorruptArchiveException(
+          where + ": signature is " + Hex.signature(bytes, offset) + ", expected 'LOCA'");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes, offset, available).order(ByteOrder.LITTLE_ENDIAN);
     b.position(offset + SIGNATURE.length);

@@ -18,6 +18,9 @@ public final class FramedPayloadWriter {
   private final byte[] raw = new byte[Framing.FRAME_SIZE];
   private byte[] encoded = new byte[0];
 
+  /** Creates a writer; its frame buffers are allocated on first use and then reused. */
+  public FramedPayloadWriter() {}
+
   /**
    * What was written.
    *

@@ -5,7 +5,7 @@ import dev.engram.CompressionMethod;
 /**
  * When an entry is framed, and how its content is cut. There is no flag in the format: an entry is
  * framed exactly when its uncompressed size is at least {@link #THRESHOLD} and its method is not
- * {@link CompressionMethod#NONE}.
+ * {@link CompressionMethod#NONE}. Stateless and thread-safe.
  */
 public final class Framing {
   /** Smallest framed entry: 50 MiB. */
