@@ -159,11 +159,18 @@ public final class ArchiveFile implements Closeable {
     if (Thread.currentThread().isInterrupted()) {
       throw interrupted(null);
     }
-    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-    if (!Objects.equals(attributes.fileKey(), fileKey) || attributes.size() < size) {
-      throw new IOException(path + " was replaced or truncated while open; reopen the archive");
+    // open first, then check: a file swapped in after the check could not slip through
+    FileChannel reopened = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      if (!Objects.equals(attributes.fileKey(), fileKey) || attributes.size() < size) {
+        throw new IOException(path + " was replaced or truncated while open; reopen the archive");
+      }
+    } catch (IOException | RuntimeException e) {
+      reopened.close();
+      throw e;
     }
-    channel = FileChannel.open(path, StandardOpenOption.READ);
+    channel = reopened;
   }
 
   private InterruptedIOException interrupted(Throwable cause) {
