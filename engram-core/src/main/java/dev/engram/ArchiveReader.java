@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,7 @@ public final class ArchiveReader implements Closeable {
   private final List<String> pathList;
   private final Map<String, Integer> byPath;
   private final Map<Integer, FrameIndex> frameIndexes = new ConcurrentHashMap<>();
+  private final ReadLimits limits;
 
   private ArchiveReader(ArchiveFile file, ReaderOptions options, Header header,
       EntryInfo[] entries) {
@@ -79,6 +81,7 @@ public final class ArchiveReader implements Closeable {
     this.options = options;
     this.header = header;
     this.entries = entries;
+    this.limits = new ReadLimits(options, entries.length);
     this.entryList = Collections.unmodifiableList(Arrays.asList(entries));
     String[] paths = new String[entries.length];
     Map<String, Integer> index = new HashMap<>(Math.max(16, entries.length * 4 / 3 + 1));
@@ -131,7 +134,7 @@ public final class ArchiveReader implements Closeable {
       EndRecord end = EndRecord.decode(read(file, size - EndRecord.SIZE, EndRecord.SIZE),
           size - EndRecord.SIZE);
       ArchiveLayout.checkDirectory(header, end, size);
-      EntryInfo[] entries = readDirectory(file, header);
+      EntryInfo[] entries = readDirectory(file, header, options);
       return new ArchiveReader(file, options, header, entries);
     } catch (EngramException e) {
       closeAfter(file, e);
@@ -241,17 +244,18 @@ public final class ArchiveReader implements Closeable {
   public byte[] read(String path) throws IOException {
     int i = require(path);
     DirectoryEntry entry = entries[i].directoryEntry();
-    if (entry.uncompressedSize() > MAX_ARRAY) {
-      throw new EntryTooLargeException("entry '" + entry.path() + "' is "
-          + entry.uncompressedSize() + " bytes, more than read() can return in one array ("
-          + MAX_ARRAY + "); use openStream or openChannel").initArchive(file.path());
-    }
     try {
+      admit(i, entry);
+      if (entry.uncompressedSize() > MAX_ARRAY) {
+        throw new EntryTooLargeException("entry '" + entry.path() + "' is "
+            + entry.uncompressedSize() + " bytes, more than read() can return in one array ("
+            + MAX_ARRAY + "); use openStream or openChannel");
+      }
       if (kind(entry) == Kind.BLOCK) {
         return decodeBlock(entry);
       }
       byte[] content = new byte[(int) entry.uncompressedSize()];
-      try (ReadOnlyChannel channel = openChannel(i, entry)) {
+      try (ReadOnlyChannel channel = channel(i, entry)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           if (channel.read(buffer) < 0) {
@@ -282,7 +286,7 @@ public final class ArchiveReader implements Closeable {
   public InputStream openStream(String path) throws IOException {
     int i = require(path);
     try {
-      return new ChannelInputStream(openChannel(i, entries[i].directoryEntry()));
+      return new ChannelInputStream(openChannel(i));
     } catch (EngramException e) {
       throw e.initArchive(file.path());
     }
@@ -306,7 +310,7 @@ public final class ArchiveReader implements Closeable {
   public SeekableByteChannel openChannel(String path) throws IOException {
     int i = require(path);
     try {
-      return openChannel(i, entries[i].directoryEntry());
+      return openChannel(i);
     } catch (EngramException e) {
       throw e.initArchive(file.path());
     }
@@ -337,8 +341,24 @@ public final class ArchiveReader implements Closeable {
     return Framing.isFramed(entry.uncompressedSize(), entry.method()) ? Kind.FRAMED : Kind.BLOCK;
   }
 
-  private ReadOnlyChannel openChannel(int index, DirectoryEntry entry) throws IOException {
+  /** Opens a channel on an entry after checking it may be read. */
+  private ReadOnlyChannel openChannel(int index) throws IOException {
+    DirectoryEntry entry = entries[index].directoryEntry();
+    admit(index, entry);
+    return channel(index, entry);
+  }
+
+  /**
+   * The gate every read of content passes: the reader is open, the entry is not encrypted, and
+   * the limits allow it.
+   */
+  private void admit(int index, DirectoryEntry entry) throws EngramException {
     ensureReadable(entry);
+    limits.admit(index, entry);
+  }
+
+  /** Opens the channel an entry's layout needs; callers have admitted the entry. */
+  private ReadOnlyChannel channel(int index, DirectoryEntry entry) throws IOException {
     switch (kind(entry)) {
       case STORED:
         checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
@@ -356,7 +376,6 @@ public final class ArchiveReader implements Closeable {
 
   /** Reads local header and payload in one read, decodes, checks length and CRC. */
   private byte[] decodeBlock(DirectoryEntry entry) throws IOException {
-    ensureReadable(entry);
     int headerSize = localHeaderSize(entry);
     // storedSize is bounded at open by the codec's worst case for a content of < 50 MiB
     byte[] stored = read(file, entry.dataOffset(), headerSize + (int) entry.storedSize());
@@ -433,12 +452,14 @@ public final class ArchiveReader implements Closeable {
     return i == null ? -1 : i;
   }
 
-  private static EntryInfo[] readDirectory(ArchiveFile file, Header header) throws IOException {
-    int count = (int) header.entryCount(); // directory fits in the file, so count < 2^31 / 320 * ..
+  private static EntryInfo[] readDirectory(ArchiveFile file, Header header,
+      ReaderOptions options) throws IOException {
+    ReadLimits.checkEntryCount(header.entryCount(), options);
     if (header.entryCount() > MAX_ARRAY) {
       throw new UnsupportedArchiveException(
           header.entryCount() + " entries are more than this reader can index");
     }
+    int count = (int) header.entryCount();
     boolean encrypted = header.encryptionMode() != Header.ENCRYPTION_NONE;
     EntryInfo[] entries = new EntryInfo[count];
     byte[] chunk = new byte[DirectoryEntry.SIZE * Math.max(1, Math.min(count, DIRECTORY_CHUNK))];
@@ -457,7 +478,33 @@ public final class ArchiveReader implements Closeable {
         entries[index] = new EntryInfo(entry);
       }
     }
+    checkNoOverlap(entries);
     return entries;
+  }
+
+  /**
+   * Checks that no two entries share bytes of the data region. Overlapping entries are how
+   * "overlapping" zip bombs make one payload count many times; engram-rs never writes them.
+   */
+  private static void checkNoOverlap(EntryInfo[] entries) throws CorruptArchiveException {
+    DirectoryEntry[] byOffset = new DirectoryEntry[entries.length];
+    boolean sorted = true;
+    for (int i = 0; i < entries.length; i++) {
+      byOffset[i] = entries[i].directoryEntry();
+      sorted &= i == 0 || byOffset[i - 1].dataOffset() <= byOffset[i].dataOffset();
+    }
+    if (!sorted) { // entries written in one pass are already in offset order
+      Arrays.sort(byOffset, Comparator.comparingLong(DirectoryEntry::dataOffset));
+    }
+    for (int i = 1; i < byOffset.length; i++) {
+      DirectoryEntry previous = byOffset[i - 1];
+      DirectoryEntry next = byOffset[i];
+      if (next.dataOffset() < previous.payloadEnd()) {
+        throw new CorruptArchiveException("entries '" + previous.path() + "' (offset "
+            + previous.dataOffset() + " to " + previous.payloadEnd() + ") and '" + next.path()
+            + "' (offset " + next.dataOffset() + ") overlap");
+      }
+    }
   }
 
   /**
@@ -477,17 +524,22 @@ public final class ArchiveReader implements Closeable {
         }
         break;
       case BLOCK: {
-        long bound = Codecs.of(entry.method()).maxCompressedLength((int) size);
-        if (stored > bound) {
-          throw new CorruptArchiveException(where + ": " + stored + " stored bytes are more than "
-              + entry.method() + " can produce for " + size + " bytes (at most " + bound + ")");
+        Codec codec = Codecs.of(entry.method());
+        long most = codec.maxCompressedLength((int) size);
+        long least = codec.minCompressedLength((int) size);
+        if (stored > most || stored < least) {
+          throw new CorruptArchiveException(where + ": " + stored + " stored bytes cannot be "
+              + entry.method() + " data for " + size + " bytes (it needs " + least + " to " + most
+              + ")");
         }
         break;
       }
       case FRAMED: {
         long frames = Framing.frameCount(size);
         Codec codec = Codecs.of(entry.method());
-        long least = 4 + frames * 5;
+        int last = Framing.frameLength(size, frames - 1);
+        long least = 4 + frames * 4 + (frames - 1) * codec.minCompressedLength(Framing.FRAME_SIZE)
+            + codec.minCompressedLength(last);
         long most = 4 + frames * (4L + codec.maxCompressedLength(Framing.FRAME_SIZE));
         if (frames > Framing.MAX_FRAMES || stored < least || stored > most) {
           throw new CorruptArchiveException(where + ": " + stored + " stored bytes cannot hold the "

@@ -1,23 +1,67 @@
 package dev.engram;
 
 /**
- * How an {@link ArchiveReader} reads. Immutable and thread-safe; build one with {@link
- * #builder()}.
+ * How an {@link ArchiveReader} reads, and the limits that protect it from hostile archives.
+ * Immutable and thread-safe; build one with {@link #builder()}.
+ *
+ * <p><b>Limits.</b> Archives arrive from strangers, so a reader refuses by default what only a
+ * decompression bomb or a lie needs. Every limit is checked from the directory's claims before
+ * anything is allocated or decoded, and a refusal is a {@link LimitExceededException} that names
+ * the limit and how to raise it. Limits only ever stop reads: the archive still opens and lists
+ * (except {@link #maxEntryCount()}, which bounds the memory {@code open} itself needs).
+ *
+ * <table>
+ *   <caption>Default limits</caption>
+ *   <tr><th>limit</th><th>default</th><th>why this value</th></tr>
+ *   <tr><td>{@link #maxEntryCount()}</td><td>1,000,000</td>
+ *       <td>the index costs a few hundred bytes per entry</td></tr>
+ *   <tr><td>{@link #maxEntrySize()}</td><td>64 GiB</td>
+ *       <td>larger than any file the project expects, far below a full disk</td></tr>
+ *   <tr><td>{@link #maxTotalBytes()}</td><td>1 TiB</td>
+ *       <td>what one reader will produce from the entries it opens</td></tr>
+ *   <tr><td>{@link #maxCompressionRatio()}</td><td>1000 : 1</td>
+ *       <td>LZ4 cannot exceed 255 : 1; Zstandard reaches about 3,450 : 1 on a frame of zeros</td></tr>
+ *   <tr><td>{@link #ratioGraceSize()}</td><td>64 MiB</td>
+ *       <td>entries up to this size may have any ratio: 10 MiB of zeros compress 31,000 : 1 with
+ *           Zstandard and must stay readable, and an entry this small cannot be a bomb</td></tr>
+ * </table>
+ *
+ * <p>For archives you trust, {@link Builder#liftLimits()} removes them all.
  */
 public final class ReaderOptions {
   /** Decoded frames each channel on a framed entry keeps by default. */
   public static final int DEFAULT_CHANNEL_FRAME_CACHE = 2;
+  /** Default {@link #maxEntryCount()}. */
+  public static final int DEFAULT_MAX_ENTRY_COUNT = 1_000_000;
+  /** Default {@link #maxEntrySize()}: 64 GiB. */
+  public static final long DEFAULT_MAX_ENTRY_SIZE = 64L << 30;
+  /** Default {@link #maxTotalBytes()}: 1 TiB. */
+  public static final long DEFAULT_MAX_TOTAL_BYTES = 1L << 40;
+  /** Default {@link #maxCompressionRatio()}. */
+  public static final long DEFAULT_MAX_COMPRESSION_RATIO = 1000;
+  /** Default {@link #ratioGraceSize()}: 64 MiB. */
+  public static final long DEFAULT_RATIO_GRACE_SIZE = 64L << 20;
 
   private static final ReaderOptions DEFAULTS = new Builder().build();
 
   private final int channelFrameCache;
+  private final int maxEntryCount;
+  private final long maxEntrySize;
+  private final long maxTotalBytes;
+  private final long maxCompressionRatio;
+  private final long ratioGraceSize;
 
   private ReaderOptions(Builder b) {
     this.channelFrameCache = b.channelFrameCache;
+    this.maxEntryCount = b.maxEntryCount;
+    this.maxEntrySize = b.maxEntrySize;
+    this.maxTotalBytes = b.maxTotalBytes;
+    this.maxCompressionRatio = b.maxCompressionRatio;
+    this.ratioGraceSize = b.ratioGraceSize;
   }
 
   /**
-   * Returns the default options.
+   * Returns the default options, limits included.
    *
    * @return the defaults
    */
@@ -44,14 +88,72 @@ public final class ReaderOptions {
     return channelFrameCache;
   }
 
+  /**
+   * Returns the most entries an archive may have; {@code open} refuses more.
+   *
+   * @return the limit
+   */
+  public int maxEntryCount() {
+    return maxEntryCount;
+  }
+
+  /**
+   * Returns the largest entry content this reader will produce.
+   *
+   * @return the limit in bytes
+   */
+  public long maxEntrySize() {
+    return maxEntrySize;
+  }
+
+  /**
+   * Returns the most content this reader will produce in all. Each entry counts once, with its
+   * full size, the first time it is read; reading it again costs nothing, so a long-lived reader
+   * is bounded by the archive's content, not by how often it is read.
+   *
+   * @return the limit in bytes
+   */
+  public long maxTotalBytes() {
+    return maxTotalBytes;
+  }
+
+  /**
+   * Returns the highest ratio of content size to stored size an entry larger than {@link
+   * #ratioGraceSize()} may have.
+   *
+   * @return the ratio, as N for N : 1
+   */
+  public long maxCompressionRatio() {
+    return maxCompressionRatio;
+  }
+
+  /**
+   * Returns the content size up to which an entry may have any compression ratio.
+   *
+   * @return size in bytes
+   */
+  public long ratioGraceSize() {
+    return ratioGraceSize;
+  }
+
   @Override
   public String toString() {
-    return "ReaderOptions[channelFrameCache=" + channelFrameCache + "]";
+    return "ReaderOptions[channelFrameCache=" + channelFrameCache
+        + ", maxEntryCount=" + maxEntryCount
+        + ", maxEntrySize=" + maxEntrySize
+        + ", maxTotalBytes=" + maxTotalBytes
+        + ", maxCompressionRatio=" + maxCompressionRatio
+        + ", ratioGraceSize=" + ratioGraceSize + "]";
   }
 
   /** Builds {@link ReaderOptions}. Not thread-safe. */
   public static final class Builder {
     private int channelFrameCache = DEFAULT_CHANNEL_FRAME_CACHE;
+    private int maxEntryCount = DEFAULT_MAX_ENTRY_COUNT;
+    private long maxEntrySize = DEFAULT_MAX_ENTRY_SIZE;
+    private long maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES;
+    private long maxCompressionRatio = DEFAULT_MAX_COMPRESSION_RATIO;
+    private long ratioGraceSize = DEFAULT_RATIO_GRACE_SIZE;
 
     private Builder() {}
 
@@ -63,10 +165,84 @@ public final class ReaderOptions {
      * @throws IllegalArgumentException if {@code frames} is less than 1
      */
     public Builder channelFrameCache(int frames) {
-      if (frames < 1) {
-        throw new IllegalArgumentException("channelFrameCache must be at least 1: " + frames);
+      this.channelFrameCache = atLeastOne("channelFrameCache", frames);
+      return this;
+    }
+
+    /**
+     * Sets the most entries an archive may have.
+     *
+     * @param count at least 1; {@link Integer#MAX_VALUE} for no limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code count} is less than 1
+     */
+    public Builder maxEntryCount(int count) {
+      this.maxEntryCount = atLeastOne("maxEntryCount", count);
+      return this;
+    }
+
+    /**
+     * Sets the largest entry content this reader will produce.
+     *
+     * @param bytes at least 1; {@link Long#MAX_VALUE} for no limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is less than 1
+     */
+    public Builder maxEntrySize(long bytes) {
+      this.maxEntrySize = atLeastOne("maxEntrySize", bytes);
+      return this;
+    }
+
+    /**
+     * Sets the most content this reader will produce in all (each entry counted once).
+     *
+     * @param bytes at least 1; {@link Long#MAX_VALUE} for no limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is less than 1
+     */
+    public Builder maxTotalBytes(long bytes) {
+      this.maxTotalBytes = atLeastOne("maxTotalBytes", bytes);
+      return this;
+    }
+
+    /**
+     * Sets the highest compression ratio allowed for entries above the grace size.
+     *
+     * @param ratio N for N : 1, at least 1; {@link Long#MAX_VALUE} for no limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code ratio} is less than 1
+     */
+    public Builder maxCompressionRatio(long ratio) {
+      this.maxCompressionRatio = atLeastOne("maxCompressionRatio", ratio);
+      return this;
+    }
+
+    /**
+     * Sets the content size up to which an entry may have any compression ratio.
+     *
+     * @param bytes 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public Builder ratioGraceSize(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("ratioGraceSize must not be negative: " + bytes);
       }
-      this.channelFrameCache = frames;
+      this.ratioGraceSize = bytes;
+      return this;
+    }
+
+    /**
+     * Removes every limit: for archives from a trusted source. Structural validation (offsets,
+     * sizes a codec can produce, checksums) still applies.
+     *
+     * @return this builder
+     */
+    public Builder liftLimits() {
+      maxEntryCount = Integer.MAX_VALUE;
+      maxEntrySize = Long.MAX_VALUE;
+      maxTotalBytes = Long.MAX_VALUE;
+      maxCompressionRatio = Long.MAX_VALUE;
       return this;
     }
 
@@ -77,6 +253,20 @@ public final class ReaderOptions {
      */
     public ReaderOptions build() {
       return new ReaderOptions(this);
+    }
+
+    private static int atLeastOne(String name, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1: " + value);
+      }
+      return value;
+    }
+
+    private static long atLeastOne(String name, long value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1: " + value);
+      }
+      return value;
     }
   }
 }

@@ -443,13 +443,15 @@ class ValidationTest {
   void unframedLz4EntryClaimingMoreStoredBytesThanTheCodecCanProduceIsCorrupt()
       throws IOException {
     int bound = Codecs.of(CompressionMethod.LZ4).maxCompressedLength(CONTENTS[1].length);
+    int least = Codecs.of(CompressionMethod.LZ4).minCompressedLength(CONTENTS[1].length);
     long claimed = bound + 1L;
     assertTrue(payload(small, 1) + claimed <= u64(small, H_DIR_OFFSET),
         "the claim stays inside the data region, so only the codec bound can reject it");
     Path archive = patch(small).u64(cent(small, 1) + C_STORED, claimed)
         .u64(loca(small, 1) + L_STORED, claimed).write("bound.eng");
     openFails(CorruptArchiveException.class, archive, "directory entry 1 'b.bin': " + claimed
-        + " stored bytes are more than LZ4 can produce for 4096 bytes (at most " + bound + ")");
+        + " stored bytes cannot be LZ4 data for 4096 bytes (it needs " + least + " to " + bound
+        + ")");
   }
 
   @ParameterizedTest(name = "entry {0}, size {1}")
@@ -458,11 +460,12 @@ class ValidationTest {
       long size) throws IOException {
     CompressionMethod method = METHODS[index];
     int bound = Codecs.of(method).maxCompressedLength((int) size);
+    int least = Codecs.of(method).minCompressedLength((int) size);
     assertTrue(stored(small, index) > bound);
     Path archive = patch(small).u64(cent(small, index) + C_SIZE, size).write("bound2.eng");
     openFails(CorruptArchiveException.class, archive, "directory entry " + index + " '"
-        + PATHS[index] + "': " + stored(small, index) + " stored bytes are more than " + method
-        + " can produce for " + size + " bytes (at most " + bound + ")");
+        + PATHS[index] + "': " + stored(small, index) + " stored bytes cannot be " + method
+        + " data for " + size + " bytes (it needs " + least + " to " + bound + ")");
   }
 
   static Stream<Arguments> unframedCompressedEntryWhoseStoredSizeExceedsTheCodecBoundForItsSizeIsCorrupt() {
@@ -598,18 +601,12 @@ class ValidationTest {
   }
 
   @Test
-  void dataOffsetPointingAtAnotherEntrysLocalHeaderFailsOnRead() throws IOException {
-    // b.bin and a.txt have paths of the same length: the bounds hold, the local header does not
+  void dataOffsetPointingAtAnotherEntrysDataIsRefusedAtOpenAsOverlap() throws IOException {
+    // b.bin and a.txt have paths of the same length: the bounds hold, but the entries overlap
     Path archive = patch(small).u64(cent(small, 1) + C_DATA_OFFSET, loca(small, 0))
         .write("aliased.eng");
-    try (ArchiveReader reader = ArchiveReader.open(archive)) {
-      for (EngramException e : everyReadFails(reader, "b.bin")) {
-        assertInstanceOf(CorruptArchiveException.class, e);
-        assertMessageContains(e, "entry 'b.bin': local header at offset " + loca(small, 0),
-            "names 'a.txt' instead");
-      }
-      assertOthersRead(reader, 1);
-    }
+    openFails(CorruptArchiveException.class, archive, "entries 'a.txt' (offset " + loca(small, 0)
+        + " to ", "and 'b.bin' (offset " + loca(small, 0) + ") overlap");
   }
 
   // --- decoding -------------------------------------------------------------------------------
@@ -760,22 +757,32 @@ class ValidationTest {
     }
   }
 
-  @ParameterizedTest(name = "stored size {0}")
-  @ValueSource(ints = {+1, +4, +5, -1})
-  void framedEntryWithStrayBytesAfterTheLastFrameOrACutLastFrameFailsEveryRead(int delta)
+  @ParameterizedTest(name = "stored size +{0}")
+  @ValueSource(ints = {+1, +4, +5})
+  void framedEntryWhoseStoredSizeReachesIntoTheNextEntryIsRefusedAtOpen(int delta)
       throws IOException {
     byte[] archive = framed();
     long storedSize = stored(archive, 0) + delta;
     // the payload is followed by after.txt, so a larger stored size stays inside the data region
+    // and only the overlap check can see it (stray bytes after the last frame: FrameIndexTest)
     Path path = patch(archive).u64(cent(archive, 0) + C_STORED, storedSize)
         .u64(loca(archive, 0) + L_STORED, storedSize).write("stray.eng");
+    openFails(CorruptArchiveException.class, path, "entries 'big.bin' (offset ",
+        "and 'after.txt' (offset " + loca(archive, 1) + ") overlap");
+  }
+
+  @Test
+  void framedEntryWithACutLastFrameFailsEveryRead() throws IOException {
+    byte[] archive = framed();
+    long storedSize = stored(archive, 0) - 1;
+    Path path = patch(archive).u64(cent(archive, 0) + C_STORED, storedSize)
+        .u64(loca(archive, 0) + L_STORED, storedSize).write("cut.eng");
     long lastFrame = frameStarts(archive)[FRAMES - 1];
     try (ArchiveReader reader = ArchiveReader.open(path)) {
       for (EngramException e : everyReadFails(reader, FRAMED)) {
         assertInstanceOf(CorruptArchiveException.class, e);
-        assertMessageContains(e, "stray.eng", "entry 'big.bin': ", delta > 0
-            ? delta + " stray bytes follow the last frame"
-            : "frame " + (FRAMES - 1) + " at offset " + lastFrame + " claims");
+        assertMessageContains(e, "cut.eng", "entry 'big.bin': ",
+            "frame " + (FRAMES - 1) + " at offset " + lastFrame + " claims");
       }
       assertArrayEquals(AFTER_CONTENT, reader.read(AFTER));
     }

@@ -31,6 +31,16 @@ public interface Codec {
   int maxCompressedLength(int length);
 
   /**
+   * Returns the fewest bytes any valid encoding of {@code length} input bytes can take: a floor
+   * given by the format of the block, not by this encoder. A stored size below it is a lie, which
+   * lets a reader refuse impossible size claims before allocating anything.
+   *
+   * @param length decoded size
+   * @return a lower bound of the encoded size
+   */
+  int minCompressedLength(int length);
+
+  /**
    * Encodes a block.
    *
    * @param src input

@@ -16,6 +16,11 @@ final class StoredCodec implements Codec {
   }
 
   @Override
+  public int minCompressedLength(int length) {
+    return length;
+  }
+
+  @Override
   public int compress(byte[] src, int srcOffset, int srcLength, byte[] dst, int dstOffset,
       int level) {
     System.arraycopy(src, srcOffset, dst, dstOffset, srcLength);

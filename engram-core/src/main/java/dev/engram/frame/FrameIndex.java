@@ -71,10 +71,11 @@ public final class FrameIndex {
             where + ": frame " + k + " of " + count + " starts past the end of the payload");
       }
       long length = window.u32(pos);
-      if (length == 0 || length > maxFrame || length > end - pos - Framing.PREFIX) {
+      int minFrame = Math.max(1, codec.minCompressedLength(Framing.frameLength(uncompressedSize, k)));
+      if (length < minFrame || length > maxFrame || length > end - pos - Framing.PREFIX) {
         throw new CorruptArchiveException(where + ": frame " + k + " at offset " + pos
-            + " claims " + length + " bytes (at most " + Math.min(maxFrame, end - pos - 4)
-            + " possible)");
+            + " claims " + length + " bytes (possible: " + minFrame + " to "
+            + Math.min(maxFrame, end - pos - Framing.PREFIX) + ")");
       }
       starts[k] = pos;
       pos += Framing.PREFIX + length;
