@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * so Windows-style input works.)
  *
  * <p>Archives written elsewhere may hold paths that break these rules; readers still list them and
- * read them by their exact name.
+ * read them by their exact name, and extraction refuses them with an {@link
+ * UnsafeEntryPathException} instead of writing outside its destination.
  *
  * <p>Thread-safe (stateless).
  */
@@ -32,38 +33,69 @@ public final class ArchivePaths {
       throw new NullPointerException("path");
     }
     String p = path.replace('\\', '/');
-    if (p.isEmpty()) {
-      throw invalid(path, "it is empty");
-    }
-    for (int i = 0; i < p.length(); i++) {
-      char c = p.charAt(i);
-      if (Character.isISOControl(c)) {
-        throw invalid(path, String.format("it contains the control character U+%04X", (int) c));
-      }
-    }
-    if (p.startsWith("/")) {
-      throw invalid(path, "it is absolute");
-    }
-    if (p.length() >= 2 && p.charAt(1) == ':' && isAsciiLetter(p.charAt(0))) {
-      throw invalid(path, "it starts with a drive letter");
-    }
-    for (String component : p.split("/", -1)) {
-      if (component.isEmpty()) {
-        throw invalid(path, "it has an empty component");
-      }
-      if (component.equals(".") || component.equals("..")) {
-        throw invalid(path, "it has a '" + component + "' component");
-      }
-    }
-    int bytes = utf8Length(path, p);
-    if (bytes > DirectoryEntry.MAX_PATH_BYTES) {
-      throw invalid(path, "it is " + bytes + " bytes in UTF-8, more than the format's "
-          + DirectoryEntry.MAX_PATH_BYTES);
+    String reason = violation(p);
+    if (reason != null) {
+      throw new IllegalArgumentException(describe(path, reason));
     }
     return p;
   }
 
-  private static int utf8Length(String original, String p) {
+  /**
+   * Turns a stored entry path into the relative path extraction writes, refusing any that could
+   * leave the destination or that the writer's policy forbids.
+   *
+   * @param path an entry path as stored, possibly written by another tool
+   * @return the path with {@code \} as {@code /}
+   * @throws UnsafeEntryPathException naming the path and the rule it breaks
+   */
+  static String forExtraction(String path) throws UnsafeEntryPathException {
+    String p = path.replace('\\', '/');
+    String reason = violation(p);
+    if (reason != null) {
+      throw new UnsafeEntryPathException(path,
+          "entry \"" + printable(path) + "\" is not extracted: " + reason);
+    }
+    return p;
+  }
+
+  /** Returns why a {@code /}-separated path breaks the policy, or null if it does not. */
+  private static String violation(String p) {
+    if (p.isEmpty()) {
+      return "it is empty";
+    }
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (Character.isISOControl(c)) {
+        return String.format("it contains the control character U+%04X", (int) c);
+      }
+    }
+    if (p.startsWith("/")) {
+      return "it is absolute";
+    }
+    if (p.length() >= 2 && p.charAt(1) == ':' && isAsciiLetter(p.charAt(0))) {
+      return "it starts with a drive letter";
+    }
+    for (String component : p.split("/", -1)) {
+      if (component.isEmpty()) {
+        return "it has an empty component";
+      }
+      if (component.equals(".") || component.equals("..")) {
+        return "it has a '" + component + "' component";
+      }
+    }
+    int bytes = utf8Length(p);
+    if (bytes < 0) {
+      return "it is not valid Unicode (unpaired surrogate)";
+    }
+    if (bytes > DirectoryEntry.MAX_PATH_BYTES) {
+      return "it is " + bytes + " bytes in UTF-8, more than the format's "
+          + DirectoryEntry.MAX_PATH_BYTES;
+    }
+    return null;
+  }
+
+  /** UTF-8 length, or -1 if the string holds an unpaired surrogate. */
+  private static int utf8Length(String p) {
     try {
       return StandardCharsets.UTF_8.newEncoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -71,7 +103,7 @@ public final class ArchivePaths {
           .encode(CharBuffer.wrap(p))
           .remaining();
     } catch (CharacterCodingException e) {
-      throw invalid(original, "it is not valid Unicode (unpaired surrogate)");
+      return -1;
     }
   }
 
@@ -79,8 +111,8 @@ public final class ArchivePaths {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
-  private static IllegalArgumentException invalid(String path, String reason) {
-    return new IllegalArgumentException("invalid entry path \"" + printable(path) + "\": " + reason);
+  private static String describe(String path, String reason) {
+    return "invalid entry path \"" + printable(path) + "\": " + reason;
   }
 
   private static String printable(String path) {

@@ -317,6 +317,61 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
+   * Extracts every entry into a directory (created if missing), writing only inside it: names
+   * that are absolute, contain {@code ..} or control characters, or would pass through a
+   * symbolic link already inside the directory are refused; all names are checked before anything
+   * is written. Each file is written to a temporary sibling, stamped with the entry's modified
+   * time and renamed into place, so an interrupted extraction never leaves a half-written file
+   * under a final name, and content failing its CRC never reaches one. Existing files of the same
+   * names are replaced. For duplicate paths, the entry lookups find is extracted.
+   *
+   * <p>An error stops the extraction; files already extracted stay.
+   *
+   * @param directory the destination
+   * @return the files written, in directory order
+   * @throws UnsafeEntryPathException if an entry's name could escape the directory
+   * @throws CorruptArchiveException if an entry is damaged
+   * @throws LimitExceededException if an entry exceeds a {@link ReaderOptions} limit
+   * @throws UnsupportedArchiveException if entries are encrypted
+   * @throws IllegalStateException if the reader is closed
+   * @throws IOException if writing fails
+   */
+  public List<Path> extractAll(Path directory) throws IOException {
+    Objects.requireNonNull(directory, "directory");
+    ensureOpen();
+    try {
+      return new Extractor(this, directory).extractAll();
+    } catch (EngramException e) {
+      throw e.initArchive(file.path());
+    }
+  }
+
+  /**
+   * Extracts one entry to {@code directory/path}, creating parent directories, with the same
+   * safety as {@link #extractAll(Path)}.
+   *
+   * @param path the entry path
+   * @param directory the destination
+   * @return the file written
+   * @throws NoSuchFileException if there is no such entry
+   * @throws UnsafeEntryPathException if the entry's name could escape the directory
+   * @throws CorruptArchiveException if the entry is damaged
+   * @throws LimitExceededException if the entry exceeds a {@link ReaderOptions} limit
+   * @throws UnsupportedArchiveException if the entry is encrypted
+   * @throws IllegalStateException if the reader is closed
+   * @throws IOException if writing fails
+   */
+  public Path extract(String path, Path directory) throws IOException {
+    Objects.requireNonNull(directory, "directory");
+    int i = require(path);
+    try {
+      return new Extractor(this, directory).extract(entries[i]);
+    } catch (EngramException e) {
+      throw e.initArchive(file.path());
+    }
+  }
+
+  /**
    * Closes the archive file. Reading content afterwards, through this reader or the streams and
    * channels opened from it, fails with {@link IllegalStateException}; the listing ({@link
    * #entries()}, {@link #list()}, {@link #contains}, {@link #entry}) stays available. Closing
@@ -407,10 +462,14 @@ public final class ArchiveReader implements Closeable {
     return frames;
   }
 
-  private void ensureReadable(DirectoryEntry entry) throws UnsupportedArchiveException {
+  private void ensureOpen() {
     if (file.isClosed()) {
       throw new IllegalStateException("archive reader for " + file.path() + " is closed");
     }
+  }
+
+  private void ensureReadable(DirectoryEntry entry) throws UnsupportedArchiveException {
+    ensureOpen();
     if (header.encryptionMode() == Header.ENCRYPTION_PER_FILE) {
       throw new UnsupportedArchiveException("entry '" + entry.path()
           + "' is encrypted (per-file encryption), which this version cannot read");
@@ -434,9 +493,7 @@ public final class ArchiveReader implements Closeable {
 
   private int require(String path) throws NoSuchFileException {
     Objects.requireNonNull(path, "path");
-    if (file.isClosed()) {
-      throw new IllegalStateException("archive reader for " + file.path() + " is closed");
-    }
+    ensureOpen();
     int i = indexOf(path);
     if (i < 0) {
       throw new NoSuchFileException(path, null, "no such entry in " + file.path());

@@ -9,6 +9,7 @@ import dev.engram.format.LocalEntryHeader;
 import dev.engram.frame.FramedPayloadWriter;
 import dev.engram.frame.Framing;
 import dev.engram.io.ArchiveOutput;
+import dev.engram.io.TemporaryFiles;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -18,12 +19,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
@@ -122,7 +120,7 @@ public final class ArchiveWriter implements Closeable {
     if (Files.isDirectory(absolute)) {
       throw new FileSystemException(target.toString(), null, "is a directory");
     }
-    Path temporary = createTemporarySibling(absolute);
+    Path temporary = TemporaryFiles.createSibling(absolute);
     ArchiveOutput out = null;
     try {
       out = ArchiveOutput.open(temporary);
@@ -479,12 +477,7 @@ public final class ArchiveWriter implements Closeable {
   }
 
   private void moveIntoPlace() throws IOException {
-    try {
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    TemporaryFiles.moveIntoPlace(temporary, target);
     syncDirectory(target.getParent());
   }
 
@@ -500,24 +493,6 @@ public final class ArchiveWriter implements Closeable {
       dir.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // the data itself is already forced; only the rename's durability is at stake
-    }
-  }
-
-  private static Path createTemporarySibling(Path target) throws IOException {
-    Path directory = target.getParent();
-    String name = target.getFileName().toString();
-    while (true) {
-      String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
-      Path candidate = directory.resolve("." + name + "." + suffix + ".tmp");
-      try {
-        // created with default permissions (not createTempFile's owner-only), as a plain file
-        // written to the target would be
-        Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-            .close();
-        return candidate;
-      } catch (FileAlreadyExistsException e) {
-        // try another name
-      }
     }
   }
 

@@ -1,0 +1,62 @@
+package dev.engram.io;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Temporary siblings for atomic replacement: content is written next to its final name and moved
+ * over it in one rename, so the final name never holds a half-written file. Thread-safe
+ * (stateless).
+ */
+public final class TemporaryFiles {
+  private TemporaryFiles() {}
+
+  /**
+   * Creates a new empty file next to {@code target}, named {@code .<name>.<random>.tmp}. It gets
+   * the default permissions a plain new file would (not {@link Files#createTempFile}'s
+   * owner-only ones), and its creation never follows an existing symbolic link.
+   *
+   * @param target the final path; its parent directory must exist
+   * @return the new file
+   * @throws IOException if it cannot be created
+   */
+  public static Path createSibling(Path target) throws IOException {
+    Path directory = target.toAbsolutePath().getParent();
+    String name = target.getFileName().toString();
+    while (true) {
+      String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
+      Path candidate = directory.resolve("." + name + "." + suffix + ".tmp");
+      try {
+        Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS).close();
+        return candidate;
+      } catch (FileAlreadyExistsException e) {
+        // try another name
+      }
+    }
+  }
+
+  /**
+   * Moves a finished temporary file over its target in one rename (replacing a file or a symbolic
+   * link at the target, never following it). Falls back to a plain replacing move where the file
+   * system cannot move atomically.
+   *
+   * @param temporary the finished file
+   * @param target the final path
+   * @throws IOException if the move fails
+   */
+  public static void moveIntoPlace(Path temporary, Path target) throws IOException {
+    try {
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}
