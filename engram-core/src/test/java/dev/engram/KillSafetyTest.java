@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -332,23 +331,11 @@ class KillSafetyTest {
           assertTrue(info.isFramed(), what + ": " + path + " must be framed");
           assertEquals(CompressionMethod.LZ4, info.compression(), what + ": method of " + path);
           assertEquals(framedCrc, info.crc32(), what + ": CRC of " + path);
-          assertEquals(framedCrc, crcOf(reader.openStream(path)), what + ": content of " + path);
+          assertEquals(framedCrc, TestData.crc(reader.openStream(path)), what + ": content of " + path);
         }
       }
     } catch (EngramException e) {
       throw new AssertionError(what + " does not open or read as the new archive: " + e, e);
     }
-  }
-
-  private static int crcOf(InputStream stream) throws IOException {
-    CRC32 crc = new CRC32();
-    try (InputStream in = stream) {
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        crc.update(buffer, 0, n);
-      }
-    }
-    return (int) crc.getValue();
   }
 }

@@ -80,7 +80,7 @@ public final class LargeEntryProbe {
           check(channel.framesDecoded() - before <= 2, "a marker read decoded more than 2 frames");
         }
       }
-      check(crcOfStream(reader.openStream("sparse.bin")) == sourceCrc, "stream CRC");
+      check(TestData.crc(reader.openStream("sparse.bin")) == sourceCrc, "stream CRC");
     }
   }
 
@@ -95,9 +95,9 @@ public final class LargeEntryProbe {
       EntryInfo stream = reader.entry("stream.bin").orElseThrow();
       check(stream.uncompressedSize() == size, "entry size " + stream.uncompressedSize());
       check(stream.isFramed(), "entry not framed");
-      int streamCrc = crcOfStream(new StampedStream(size));
+      int streamCrc = TestData.crc(new StampedStream(size));
       check(stream.crc32() == streamCrc, "entry CRC differs from the content's");
-      check(crcOfStream(reader.openStream("stream.bin")) == streamCrc, "read-back CRC");
+      check(TestData.crc(reader.openStream("stream.bin")) == streamCrc, "read-back CRC");
     }
   }
 
@@ -130,18 +130,6 @@ public final class LargeEntryProbe {
     if (!condition) {
       throw new AssertionError(message);
     }
-  }
-
-  private static int crcOfStream(InputStream stream) throws IOException {
-    CRC32 crc = new CRC32();
-    try (InputStream in = stream) {
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        crc.update(buffer, 0, n);
-      }
-    }
-    return (int) crc.getValue();
   }
 
   /**

@@ -84,15 +84,22 @@ final class TestData {
 
   /** CRC32 of the first {@code size} pattern bytes. */
   static int patternCrc(long size) {
+    try {
+      return crc(patternStream(size));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** CRC32 of everything a stream holds; the stream is read to its end and closed. */
+  static int crc(InputStream stream) throws IOException {
     CRC32 crc = new CRC32();
-    try (InputStream in = patternStream(size)) {
+    try (InputStream in = stream) {
       byte[] buffer = new byte[1 << 16];
       int n;
       while ((n = in.read(buffer)) > 0) {
         crc.update(buffer, 0, n);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return (int) crc.getValue();
   }
