@@ -49,8 +49,16 @@ public final class ArchivePaths {
    * @throws UnsafeEntryPathException naming the path and the rule it breaks
    */
   static String forExtraction(String path) throws UnsafeEntryPathException {
+    return forExtraction(path, java.io.File.separatorChar == '\\');
+  }
+
+  /** {@link #forExtraction(String)}, with Windows' extra rules when {@code windows} is set. */
+  static String forExtraction(String path, boolean windows) throws UnsafeEntryPathException {
     String p = path.replace('\\', '/');
     String reason = violation(p);
+    if (reason == null && windows) {
+      reason = windowsViolation(p);
+    }
     if (reason != null) {
       throw new UnsafeEntryPathException(path,
           "entry \"" + printable(path) + "\" is not extracted: " + reason);
@@ -93,6 +101,37 @@ public final class ArchivePaths {
     }
     return null;
   }
+
+  /**
+   * Names that are harmless elsewhere but not on Windows: a {@code :} selects an NTFS alternate
+   * data stream, device names open devices whatever their extension, and trailing dots and
+   * spaces are silently dropped, so two entries could land on one file.
+   */
+  private static String windowsViolation(String p) {
+    for (String component : p.split("/")) {
+      for (int i = 0; i < component.length(); i++) {
+        if ("<>:\"|?*".indexOf(component.charAt(i)) >= 0) {
+          return "on Windows, '" + component.charAt(i) + "' is not allowed in a file name";
+        }
+      }
+      char last = component.charAt(component.length() - 1);
+      if (last == '.' || last == ' ') {
+        return "on Windows, a file name cannot end with a dot or a space";
+      }
+      int dot = component.indexOf('.');
+      String stem = (dot < 0 ? component : component.substring(0, dot)).trim()
+          .toUpperCase(java.util.Locale.ROOT);
+      if (WINDOWS_DEVICES.contains(stem)) {
+        return "on Windows, '" + component + "' names the device " + stem;
+      }
+    }
+    return null;
+  }
+
+  private static final java.util.Set<String> WINDOWS_DEVICES = java.util.Set.of("CON", "PRN",
+      "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+      "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "CONIN$",
+      "CONOUT$");
 
   /** UTF-8 length, or -1 if the string holds an unpaired surrogate. */
   private static int utf8Length(String p) {

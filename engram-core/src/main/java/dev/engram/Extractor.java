@@ -26,7 +26,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>Names are checked by {@link ArchivePaths#forExtraction} before anything is written: no
- *       absolute paths, no {@code ..}, no control characters.
+ *       absolute paths, no {@code ..}, no control characters; on Windows also no {@code :} (an
+ *       NTFS stream), device names such as {@code CON} or trailing dots and spaces.
  *   <li>Directories inside the destination are created one component at a time, and an existing
  *       symbolic link on the way is refused, never followed. A symbolic link at the final name is
  *       replaced by the file, not written through.
