@@ -13,6 +13,10 @@ import dev.engram.frame.Framing;
 import dev.engram.io.ArchiveFile;
 import dev.engram.io.ChannelInputStream;
 import dev.engram.io.ReadOnlyChannel;
+import dev.engram.manifest.FileEntry;
+import dev.engram.manifest.Manifest;
+import dev.engram.manifest.ManifestException;
+import dev.engram.manifest.SignatureCheck;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,15 +24,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 
@@ -62,6 +70,8 @@ import java.util.zip.CRC32;
 public final class ArchiveReader implements Closeable {
   /** The largest array a JVM reliably allocates. */
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+  /** Largest {@code manifest.json} that {@link #manifest()} parses: 64 MiB. */
+  public static final int MAX_MANIFEST_BYTES = 64 << 20;
   /** Directory entries decoded per bulk read at open. */
   private static final int DIRECTORY_CHUNK = 4096;
 
@@ -313,6 +323,144 @@ public final class ArchiveReader implements Closeable {
       return openChannel(i);
     } catch (EngramException e) {
       throw e.initArchive(file.path());
+    }
+  }
+
+  /**
+   * Returns the archive's manifest ({@code manifest.json}), parsed.
+   *
+   * @return the manifest, or empty if the archive has none
+   * @throws ManifestException if {@code manifest.json} is not a valid manifest, or larger than
+   *     the {@value #MAX_MANIFEST_BYTES} bytes this reader parses
+   * @throws CorruptArchiveException if the entry is damaged
+   * @throws IllegalStateException if the reader is closed
+   * @throws IOException if reading fails
+   */
+  public Optional<Manifest> manifest() throws IOException {
+    ensureOpen();
+    int i = indexOf(Manifest.ENTRY_NAME);
+    if (i < 0) {
+      return Optional.empty();
+    }
+    long size = entries[i].uncompressedSize();
+    if (size > MAX_MANIFEST_BYTES) {
+      throw new ManifestException(Manifest.ENTRY_NAME + " is " + size + " bytes, more than the "
+          + MAX_MANIFEST_BYTES + " this reader parses").initArchive(file.path());
+    }
+    byte[] json = read(Manifest.ENTRY_NAME);
+    try {
+      return Optional.of(Manifest.parse(json));
+    } catch (ManifestException e) {
+      throw e.initArchive(file.path());
+    }
+  }
+
+  /**
+   * Checks the whole archive: reads every entry to its end (its CRC32 checked, its SHA-256
+   * computed), compares every file the manifest lists with the entry of that path, checks every
+   * signature, and lists the entries the manifest does not cover. Damage and bad signatures are
+   * findings in the report, never exceptions.
+   *
+   * @param options which signers to trust
+   * @return the report; {@link VerificationReport#summary()} says plainly whether the archive is
+   *     intact and authentically signed
+   * @throws IllegalStateException if the reader is closed
+   * @throws IOException if the archive file cannot be read at all
+   */
+  public VerificationReport verify(VerifyOptions options) throws IOException {
+    Objects.requireNonNull(options, "options");
+    ensureOpen();
+    VerificationReport.EntryCheck[] checks = new VerificationReport.EntryCheck[entries.length];
+    MessageDigest sha256 = sha256();
+    byte[] buffer = new byte[1 << 16];
+    for (int i = 0; i < entries.length; i++) {
+      EntryInfo entry = entries[i];
+      String hash = null;
+      String problem = null;
+      try (ReadOnlyChannel channel = openChannel(i)) {
+        sha256.reset();
+        ByteBuffer chunk = ByteBuffer.wrap(buffer);
+        while (channel.read(chunk.clear()) > 0) {
+          sha256.update(buffer, 0, chunk.position());
+        }
+        hash = HexFormat.of().formatHex(sha256.digest());
+      } catch (EngramException e) {
+        problem = e.reason();
+      }
+      checks[i] = new VerificationReport.EntryCheck(entry.path(), entry.uncompressedSize(), hash,
+          problem);
+    }
+
+    Manifest manifest = null;
+    String manifestProblem = null;
+    int manifestIndex = indexOf(Manifest.ENTRY_NAME);
+    if (manifestIndex >= 0) {
+      if (!checks[manifestIndex].isIntact()) {
+        manifestProblem = "cannot be read: " + checks[manifestIndex].problem();
+      } else {
+        try {
+          manifest = manifest().orElseThrow();
+        } catch (EngramException e) {
+          manifestProblem = e.reason();
+        }
+      }
+    }
+
+    List<VerificationReport.FileCheck> files = new ArrayList<>();
+    List<SignatureCheck> signatures = List.of();
+    List<String> uncovered = new ArrayList<>();
+    if (manifest != null) {
+      Set<String> declared = new HashSet<>();
+      for (FileEntry file : manifest.files()) {
+        files.add(checkFile(file, declared, checks));
+      }
+      signatures = manifest.checkSignatures(options.trustedKeys());
+      for (int i = 0; i < entries.length; i++) {
+        String path = entries[i].path();
+        if (indexOf(path) == i && !path.equals(Manifest.ENTRY_NAME) && !declared.contains(path)) {
+          uncovered.add(path);
+        }
+      }
+    }
+    return new VerificationReport(file.path(), Arrays.asList(checks), manifest, manifestProblem,
+        files, signatures, uncovered, !options.trustedKeys().isEmpty());
+  }
+
+  private VerificationReport.FileCheck checkFile(FileEntry file, Set<String> declared,
+      VerificationReport.EntryCheck[] checks) {
+    if (!declared.add(file.path())) {
+      return new VerificationReport.FileCheck(file,
+          VerificationReport.FileCheck.Status.LISTED_TWICE, "listed more than once");
+    }
+    int i = indexOf(file.path());
+    if (i < 0) {
+      return new VerificationReport.FileCheck(file, VerificationReport.FileCheck.Status.MISSING,
+          "no entry has this path");
+    }
+    VerificationReport.EntryCheck entry = checks[i];
+    if (!entry.isIntact()) {
+      return new VerificationReport.FileCheck(file,
+          VerificationReport.FileCheck.Status.UNREADABLE, entry.problem());
+    }
+    if (entry.size() != file.size()) {
+      return new VerificationReport.FileCheck(file,
+          VerificationReport.FileCheck.Status.SIZE_DIFFERS, "size is " + entry.size()
+              + " bytes, the manifest says " + Long.toUnsignedString(file.size()));
+    }
+    if (!entry.sha256().equalsIgnoreCase(file.sha256())) {
+      return new VerificationReport.FileCheck(file,
+          VerificationReport.FileCheck.Status.HASH_DIFFERS, "SHA-256 is " + entry.sha256()
+              + ", the manifest says " + file.sha256());
+    }
+    return new VerificationReport.FileCheck(file, VerificationReport.FileCheck.Status.MATCHES,
+        null);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
     }
   }
 

@@ -10,6 +10,9 @@ import dev.engram.frame.FramedPayloadWriter;
 import dev.engram.frame.Framing;
 import dev.engram.io.ArchiveOutput;
 import dev.engram.io.TemporaryFiles;
+import dev.engram.manifest.FileEntry;
+import dev.engram.manifest.Manifest;
+import dev.engram.manifest.MimeTypes;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -24,8 +27,11 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -78,6 +84,10 @@ public final class ArchiveWriter implements Closeable {
   private final List<DirectoryEntry> entries = new ArrayList<>();
   private final Set<String> paths = new HashSet<>();
   private final FramedPayloadWriter framedWriter = new FramedPayloadWriter();
+  /** SHA-256 of each entry's content, when the writer generates the manifest; else null. */
+  private final MessageDigest digest;
+  /** The generated manifest's files, in the order entries were added. */
+  private final List<FileEntry> manifestFiles = new ArrayList<>();
   private byte[] encodeBuffer = new byte[0];
   private State state = State.OPEN;
   /** Set when a failed entry could not be undone: the archive can only be abandoned. */
@@ -88,6 +98,7 @@ public final class ArchiveWriter implements Closeable {
     this.temporary = temporary;
     this.options = options;
     this.out = out;
+    this.digest = options.manifest().isPresent() ? sha256() : null;
   }
 
   /**
@@ -234,6 +245,26 @@ public final class ArchiveWriter implements Closeable {
   }
 
   /**
+   * Adds a manifest as the {@code manifest.json} entry, stored uncompressed as engram-rs does.
+   * To have the writer fill in the files and sign at {@link #finish()} instead, use {@link
+   * WriterOptions.Builder#manifest} and {@link WriterOptions.Builder#signWith}.
+   *
+   * @param manifest the manifest, written as {@link Manifest#toJson()}
+   * @throws FileAlreadyExistsException if the archive already has a {@code manifest.json}
+   * @throws IllegalStateException if the writer generates the manifest itself, or is finished or
+   *     closed
+   * @throws IOException if writing fails
+   */
+  public void addManifest(Manifest manifest) throws IOException {
+    Objects.requireNonNull(manifest, "manifest");
+    if (digest != null) {
+      throw new IllegalStateException("this writer generates " + Manifest.ENTRY_NAME
+          + " at finish() (WriterOptions.manifest is set)");
+    }
+    addFile(Manifest.ENTRY_NAME, manifest.toJson(), CompressionMethod.NONE);
+  }
+
+  /**
    * Returns how many entries have been added.
    *
    * @return the entry count so far
@@ -253,6 +284,9 @@ public final class ArchiveWriter implements Closeable {
   public void finish() throws IOException {
     ensureOpen();
     try {
+      if (digest != null) {
+        writeGeneratedManifest();
+      }
       long directoryOffset = out.position();
       ByteBuffer chunk = ByteBuffer.allocate(DirectoryEntry.SIZE
           * Math.max(1, Math.min(entries.size(), DIRECTORY_CHUNK))).order(ByteOrder.LITTLE_ENDIAN);
@@ -298,6 +332,24 @@ public final class ArchiveWriter implements Closeable {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /** Completes the manifest template with every entry added, signs it and stores it. */
+  private void writeGeneratedManifest() throws IOException {
+    Manifest manifest = options.manifest().orElseThrow().withFiles(manifestFiles);
+    Instant signedAt = options.modifiedTime().orElseGet(Instant::now);
+    for (WriterOptions.Signer signer : options.signers()) {
+      manifest = manifest.sign(signer.key(), signer.name(), signedAt);
+    }
+    byte[] json = manifest.toJson();
+    long start = out.position();
+    try {
+      writeBuffered(Manifest.ENTRY_NAME, json, json.length, CompressionMethod.NONE,
+          defaultModifiedTime());
+    } catch (IOException | RuntimeException | Error e) {
+      undo(start, e);
+      throw e;
+    }
+  }
 
   private void addBytes(String path, byte[] content, CompressionMethod method) throws IOException {
     Objects.requireNonNull(content, "content");
@@ -366,6 +418,12 @@ public final class ArchiveWriter implements Closeable {
     }
     CRC32 crc = new CRC32();
     crc.update(data, 0, length);
+    byte[] sha256 = null;
+    if (digest != null && !name.equals(Manifest.ENTRY_NAME)) {
+      digest.reset(); // an entry that failed half way may have fed it
+      digest.update(data, 0, length);
+      sha256 = digest.digest();
+    }
     byte[] payload = data;
     int payloadLength = length;
     if (method != CompressionMethod.NONE) {
@@ -386,7 +444,7 @@ public final class ArchiveWriter implements Closeable {
         (int) crc.getValue(), modified, method, 0, name, utf8Length(name));
     out.write(LocalEntryHeader.matching(entry).encode());
     out.write(payload, 0, payloadLength);
-    register(entry);
+    register(entry, sha256);
   }
 
   /**
@@ -403,6 +461,9 @@ public final class ArchiveWriter implements Closeable {
     long size;
     long stored;
     int crc;
+    if (digest != null) {
+      digest.reset();
+    }
     if (method == CompressionMethod.NONE) {
       CRC32 checksum = new CRC32();
       byte[] buffer = new byte[COPY_BUFFER];
@@ -410,6 +471,9 @@ public final class ArchiveWriter implements Closeable {
       int n;
       while ((n = content.read(buffer)) > 0) {
         checksum.update(buffer, 0, n);
+        if (digest != null) {
+          digest.update(buffer, 0, n);
+        }
         out.write(buffer, 0, n);
         size += n;
       }
@@ -417,7 +481,7 @@ public final class ArchiveWriter implements Closeable {
       crc = (int) checksum.getValue();
     } else {
       FramedPayloadWriter.Result result =
-          framedWriter.write(content, out, Codecs.of(method), options.zstdLevel());
+          framedWriter.write(content, out, Codecs.of(method), options.zstdLevel(), digest);
       size = result.uncompressedSize();
       stored = result.storedSize();
       crc = result.crc32();
@@ -430,14 +494,19 @@ public final class ArchiveWriter implements Closeable {
     DirectoryEntry entry =
         new DirectoryEntry(start, size, stored, crc, modified, method, 0, name, pathLength);
     out.patch(start, LocalEntryHeader.matching(entry).encode());
-    register(entry);
+    register(entry, digest == null ? null : digest.digest());
   }
 
   private String beginEntry(String path) throws IOException {
     ensureOpen();
     String name = ArchivePaths.normalize(path);
+    if (digest != null && name.equals(Manifest.ENTRY_NAME)) {
+      throw new IllegalArgumentException("this writer generates " + Manifest.ENTRY_NAME
+          + " at finish() (WriterOptions.manifest is set); it cannot be added as a file");
+    }
     if (paths.contains(name)) {
-      throw new FileAlreadyExistsException(name, null, "the archive already has an entry with this path");
+      throw new FileAlreadyExistsException(name, null,
+          "the archive already has an entry with this path");
     }
     if (entries.size() >= MAX_ENTRIES) {
       throw new EngramException("the archive already holds " + entries.size()
@@ -446,9 +515,22 @@ public final class ArchiveWriter implements Closeable {
     return name;
   }
 
-  private void register(DirectoryEntry entry) {
+  /** Records a written entry, with its content's SHA-256 when the manifest is generated. */
+  private void register(DirectoryEntry entry, byte[] sha256) {
     entries.add(entry);
     paths.add(entry.path());
+    if (sha256 != null) {
+      manifestFiles.add(FileEntry.of(entry.path(), HexFormat.of().formatHex(sha256),
+          entry.uncompressedSize(), MimeTypes.guess(entry.path())));
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
   }
 
   private void undo(long start, Throwable failure) {

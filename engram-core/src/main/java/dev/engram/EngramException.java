@@ -62,6 +62,15 @@ public class EngramException extends IOException {
     return this;
   }
 
+  /**
+   * Returns the message without the archive's name in front: what is wrong and where inside it.
+   *
+   * @return the detail message as given
+   */
+  public String reason() {
+    return super.getMessage();
+  }
+
   @Override
   public String getMessage() {
     String message = super.getMessage();

@@ -68,7 +68,8 @@ final class Extractor {
     Set<String> files = byTarget.keySet();
     for (Map.Entry<String, EntryInfo> target : byTarget.entrySet()) {
       String relative = target.getKey();
-      for (int slash = relative.indexOf('/'); slash >= 0; slash = relative.indexOf('/', slash + 1)) {
+      int slash = relative.indexOf('/');
+      for (; slash >= 0; slash = relative.indexOf('/', slash + 1)) {
         String parent = relative.substring(0, slash);
         if (files.contains(parent)) {
           throw new UnsafeEntryPathException(target.getValue().path(), "entry \""

@@ -20,7 +20,8 @@ package dev.engram;
  *   <tr><td>{@link #maxTotalBytes()}</td><td>1 TiB</td>
  *       <td>what one reader will produce from the entries it opens</td></tr>
  *   <tr><td>{@link #maxCompressionRatio()}</td><td>1000 : 1</td>
- *       <td>LZ4 cannot exceed 255 : 1; Zstandard reaches about 3,450 : 1 on a frame of zeros</td></tr>
+ *       <td>LZ4 cannot exceed 255 : 1; Zstandard reaches about 3,450 : 1 on a frame of
+ *           zeros</td></tr>
  *   <tr><td>{@link #ratioGraceSize()}</td><td>64 MiB</td>
  *       <td>entries up to this size may have any ratio: 10 MiB of zeros compress 31,000 : 1 with
  *           Zstandard and must stay readable, and an entry this small cannot be a bomb</td></tr>

@@ -1,7 +1,12 @@
 package dev.engram;
 
 import dev.engram.codec.Codecs;
+import dev.engram.manifest.Manifest;
+import dev.engram.manifest.SigningKeys;
+import java.security.PrivateKey;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,11 +30,18 @@ public final class WriterOptions {
   private final int zstdLevel;
   private final Instant modifiedTime;
   private final int contentVersion;
+  private final Manifest manifest;
+  private final List<Signer> signers;
+
+  /** A key to sign the generated manifest with, and the name recorded with the signature. */
+  record Signer(PrivateKey key, String name) {}
 
   private WriterOptions(Builder b) {
     this.zstdLevel = b.zstdLevel;
     this.modifiedTime = b.modifiedTime;
     this.contentVersion = b.contentVersion;
+    this.manifest = b.manifest;
+    this.signers = List.copyOf(b.signers);
   }
 
   /**
@@ -61,6 +73,8 @@ public final class WriterOptions {
     b.zstdLevel = zstdLevel;
     b.modifiedTime = modifiedTime;
     b.contentVersion = contentVersion;
+    b.manifest = manifest;
+    b.signers.addAll(signers);
     return b;
   }
 
@@ -92,10 +106,35 @@ public final class WriterOptions {
     return contentVersion;
   }
 
+  /**
+   * Returns the manifest the writer generates at {@link ArchiveWriter#finish()}, if any: this
+   * template with its {@code files} filled from every entry added.
+   *
+   * @return the template
+   */
+  public Optional<Manifest> manifest() {
+    return Optional.ofNullable(manifest);
+  }
+
+  /** The keys the generated manifest is signed with, in order. */
+  List<Signer> signers() {
+    return signers;
+  }
+
+  /**
+   * Returns how many keys the generated manifest will be signed with.
+   *
+   * @return the number of signers
+   */
+  public int signerCount() {
+    return signers.size();
+  }
+
   @Override
   public String toString() {
     return "WriterOptions[zstdLevel=" + zstdLevel + ", modifiedTime=" + modifiedTime
-        + ", contentVersion=" + contentVersion + "]";
+        + ", contentVersion=" + contentVersion + ", manifest=" + manifest + ", signers="
+        + signers.size() + "]"; // never the keys
   }
 
   /** Builds {@link WriterOptions}. Not thread-safe. */
@@ -103,8 +142,41 @@ public final class WriterOptions {
     private int zstdLevel = DEFAULT_ZSTD_LEVEL;
     private Instant modifiedTime;
     private int contentVersion;
+    private Manifest manifest;
+    private final List<Signer> signers = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Has the writer generate {@code manifest.json} at {@link ArchiveWriter#finish()}: this
+     * template, with {@code files} replaced by every entry added (path, SHA-256 and size computed
+     * while the content streams through, MIME type guessed from the extension), signed with the
+     * keys given to {@link #signWith}, and stored uncompressed as engram-rs does. The writer then
+     * refuses an entry named {@code manifest.json} of its own.
+     *
+     * @param template the manifest to complete; its signatures are dropped
+     * @return this builder
+     */
+    public Builder manifest(Manifest template) {
+      this.manifest = Objects.requireNonNull(template, "template").toBuilder().clearSignatures()
+          .build();
+      return this;
+    }
+
+    /**
+     * Adds a key to sign the generated manifest with (call once per signer). Signatures record
+     * the {@link #modifiedTime} when set, else the time of {@code finish()}.
+     *
+     * @param key an Ed25519 private key
+     * @param signer a name recorded with the signature, or null
+     * @return this builder
+     * @throws IllegalArgumentException if the key is not Ed25519
+     */
+    public Builder signWith(PrivateKey key, String signer) {
+      SigningKeys.publicKeyOf(Objects.requireNonNull(key, "key")); // fails for a non-Ed25519 key
+      signers.add(new Signer(key, signer));
+      return this;
+    }
 
     /**
      * Sets the Zstandard level.
@@ -154,8 +226,13 @@ public final class WriterOptions {
      * Builds the options.
      *
      * @return immutable options
+     * @throws IllegalStateException if keys were given without a {@link #manifest} template
      */
     public WriterOptions build() {
+      if (!signers.isEmpty() && manifest == null) {
+        throw new IllegalStateException("signWith(...) signs the generated manifest: set"
+            + " manifest(...) too");
+      }
       return new WriterOptions(this);
     }
   }

@@ -41,16 +41,16 @@ public final class ArchiveLayout {
     end.checkAgrees(header);
     long expectedSize = header.entryCount() * DirectoryEntry.SIZE;
     if (header.directorySize() != expectedSize) {
-      throw new CorruptArchiveException("directory size is " + header.directorySize() + " bytes but "
-          + header.entryCount() + " entries need " + expectedSize);
+      throw new CorruptArchiveException("directory size is " + header.directorySize()
+          + " bytes but " + header.entryCount() + " entries need " + expectedSize);
     }
     long directoryLimit = fileSize - EndRecord.SIZE;
     if (header.directoryOffset() < Header.SIZE
         || header.directoryOffset() > directoryLimit
         || header.directorySize() > directoryLimit - header.directoryOffset()) {
       throw new CorruptArchiveException("directory at offset " + header.directoryOffset() + " ("
-          + header.directorySize() + " bytes) does not lie between the header and the end record at "
-          + directoryLimit + " (file is " + fileSize + " bytes)");
+          + header.directorySize() + " bytes) does not lie between the header and the end"
+          + " record at " + directoryLimit + " (file is " + fileSize + " bytes)");
     }
   }
 

@@ -134,15 +134,17 @@ public record Header(
           + " is not supported (this library reads version " + VERSION_MAJOR + ".x)");
     }
     if ((flags & ENCRYPTION_MASK) == ENCRYPTION_MASK) {
-      throw new UnsupportedArchiveException("header flags select encryption mode 3, which is reserved");
+      throw new UnsupportedArchiveException(
+          "header flags select encryption mode 3, which is reserved");
     }
     if ((flags & ~ENCRYPTION_MASK) != 0) {
       throw new UnsupportedArchiveException(String.format(
           "header flags %08x set reserved bits this version does not know", flags));
     }
     if (dirOffset < 0 || dirSize < 0) {
-      throw new CorruptArchiveException("header directory offset " + Long.toUnsignedString(dirOffset)
-          + " or size " + Long.toUnsignedString(dirSize) + " is beyond 2^63");
+      throw new CorruptArchiveException("header directory offset "
+          + Long.toUnsignedString(dirOffset) + " or size " + Long.toUnsignedString(dirSize)
+          + " is beyond 2^63");
     }
     return new Header(major, minor, crc, dirOffset, dirSize, count, contentVersion, flags);
   }

@@ -60,7 +60,8 @@ public final class FrameIndex {
           + storedSize + " stored bytes");
     }
     if (count >= Integer.MAX_VALUE - 8) {
-      throw new CorruptArchiveException(where + ": " + count + " frames are more than one index holds");
+      throw new CorruptArchiveException(
+          where + ": " + count + " frames are more than one index holds");
     }
     long[] starts = new long[(int) count + 1];
     int maxFrame = codec.maxCompressedLength(Framing.FRAME_SIZE);
@@ -71,7 +72,8 @@ public final class FrameIndex {
             where + ": frame " + k + " of " + count + " starts past the end of the payload");
       }
       long length = window.u32(pos);
-      int minFrame = Math.max(1, codec.minCompressedLength(Framing.frameLength(uncompressedSize, k)));
+      int minFrame =
+          Math.max(1, codec.minCompressedLength(Framing.frameLength(uncompressedSize, k)));
       if (length < minFrame || length > maxFrame || length > end - pos - Framing.PREFIX) {
         throw new CorruptArchiveException(where + ": frame " + k + " at offset " + pos
             + " claims " + length + " bytes (possible: " + minFrame + " to "

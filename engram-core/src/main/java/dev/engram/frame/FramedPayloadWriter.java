@@ -5,6 +5,7 @@ import dev.engram.codec.Codec;
 import dev.engram.io.ArchiveOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
 import java.util.zip.CRC32;
 
 /**
@@ -37,12 +38,13 @@ public final class FramedPayloadWriter {
    * @param out where the payload goes
    * @param codec the entry's codec (not {@code NONE})
    * @param level compression level
+   * @param digest also fed the content, when not null (for a manifest's SHA-256)
    * @return sizes and CRC of what was written
    * @throws EngramException if the content has more frames than the format can count
    * @throws IOException if reading the content or writing the output fails
    */
-  public Result write(InputStream content, ArchiveOutput out, Codec codec, int level)
-      throws IOException {
+  public Result write(InputStream content, ArchiveOutput out, Codec codec, int level,
+      MessageDigest digest) throws IOException {
     int bound = Framing.PREFIX + codec.maxCompressedLength(Framing.FRAME_SIZE);
     if (encoded.length < bound) {
       encoded = new byte[bound];
@@ -59,6 +61,9 @@ public final class FramedPayloadWriter {
             + Framing.FRAME_SIZE + " bytes, the most a framed entry can hold");
       }
       crc.update(raw, 0, n);
+      if (digest != null) {
+        digest.update(raw, 0, n);
+      }
       total += n;
       int length = codec.compress(raw, 0, n, encoded, Framing.PREFIX, level);
       putU32(encoded, 0, length);

@@ -20,7 +20,9 @@ public record SignatureCheck(int index, SignatureEntry entry, Status status, Str
     VALID,
     /** The signature is correct, but its key is not among the trusted keys given. */
     UNTRUSTED,
-    /** The signature does not prove anything: malformed, wrong algorithm, or not this manifest's. */
+    /**
+     * The signature proves nothing: malformed, an unknown algorithm, or not this manifest's.
+     */
     INVALID
   }
 

@@ -1,5 +1,8 @@
 package dev.engram.manifest;
 
+import static dev.engram.manifest.ManifestTestVector.PUBLIC_KEY;
+import static dev.engram.manifest.ManifestTestVector.SIGNATURE;
+import static dev.engram.manifest.ManifestTestVector.SIGNED_JSON;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +27,7 @@ class SigningKeysTest {
   @Test
   void publicKeyOfTheSeed42IsEngramRsKey() {
     PublicKey key = SigningKeys.publicKeyOf(ManifestTest.seed42());
-    assertEquals(ManifestTest.PUBLIC_KEY, HexFormat.of().formatHex(SigningKeys.rawPublicKey(key)));
+    assertEquals(PUBLIC_KEY, HexFormat.of().formatHex(SigningKeys.rawPublicKey(key)));
   }
 
   @Test
@@ -61,15 +64,15 @@ class SigningKeysTest {
   @Test
   void rawHexSeedAndPublicKeyAreRead() throws Exception {
     Path seedFile = Files.writeString(dir.resolve("seed.hex"), "42".repeat(32) + "\n");
-    Path keyFile = Files.writeString(dir.resolve("key.hex"), ManifestTest.PUBLIC_KEY.toUpperCase());
+    Path keyFile = Files.writeString(dir.resolve("key.hex"), PUBLIC_KEY.toUpperCase());
     PrivateKey fromSeed = SigningKeys.readPrivateKey(seedFile);
-    assertEquals(ManifestTest.SIGNATURE, signVectorWith(fromSeed));
-    assertEquals(ManifestTest.PUBLIC_KEY,
+    assertEquals(SIGNATURE, signVectorWith(fromSeed));
+    assertEquals(PUBLIC_KEY,
         HexFormat.of().formatHex(SigningKeys.rawPublicKey(SigningKeys.readPublicKey(keyFile))));
   }
 
   private static String signVectorWith(PrivateKey key) throws ManifestException {
-    Manifest unsigned = Manifest.parse(ManifestTest.SIGNED_JSON.getBytes()).toBuilder()
+    Manifest unsigned = Manifest.parse(SIGNED_JSON.getBytes()).toBuilder()
         .clearSignatures().build();
     return unsigned.sign(key, null).signatures().get(0).signature();
   }
