@@ -48,7 +48,11 @@ public final class VerificationReport {
    * @param problem why it could not be read or is damaged, or null when it is intact
    */
   public record EntryCheck(String path, long size, String sha256, String problem) {
-    /** Says whether the entry read back intact. @return true when there is no problem */
+    /**
+     * Says whether the entry read back intact.
+     *
+     * @return true when there is no problem
+     */
     public boolean isIntact() {
       return problem == null;
     }
@@ -84,38 +88,66 @@ public final class VerificationReport {
       Objects.requireNonNull(status, "status");
     }
 
-    /** Says whether the file matches. @return true for {@link Status#MATCHES} */
+    /**
+     * Says whether the file matches.
+     *
+     * @return true for {@link Status#MATCHES}
+     */
     public boolean matches() {
       return status == Status.MATCHES;
     }
   }
 
-  /** Returns the archive verified. @return its path */
+  /**
+   * Returns the archive verified.
+   *
+   * @return its path
+   */
   public Path archive() {
     return archive;
   }
 
-  /** Returns one check per archive entry, in directory order. @return an unmodifiable list */
+  /**
+   * Returns one check per archive entry, in directory order.
+   *
+   * @return an unmodifiable list
+   */
   public List<EntryCheck> entries() {
     return entries;
   }
 
-  /** Returns the manifest, if the archive has one that parses. @return the manifest or null */
+  /**
+   * Returns the manifest, if the archive has one that parses.
+   *
+   * @return the manifest or null
+   */
   public Manifest manifest() {
     return manifest;
   }
 
-  /** Returns why {@code manifest.json} could not be read, or null. @return the problem */
+  /**
+   * Returns why {@code manifest.json} could not be read, or null.
+   *
+   * @return the problem
+   */
   public String manifestProblem() {
     return manifestProblem;
   }
 
-  /** Returns one check per file the manifest lists, in its order. @return an unmodifiable list */
+  /**
+   * Returns one check per file the manifest lists, in its order.
+   *
+   * @return an unmodifiable list
+   */
   public List<FileCheck> files() {
     return files;
   }
 
-  /** Returns one verdict per signature, in order. @return an unmodifiable list */
+  /**
+   * Returns one verdict per signature, in order.
+   *
+   * @return an unmodifiable list
+   */
   public List<SignatureCheck> signatures() {
     return signatures;
   }

@@ -118,47 +118,83 @@ public final class Manifest {
     return b;
   }
 
-  /** Returns the manifest format version, for example {@code "0.4.0"}. @return the version */
+  /**
+   * Returns the manifest format version, for example {@code "0.4.0"}.
+   *
+   * @return the version
+   */
   public String version() {
     return version;
   }
 
-  /** Returns the archive's identifier. @return the id */
+  /**
+   * Returns the archive's identifier.
+   *
+   * @return the id
+   */
   public String id() {
     return id;
   }
 
-  /** Returns the archive's human-readable name. @return the name */
+  /**
+   * Returns the archive's human-readable name.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** Returns the description, or null when absent. @return the description */
+  /**
+   * Returns the description, or null when absent.
+   *
+   * @return the description
+   */
   public String description() {
     return description;
   }
 
-  /** Returns who made the archive. @return the author */
+  /**
+   * Returns who made the archive.
+   *
+   * @return the author
+   */
   public Author author() {
     return author;
   }
 
-  /** Returns the descriptive metadata. @return the metadata */
+  /**
+   * Returns the descriptive metadata.
+   *
+   * @return the metadata
+   */
   public Metadata metadata() {
     return metadata;
   }
 
-  /** Returns the declared capabilities. @return an unmodifiable list */
+  /**
+   * Returns the declared capabilities.
+   *
+   * @return an unmodifiable list
+   */
   public List<String> capabilities() {
     return capabilities;
   }
 
-  /** Returns the files the manifest vouches for. @return an unmodifiable list */
+  /**
+   * Returns the files the manifest vouches for.
+   *
+   * @return an unmodifiable list
+   */
   public List<FileEntry> files() {
     return files;
   }
 
-  /** Returns the signatures, in order. @return an unmodifiable list */
+  /**
+   * Returns the signatures, in order.
+   *
+   * @return an unmodifiable list
+   */
   public List<SignatureEntry> signatures() {
     return signatures;
   }
@@ -407,49 +443,88 @@ public final class Manifest {
       this.contentVersion = Objects.requireNonNull(version, "version");
     }
 
-    /** Sets the description. @param text the description, or null @return this builder */
+    /**
+     * Sets the description.
+     *
+     * @param text the description, or null
+     * @return this builder
+     */
     public Builder description(String text) {
       this.description = text;
       return this;
     }
 
-    /** Sets the creation time. @param time the time, at or after 1970 @return this builder */
+    /**
+     * Sets the creation time.
+     *
+     * @param time the time, at or after 1970
+     * @return this builder
+     */
     public Builder created(Instant time) {
       this.created = seconds(time);
       return this;
     }
 
-    /** Sets the modification time. @param time the time, or null @return this builder */
+    /**
+     * Sets the modification time.
+     *
+     * @param time the time, or null
+     * @return this builder
+     */
     public Builder modified(Instant time) {
       this.modified = time == null ? null : seconds(time);
       return this;
     }
 
-    /** Sets the SPDX license. @param spdx an SPDX identifier, or null @return this builder */
+    /**
+     * Sets the SPDX license.
+     *
+     * @param spdx an SPDX identifier, or null
+     * @return this builder
+     */
     public Builder license(String spdx) {
       this.license = spdx;
       return this;
     }
 
-    /** Sets the tags. @param values the tags @return this builder */
+    /**
+     * Sets the tags.
+     *
+     * @param values the tags
+     * @return this builder
+     */
     public Builder tags(List<String> values) {
       this.tags = Fields.list(values, "tags");
       return this;
     }
 
-    /** Sets the capabilities. @param values the capabilities @return this builder */
+    /**
+     * Sets the capabilities.
+     *
+     * @param values the capabilities
+     * @return this builder
+     */
     public Builder capabilities(List<String> values) {
       this.capabilities = Fields.list(values, "capabilities");
       return this;
     }
 
-    /** Sets the files. @param values the file entries @return this builder */
+    /**
+     * Sets the files.
+     *
+     * @param values the file entries
+     * @return this builder
+     */
     public Builder files(List<FileEntry> values) {
       this.files = Fields.list(values, "files");
       return this;
     }
 
-    /** Removes every signature. @return this builder */
+    /**
+     * Removes every signature.
+     *
+     * @return this builder
+     */
     public Builder clearSignatures() {
       this.signatures = List.of();
       return this;
