@@ -92,6 +92,42 @@ class ManifestTest {
   }
 
   @Test
+  void changingAnyByteOfTheManifestInvalidatesItOrFailsToParse() throws ManifestException {
+    byte[] original = SIGNED_JSON.getBytes(StandardCharsets.UTF_8);
+    byte[] canonical = signedVector().canonicalBytes();
+    SignatureEntry signature = signedVector().signatures().get(0);
+    int invalidated = 0;
+    for (int i = 0; i < original.length; i++) {
+      for (byte replacement : new byte[] {'0', 'a', ' ', '"', (byte) (original[i] ^ 1)}) {
+        if (replacement == original[i]) {
+          continue;
+        }
+        byte[] changed = original.clone();
+        changed[i] = replacement;
+        Manifest manifest;
+        try {
+          manifest = Manifest.parse(changed);
+        } catch (ManifestException refused) {
+          continue; // not a manifest any more
+        }
+        SignatureEntry parsed = manifest.signatures().isEmpty() ? null
+            : manifest.signatures().get(0);
+        boolean sameSignedContent = Arrays.equals(canonical, manifest.canonicalBytes())
+            && parsed != null && parsed.publicKey().equalsIgnoreCase(signature.publicKey())
+            && parsed.signature().equalsIgnoreCase(signature.signature())
+            && parsed.algorithm().equals(signature.algorithm());
+        if (sameSignedContent) {
+          continue; // whitespace, the signature's own timestamp or a hex digit's case
+        }
+        assertFalse(manifest.verifySignatures().contains(true),
+            "byte " + i + " changed to '" + (char) replacement + "' still verifies");
+        invalidated++;
+      }
+    }
+    assertTrue(invalidated > 500, "only " + invalidated + " changes parsed and were checked");
+  }
+
+  @Test
   void twoSignersBothVerifyAndAnyChangeInvalidatesBoth() throws ManifestException {
     KeyPair alice = SigningKeys.generate();
     KeyPair bob = SigningKeys.generate();
