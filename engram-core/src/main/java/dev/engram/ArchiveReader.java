@@ -264,16 +264,18 @@ public final class ArchiveReader implements Closeable {
       if (kind(entry) == Kind.BLOCK) {
         return decodeBlock(entry);
       }
-      byte[] content = new byte[(int) entry.uncompressedSize()];
+      // the channel first: for a framed entry it walks and checks the frame layout, so a payload
+      // whose frames are garbage fails before the content's array is allocated
       try (ReadOnlyChannel channel = channel(i, entry)) {
+        byte[] content = new byte[(int) entry.uncompressedSize()];
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           if (channel.read(buffer) < 0) {
             throw new AssertionError("channel ended before its size");
           }
         }
+        return content;
       }
-      return content;
     } catch (EngramException e) {
       throw e.initArchive(file.path());
     }

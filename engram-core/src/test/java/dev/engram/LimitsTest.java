@@ -74,7 +74,7 @@ class LimitsTest {
   void referenceFiftyMibFramedFileReadsWithDefaultLimits() throws IOException {
     Path archive = dir.resolve("large.eng");
     try (ArchiveWriter writer = ArchiveWriter.create(archive)) {
-      writer.addFile("large.bin", repeated((byte) 0xAB, 50L << 20));
+      writer.addFile("large.bin", TestData.repeated((byte) 0xAB, 50L << 20));
       writer.finish();
     }
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
@@ -90,7 +90,7 @@ class LimitsTest {
     long size = 100L << 20; // above the 64 MiB grace size; zstd frames of zeros: ~3,450 : 1
     Path archive = dir.resolve("bomb.eng");
     try (ArchiveWriter writer = ArchiveWriter.create(archive)) {
-      writer.addFile("zeros.txt", repeated((byte) 0, size), CompressionMethod.ZSTD);
+      writer.addFile("zeros.txt", TestData.repeated((byte) 0, size), CompressionMethod.ZSTD);
       writer.addFile("small.txt", new byte[] {1, 2, 3});
       writer.finish();
     }
@@ -224,32 +224,5 @@ class LimitsTest {
         () -> ReaderOptions.builder().maxCompressionRatio(0));
     assertThrows(IllegalArgumentException.class, () -> ReaderOptions.builder().maxEntryCount(0));
     assertThrows(IllegalArgumentException.class, () -> ReaderOptions.builder().ratioGraceSize(-1));
-  }
-
-  /** {@code size} copies of one byte, as a stream. */
-  private static InputStream repeated(byte value, long size) {
-    return new InputStream() {
-      private long left = size;
-
-      @Override
-      public int read() {
-        if (left == 0) {
-          return -1;
-        }
-        left--;
-        return value & 0xFF;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (left == 0) {
-          return -1;
-        }
-        int n = (int) Math.min(len, left);
-        java.util.Arrays.fill(b, off, off + n, value);
-        left -= n;
-        return n;
-      }
-    };
   }
 }

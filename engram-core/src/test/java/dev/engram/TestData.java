@@ -82,6 +82,33 @@ final class TestData {
     };
   }
 
+  /** {@code size} copies of one byte, generated as they are read. */
+  static InputStream repeated(byte value, long size) {
+    return new InputStream() {
+      private long left = size;
+
+      @Override
+      public int read() {
+        if (left == 0) {
+          return -1;
+        }
+        left--;
+        return value & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (left == 0) {
+          return -1;
+        }
+        int n = (int) Math.min(len, left);
+        java.util.Arrays.fill(b, off, off + n, value);
+        left -= n;
+        return n;
+      }
+    };
+  }
+
   /** CRC32 of the first {@code size} pattern bytes. */
   static int patternCrc(long size) {
     try {
