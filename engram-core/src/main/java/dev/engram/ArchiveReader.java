@@ -2,6 +2,7 @@ package dev.engram;
 
 import dev.engram.codec.Codec;
 import dev.engram.codec.Codecs;
+import dev.engram.crypto.AesGcm;
 import dev.engram.format.ArchiveLayout;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.EndRecord;
@@ -75,7 +76,11 @@ public final class ArchiveReader implements Closeable {
   /** Directory entries decoded per bulk read at open. */
   private static final int DIRECTORY_CHUNK = 4096;
 
+  /** The archive's bytes: the file itself, or its decrypted body for whole-archive encryption. */
   private final ArchiveFile file;
+  /** The archive file as stored; the same object as {@link #file} unless the body is decrypted. */
+  private final ArchiveFile container;
+  private final ReaderEncryption encryption;
   private final ReaderOptions options;
   private final Header header;
   private final EntryInfo[] entries;
@@ -85,8 +90,10 @@ public final class ArchiveReader implements Closeable {
   private final Map<Integer, FrameIndex> frameIndexes = new ConcurrentHashMap<>();
   private final ReadLimits limits;
 
-  private ArchiveReader(ArchiveFile file, ReaderOptions options, Header header,
-      EntryInfo[] entries) {
+  private ArchiveReader(ArchiveFile container, ArchiveFile file, ReaderEncryption encryption,
+      ReaderOptions options, Header header, EntryInfo[] entries) {
+    this.container = container;
+    this.encryption = encryption;
     this.file = file;
     this.options = options;
     this.header = header;
@@ -131,26 +138,31 @@ public final class ArchiveReader implements Closeable {
   public static ArchiveReader open(Path archive, ReaderOptions options) throws IOException {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
-    ArchiveFile file = ArchiveFile.open(archive);
+    ArchiveFile container = ArchiveFile.open(archive);
+    ArchiveFile file = container;
+    ReaderEncryption encryption = null;
     try {
-      long size = file.size();
+      long size = container.size();
       ArchiveLayout.checkFileSize(size);
-      Header header = Header.decode(read(file, 0, Header.SIZE));
-      if (header.encryptionMode() == Header.ENCRYPTION_ARCHIVE) {
-        throw new UnsupportedArchiveException(
-            "the archive is encrypted as a whole (header flags mode 1), which this version cannot"
-                + " read");
-      }
-      EndRecord end = EndRecord.decode(read(file, size - EndRecord.SIZE, EndRecord.SIZE),
+      Header header = Header.decode(read(container, 0, Header.SIZE));
+      EndRecord end = EndRecord.decode(read(container, size - EndRecord.SIZE, EndRecord.SIZE),
           size - EndRecord.SIZE);
-      ArchiveLayout.checkDirectory(header, end, size);
+      encryption = ReaderEncryption.of(archive, header, options);
+      long logicalSize = size;
+      if (header.encryptionMode() == Header.ENCRYPTION_ARCHIVE) {
+        // engram-rs: header || nonce || ciphertext || tag || end record, offsets as if plain
+        end.checkAgrees(header);
+        file = encryption.decryptBody(container);
+        logicalSize = size - dev.engram.crypto.AesGcm.OVERHEAD;
+      }
+      ArchiveLayout.checkDirectory(header, end, logicalSize);
       EntryInfo[] entries = readDirectory(file, header, options);
-      return new ArchiveReader(file, options, header, entries);
+      return new ArchiveReader(container, file, encryption, options, header, entries);
     } catch (EngramException e) {
-      closeAfter(file, e);
+      closeAfter(e, file, container, encryption);
       throw e.initArchive(archive);
     } catch (IOException | RuntimeException | Error e) {
-      closeAfter(file, e);
+      closeAfter(e, file, container, encryption);
       throw e;
     }
   }
@@ -531,7 +543,9 @@ public final class ArchiveReader implements Closeable {
    */
   @Override
   public void close() throws IOException {
-    file.close();
+    try (Closeable decrypted = file; Closeable stored = container; Closeable keys = encryption) {
+      // closed in reverse order: keys wiped and temporary files deleted, then the files
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -565,29 +579,63 @@ public final class ArchiveReader implements Closeable {
   /** Opens the channel an entry's layout needs; callers have admitted the entry. */
   private ReadOnlyChannel channel(int index, DirectoryEntry entry) throws IOException {
     switch (kind(entry)) {
-      case STORED:
-        checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
-        return new StoredEntryChannel(file, entry.payloadOffset(), entry.uncompressedSize(),
-            entry.path(), entry.crc32());
+      case STORED: {
+        if (encryption.perFile() && entry.storedSize() <= ReaderEncryption.IN_MEMORY_LIMIT) {
+          return new MemoryEntryChannel(file, decodeBlock(entry));
+        }
+        PlainPayload payload = plainPayload(index, entry);
+        return new StoredEntryChannel(payload.source(), payload.offset(),
+            entry.uncompressedSize(), entry.path(), entry.crc32());
+      }
       case BLOCK:
         return new MemoryEntryChannel(file, decodeBlock(entry));
-      case FRAMED:
-        return new FramedEntryChannel(file, frameIndex(index, entry), Codecs.of(entry.method()),
-            entry.path(), entry.crc32(), options.channelFrameCache());
+      case FRAMED: {
+        PlainPayload payload = plainPayload(index, entry);
+        return new FramedEntryChannel(payload.source(), frameIndex(index, entry, payload),
+            Codecs.of(entry.method()), entry.path(), entry.crc32(), options.channelFrameCache());
+      }
       default:
         throw new AssertionError(entry.method());
     }
   }
 
-  /** Reads local header and payload in one read, decodes, checks length and CRC. */
+  /** Where an entry's payload can be read as plaintext. */
+  private record PlainPayload(ArchiveFile source, long offset, long length) {}
+
+  /**
+   * Checks the entry's local header, and returns where its plain payload is: in the archive, or,
+   * for a per-file encrypted entry, in a temporary file it is decrypted to (once).
+   */
+  private PlainPayload plainPayload(int index, DirectoryEntry entry) throws IOException {
+    checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
+    if (!encryption.perFile()) {
+      return new PlainPayload(file, entry.payloadOffset(), entry.storedSize());
+    }
+    return new PlainPayload(encryption.payloadFile(index, entry, file), 0,
+        entry.storedSize() - AesGcm.OVERHEAD);
+  }
+
+  /**
+   * Reads local header and payload in one read, decrypts a per-file encrypted payload, decodes,
+   * checks length and CRC.
+   */
   private byte[] decodeBlock(DirectoryEntry entry) throws IOException {
     int headerSize = localHeaderSize(entry);
-    // storedSize is bounded at open by the codec's worst case for a content of < 50 MiB
+    // storedSize is bounded at open: the codec's worst case for a content of < 50 MiB, or the
+    // in-memory limit for an encrypted stored entry
     byte[] stored = read(file, entry.dataOffset(), headerSize + (int) entry.storedSize());
     checkLocalHeader(entry, stored, 0);
+    byte[] payload = stored;
+    int payloadOffset = headerSize;
+    int payloadLength = (int) entry.storedSize();
+    if (encryption.perFile()) {
+      payload = encryption.open(entry.path(), stored, headerSize, payloadLength);
+      payloadOffset = 0;
+      payloadLength = payload.length;
+    }
     byte[] content = new byte[(int) entry.uncompressedSize()];
     try {
-      Codecs.of(entry.method()).decompress(stored, headerSize, (int) entry.storedSize(), content,
+      Codecs.of(entry.method()).decompress(payload, payloadOffset, payloadLength, content,
           0, content.length);
     } catch (CorruptArchiveException e) {
       throw new CorruptArchiveException("entry '" + entry.path() + "': " + e.getMessage(), e);
@@ -600,11 +648,11 @@ public final class ArchiveReader implements Closeable {
     return content;
   }
 
-  private FrameIndex frameIndex(int index, DirectoryEntry entry) throws IOException {
+  private FrameIndex frameIndex(int index, DirectoryEntry entry, PlainPayload payload)
+      throws IOException {
     FrameIndex frames = frameIndexes.get(index);
     if (frames == null) {
-      checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
-      frames = FrameIndex.build(file, entry.payloadOffset(), entry.storedSize(),
+      frames = FrameIndex.build(payload.source(), payload.offset(), payload.length(),
           entry.uncompressedSize(), Codecs.of(entry.method()), entry.path());
       FrameIndex raced = frameIndexes.putIfAbsent(index, frames);
       frames = raced != null ? raced : frames;
@@ -618,11 +666,10 @@ public final class ArchiveReader implements Closeable {
     }
   }
 
-  private void ensureReadable(DirectoryEntry entry) throws UnsupportedArchiveException {
+  private void ensureReadable(DirectoryEntry entry) throws KeyRequiredException {
     ensureOpen();
-    if (header.encryptionMode() == Header.ENCRYPTION_PER_FILE) {
-      throw new UnsupportedArchiveException("entry '" + entry.path()
-          + "' is encrypted (per-file encryption), which this version cannot read");
+    if (encryption.perFile()) {
+      encryption.requireKey("entry '" + entry.path() + "'");
     }
   }
 
@@ -667,7 +714,8 @@ public final class ArchiveReader implements Closeable {
           header.entryCount() + " entries are more than this reader can index");
     }
     int count = (int) header.entryCount();
-    boolean encrypted = header.encryptionMode() != Header.ENCRYPTION_NONE;
+    // per-file encrypted payloads carry a nonce and a tag around what the codec produced
+    long sealing = header.encryptionMode() == Header.ENCRYPTION_PER_FILE ? AesGcm.OVERHEAD : 0;
     EntryInfo[] entries = new EntryInfo[count];
     byte[] chunk = new byte[DirectoryEntry.SIZE * Math.max(1, Math.min(count, DIRECTORY_CHUNK))];
     for (int first = 0; first < count; first += DIRECTORY_CHUNK) {
@@ -679,9 +727,7 @@ public final class ArchiveReader implements Closeable {
         DirectoryEntry entry = DirectoryEntry.decode(chunk, j * DirectoryEntry.SIZE, index,
             chunkOffset + (long) j * DirectoryEntry.SIZE);
         ArchiveLayout.checkEntryBounds(entry, index, header.directoryOffset());
-        if (!encrypted) {
-          checkStoredSize(entry, index);
-        }
+        checkStoredSize(entry, index, sealing);
         entries[index] = new EntryInfo(entry);
       }
     }
@@ -718,11 +764,15 @@ public final class ArchiveReader implements Closeable {
    * Checks that an unencrypted payload's stored size is possible for its content size and method,
    * which bounds every allocation a later read makes.
    */
-  private static void checkStoredSize(DirectoryEntry entry, int index)
+  private static void checkStoredSize(DirectoryEntry entry, int index, long sealing)
       throws CorruptArchiveException {
     long size = entry.uncompressedSize();
-    long stored = entry.storedSize();
+    long stored = entry.storedSize() - sealing;
     String where = "directory entry " + index + " '" + entry.path() + "'";
+    if (stored < 0) {
+      throw new CorruptArchiveException(where + ": " + entry.storedSize() + " stored bytes cannot"
+          + " hold an encrypted payload's nonce and tag (" + sealing + " bytes)");
+    }
     switch (kind(entry)) {
       case STORED:
         if (stored != size) {
@@ -765,11 +815,15 @@ public final class ArchiveReader implements Closeable {
     return bytes;
   }
 
-  private static void closeAfter(ArchiveFile file, Throwable failure) {
-    try {
-      file.close();
-    } catch (IOException e) {
-      failure.addSuppressed(e);
+  private static void closeAfter(Throwable failure, Closeable... resources) {
+    for (Closeable resource : resources) {
+      try {
+        if (resource != null) {
+          resource.close();
+        }
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
     }
   }
 }

@@ -1,5 +1,11 @@
 package dev.engram;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import javax.security.auth.Destroyable;
+
 /**
  * How an {@link ArchiveReader} reads, and the limits that protect it from hostile archives.
  * Immutable and thread-safe; build one with {@link #builder()}.
@@ -28,8 +34,13 @@ package dev.engram;
  * </table>
  *
  * <p>For archives you trust, {@link Builder#liftLimits()} removes them all.
+ *
+ * <p><b>Keys.</b> Encrypted archives need {@link Builder#key(byte[])} (the raw 32-byte key, as
+ * engram-rs takes it) or {@link Builder#passphrase(char[])}. The options hold copies of them;
+ * {@link #destroy()} wipes those copies, after which the options can no longer open an encrypted
+ * archive. Readers keep their own copy of the key until they are closed.
  */
-public final class ReaderOptions {
+public final class ReaderOptions implements Destroyable {
   /** Decoded frames each channel on a framed entry keeps by default. */
   public static final int DEFAULT_CHANNEL_FRAME_CACHE = 2;
   /** Default {@link #maxEntryCount()}. */
@@ -51,8 +62,15 @@ public final class ReaderOptions {
   private final long maxTotalBytes;
   private final long maxCompressionRatio;
   private final long ratioGraceSize;
+  private final byte[] key;
+  private final char[] passphrase;
+  private final Path temporaryDirectory;
+  private volatile boolean destroyed;
 
   private ReaderOptions(Builder b) {
+    this.key = b.key == null ? null : b.key.clone();
+    this.passphrase = b.passphrase == null ? null : b.passphrase.clone();
+    this.temporaryDirectory = b.temporaryDirectory;
     this.channelFrameCache = b.channelFrameCache;
     this.maxEntryCount = b.maxEntryCount;
     this.maxEntrySize = b.maxEntrySize;
@@ -137,9 +155,67 @@ public final class ReaderOptions {
     return ratioGraceSize;
   }
 
+  /**
+   * Says whether a key or passphrase was given.
+   *
+   * @return true if encrypted archives can be read
+   */
+  public boolean hasSecret() {
+    return key != null || passphrase != null;
+  }
+
+  /** A copy of the raw key, or null; the caller wipes it. */
+  byte[] key() {
+    ensureNotDestroyed();
+    return key == null ? null : key.clone();
+  }
+
+  /** A copy of the passphrase, or null; the caller wipes it. */
+  char[] passphrase() {
+    ensureNotDestroyed();
+    return passphrase == null ? null : passphrase.clone();
+  }
+
+  /**
+   * Returns where decrypted temporary files go: large encrypted entries and the body of a
+   * whole-archive-encrypted archive are decrypted to a private file there (owner-only) and
+   * deleted when the reader closes.
+   *
+   * @return the directory, or empty for the system's temporary directory
+   */
+  public Optional<Path> temporaryDirectory() {
+    return Optional.ofNullable(temporaryDirectory);
+  }
+
+  /**
+   * Wipes the key and passphrase these options hold. Readers already open keep working.
+   */
+  @Override
+  public void destroy() {
+    destroyed = true;
+    if (key != null) {
+      Arrays.fill(key, (byte) 0);
+    }
+    if (passphrase != null) {
+      Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  @Override
+  public boolean isDestroyed() {
+    return destroyed;
+  }
+
+  private void ensureNotDestroyed() {
+    if (destroyed) {
+      throw new IllegalStateException("these ReaderOptions were destroyed: their key is wiped");
+    }
+  }
+
   @Override
   public String toString() {
-    return "ReaderOptions[channelFrameCache=" + channelFrameCache
+    return "ReaderOptions[" + (key != null ? "key, " : passphrase != null ? "passphrase, " : "")
+        + "channelFrameCache=" + channelFrameCache
         + ", maxEntryCount=" + maxEntryCount
         + ", maxEntrySize=" + maxEntrySize
         + ", maxTotalBytes=" + maxTotalBytes
@@ -155,8 +231,61 @@ public final class ReaderOptions {
     private long maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES;
     private long maxCompressionRatio = DEFAULT_MAX_COMPRESSION_RATIO;
     private long ratioGraceSize = DEFAULT_RATIO_GRACE_SIZE;
+    private byte[] key;
+    private char[] passphrase;
+    private Path temporaryDirectory;
 
     private Builder() {}
+
+    /**
+     * Sets the raw AES-256 key of an encrypted archive (the 32 bytes engram-rs takes). The array
+     * is copied: wipe yours when done.
+     *
+     * @param key32 32 bytes
+     * @return this builder
+     * @throws IllegalArgumentException if the key is not 32 bytes, or a passphrase was set
+     */
+    public Builder key(byte[] key32) {
+      if (key32.length != 32) {
+        throw new IllegalArgumentException("an AES-256 key has 32 bytes, not " + key32.length);
+      }
+      if (passphrase != null) {
+        throw new IllegalArgumentException("give a key or a passphrase, not both");
+      }
+      this.key = key32.clone();
+      return this;
+    }
+
+    /**
+     * Sets the passphrase of an archive whose key is derived from one. The array is copied: wipe
+     * yours when done.
+     *
+     * @param phrase the passphrase, not empty
+     * @return this builder
+     * @throws IllegalArgumentException if it is empty, or a key was set
+     */
+    public Builder passphrase(char[] phrase) {
+      if (phrase.length == 0) {
+        throw new IllegalArgumentException("the passphrase is empty");
+      }
+      if (key != null) {
+        throw new IllegalArgumentException("give a key or a passphrase, not both");
+      }
+      this.passphrase = phrase.clone();
+      return this;
+    }
+
+    /**
+     * Sets where decrypted temporary files go (for example an encrypted or in-memory file
+     * system).
+     *
+     * @param directory an existing directory
+     * @return this builder
+     */
+    public Builder temporaryDirectory(Path directory) {
+      this.temporaryDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
 
     /**
      * Sets how many decoded frames each channel on a framed entry keeps (64 KiB each).

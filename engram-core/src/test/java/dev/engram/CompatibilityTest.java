@@ -68,31 +68,66 @@ class CompatibilityTest {
     return names.stream().map(name -> dynamicTest(name + ".eng", () -> checkArchive(name)));
   }
 
+  /** The keys the fixtures' README gives: bytes 0x00..0x1f, 0x20..0x3f, and a wrong one. */
+  private static byte[] key(int first) {
+    byte[] key = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      key[i] = (byte) (first + i);
+    }
+    return key;
+  }
+
+  private static final byte[] WRONG_KEY = new byte[32];
+
+  static {
+    java.util.Arrays.fill(WRONG_KEY, (byte) 0xFF);
+  }
+
   @Test
-  void perFileEncryptedArchiveListsExpectedColumnsButRefusesToReadContent() throws IOException {
+  void perFileEncryptedArchiveReadsAllSixColumnsWithItsKey() throws IOException {
+    checkArchive("perfile-enc", ReaderOptions.builder().key(key(0x00)).build());
+  }
+
+  @Test
+  void archiveEncryptedArchiveReadsAllSixColumnsWithItsKey() throws IOException {
+    checkArchive("archive-enc", ReaderOptions.builder().key(key(0x20)).build());
+  }
+
+  @Test
+  void perFileEncryptedArchiveListsWithoutAKeyButReadsNothing() throws IOException {
     Path archive = compat("perfile-enc.eng");
     List<Expected> expected = expectedListing("perfile-enc");
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
       assertListingMatches(expected, reader);
       for (Expected line : expected) {
-        UnsupportedArchiveException e =
-            assertThrows(UnsupportedArchiveException.class, () -> reader.read(line.path),
-                "read of encrypted entry '" + line.path + "'");
+        KeyRequiredException e = assertThrows(KeyRequiredException.class,
+            () -> reader.read(line.path), "read of encrypted entry '" + line.path + "'");
         assertTrue(e.getMessage().contains("perfile-enc.eng"), e.getMessage());
-        assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("encrypt"), e.getMessage());
-        assertThrows(UnsupportedArchiveException.class, () -> reader.openStream(line.path));
-        assertThrows(UnsupportedArchiveException.class, () -> reader.openChannel(line.path));
+        assertTrue(e.getMessage().contains("entry '" + line.path + "' is encrypted"),
+            e.getMessage());
+        assertThrows(KeyRequiredException.class, () -> reader.openStream(line.path));
+        assertThrows(KeyRequiredException.class, () -> reader.openChannel(line.path));
+      }
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive,
+        ReaderOptions.builder().key(WRONG_KEY).build())) {
+      for (Expected line : expected) {
+        AuthenticationFailedException e = assertThrows(AuthenticationFailedException.class,
+            () -> reader.read(line.path), line.path);
+        assertTrue(e.getMessage().contains("does not decrypt"), e.getMessage());
       }
     }
   }
 
   @Test
-  void archiveEncryptedArchiveIsRefusedAtOpenAsUnsupported() {
+  void archiveEncryptedArchiveNeedsItsKeyToOpen() {
     Path archive = compat("archive-enc.eng");
-    UnsupportedArchiveException e =
-        assertThrows(UnsupportedArchiveException.class, () -> ArchiveReader.open(archive));
-    assertTrue(e.getMessage().contains("archive-enc.eng"), e.getMessage());
-    assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("encrypted"), e.getMessage());
+    KeyRequiredException missing =
+        assertThrows(KeyRequiredException.class, () -> ArchiveReader.open(archive));
+    assertTrue(missing.getMessage().contains("archive-enc.eng"), missing.getMessage());
+    AuthenticationFailedException wrong = assertThrows(AuthenticationFailedException.class,
+        () -> ArchiveReader.open(archive, ReaderOptions.builder().key(WRONG_KEY).build()));
+    assertTrue(wrong.getMessage().contains("the archive does not decrypt"), wrong.getMessage());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -242,8 +277,12 @@ class CompatibilityTest {
       String sha256) {}
 
   private void checkArchive(String name) throws IOException {
+    checkArchive(name, ReaderOptions.defaults());
+  }
+
+  private void checkArchive(String name, ReaderOptions options) throws IOException {
     List<Expected> expected = expectedListing(name);
-    try (ArchiveReader reader = ArchiveReader.open(compat(name + ".eng"))) {
+    try (ArchiveReader reader = ArchiveReader.open(compat(name + ".eng"), options)) {
       assertListingMatches(expected, reader);
       for (Expected line : expected) {
         String where = name + " '" + line.path + "'";

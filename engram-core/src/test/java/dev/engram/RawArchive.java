@@ -46,7 +46,7 @@ final class RawArchive {
         .order(ByteOrder.LITTLE_ENDIAN);
     directory.forEach(e -> e.encodeTo(entries));
     Header header = new Header(1, 0, 0, directoryOffset,
-        (long) directory.size() * DirectoryEntry.SIZE, directory.size(), 0, 0);
+        (long) directory.size() * DirectoryEntry.SIZE, directory.size(), 0, 0, null);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(header.encode());
     out.writeBytes(data.toByteArray());

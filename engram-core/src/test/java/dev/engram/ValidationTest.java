@@ -211,11 +211,18 @@ class ValidationTest {
   }
 
   @ParameterizedTest(name = "flags {0}")
-  @ValueSource(longs = {0x4, 0x100, 0x8000_0000L, 0x6})
+  @ValueSource(longs = {0x8, 0x100, 0x8000_0000L, 0xE})
   void reservedHeaderFlagBitIsUnsupported(long flags) throws IOException {
     Path archive = patch(small).u32(H_FLAGS, flags).write("flags.eng");
     openFails(UnsupportedArchiveException.class, archive,
         String.format("header flags %08x", flags), "reserved bits");
+  }
+
+  @Test
+  void passphraseFlagWithoutAnEncryptionModeIsCorrupt() throws IOException {
+    Path archive = patch(small).u32(H_FLAGS, 0x4).write("flags.eng");
+    openFails(CorruptArchiveException.class, archive,
+        "header flags mark a passphrase, but no encryption mode");
   }
 
   // --- end record -----------------------------------------------------------------------------

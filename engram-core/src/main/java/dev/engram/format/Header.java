@@ -17,7 +17,10 @@ import java.util.zip.CRC32;
  * @param directorySize size of the central directory in bytes
  * @param entryCount number of entries (unsigned 32-bit)
  * @param contentVersion application schema version, opaque to the format
- * @param flags bits 0-1: encryption mode; other bits reserved
+ * @param flags bits 0-1: encryption mode; bit 2: the key is derived from a passphrase; other
+ *     bits reserved
+ * @param reserved the 20 bytes at offset 44: zeros, or the key-derivation record of a passphrase
+ *     archive
  */
 public record Header(
     int versionMajor,
@@ -27,7 +30,8 @@ public record Header(
     long directorySize,
     long entryCount,
     int contentVersion,
-    int flags) {
+    int flags,
+    byte[] reserved) {
 
   /** Size of the header in bytes. */
   public static final int SIZE = 64;
@@ -43,6 +47,23 @@ public record Header(
   public static final int ENCRYPTION_ARCHIVE = 1;
   /** Encryption mode: each payload is its own AES-GCM message. */
   public static final int ENCRYPTION_PER_FILE = 2;
+  /**
+   * Flag (an extension): the key is derived from a passphrase, with the parameters recorded in
+   * the reserved bytes. engram-rs ignores it and reads such an archive given the derived key.
+   */
+  public static final int FLAG_PASSPHRASE = 0b100;
+  /** Size of the reserved field at offset 44. */
+  public static final int RESERVED_BYTES = 20;
+
+  private static final int KNOWN_FLAGS = ENCRYPTION_MASK | FLAG_PASSPHRASE;
+
+  /** Copies the reserved bytes (zeros when null). */
+  public Header {
+    reserved = reserved == null ? new byte[RESERVED_BYTES] : reserved.clone();
+    if (reserved.length != RESERVED_BYTES) {
+      throw new IllegalArgumentException("the reserved field has 20 bytes, not " + reserved.length);
+    }
+  }
 
   private static final byte[] MAGIC = {(byte) 0x89, 'E', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
   private static final int CRC_COVERED_BYTES = 12;
@@ -59,11 +80,46 @@ public record Header(
    */
   public static Header of(
       long directoryOffset, long directorySize, long entryCount, int contentVersion, int flags) {
+    return of(directoryOffset, directorySize, entryCount, contentVersion, flags, null);
+  }
+
+  /**
+   * Creates the header a writer records, with the header CRC computed and the reserved field set.
+   *
+   * @param directoryOffset absolute offset of the central directory
+   * @param directorySize size of the central directory
+   * @param entryCount number of entries
+   * @param contentVersion application schema version
+   * @param flags header flags
+   * @param reserved 20 bytes for offset 44, or null for zeros
+   * @return the header
+   */
+  public static Header of(long directoryOffset, long directorySize, long entryCount,
+      int contentVersion, int flags, byte[] reserved) {
     Header unsigned =
         new Header(VERSION_MAJOR, VERSION_MINOR, 0, directoryOffset, directorySize, entryCount,
-            contentVersion, flags);
+            contentVersion, flags, reserved);
     return new Header(VERSION_MAJOR, VERSION_MINOR, crcOf(unsigned.encode()), directoryOffset,
-        directorySize, entryCount, contentVersion, flags);
+        directorySize, entryCount, contentVersion, flags, reserved);
+  }
+
+  /**
+   * Returns the reserved field.
+   *
+   * @return a copy of the 20 bytes at offset 44
+   */
+  @Override
+  public byte[] reserved() {
+    return reserved.clone();
+  }
+
+  /**
+   * Says whether the key is derived from a passphrase recorded in the reserved bytes.
+   *
+   * @return true when {@link #FLAG_PASSPHRASE} is set
+   */
+  public boolean hasPassphrase() {
+    return (flags & FLAG_PASSPHRASE) != 0;
   }
 
   /**
@@ -91,7 +147,7 @@ public record Header(
     b.putInt((int) entryCount);
     b.putInt(contentVersion);
     b.putInt(flags);
-    // the remaining 20 bytes are reserved and stay zero
+    b.put(reserved);
     return b.array();
   }
 
@@ -124,6 +180,8 @@ public record Header(
     long count = Integer.toUnsignedLong(b.getInt());
     int contentVersion = b.getInt();
     int flags = b.getInt();
+    byte[] reserved = new byte[RESERVED_BYTES];
+    b.get(reserved);
 
     if (crc != 0 && crc != crcOf(bytes)) {
       throw new CorruptArchiveException(String.format(
@@ -137,16 +195,37 @@ public record Header(
       throw new UnsupportedArchiveException(
           "header flags select encryption mode 3, which is reserved");
     }
-    if ((flags & ~ENCRYPTION_MASK) != 0) {
+    if ((flags & ~KNOWN_FLAGS) != 0) {
       throw new UnsupportedArchiveException(String.format(
           "header flags %08x set reserved bits this version does not know", flags));
+    }
+    if ((flags & FLAG_PASSPHRASE) != 0 && (flags & ENCRYPTION_MASK) == ENCRYPTION_NONE) {
+      throw new CorruptArchiveException("header flags mark a passphrase, but no encryption mode");
     }
     if (dirOffset < 0 || dirSize < 0) {
       throw new CorruptArchiveException("header directory offset "
           + Long.toUnsignedString(dirOffset) + " or size " + Long.toUnsignedString(dirSize)
           + " is beyond 2^63");
     }
-    return new Header(major, minor, crc, dirOffset, dirSize, count, contentVersion, flags);
+    return new Header(major, minor, crc, dirOffset, dirSize, count, contentVersion, flags,
+        reserved);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Header h && java.util.Arrays.equals(encode(), h.encode());
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(encode());
+  }
+
+  @Override
+  public String toString() {
+    return "Header[version=" + versionMajor + "." + versionMinor + ", directoryOffset="
+        + directoryOffset + ", directorySize=" + directorySize + ", entryCount=" + entryCount
+        + ", flags=" + flags + "]";
   }
 
   private static int crcOf(byte[] headerBytes) {

@@ -35,13 +35,21 @@ public final class ArchiveFile implements Closeable {
   private static final int MAX_READ = 256 * 1024;
 
   private final Path path;
+  private final Path shownAs;
+  /** The position byte 0 of the file stands for: 0, or where a decrypted body belongs. */
+  private final long origin;
+  private final boolean deleteOnClose;
   private final Object fileKey;
   private final long size;
   private volatile FileChannel channel;
   private volatile boolean closed;
 
-  private ArchiveFile(Path path, FileChannel channel, Object fileKey, long size) {
+  private ArchiveFile(Path path, Path shownAs, long origin, boolean deleteOnClose,
+      FileChannel channel, Object fileKey, long size) {
     this.path = path;
+    this.shownAs = shownAs;
+    this.origin = origin;
+    this.deleteOnClose = deleteOnClose;
     this.channel = channel;
     this.fileKey = fileKey;
     this.size = size;
@@ -55,10 +63,32 @@ public final class ArchiveFile implements Closeable {
    * @throws IOException if it cannot be opened
    */
   public static ArchiveFile open(Path path) throws IOException {
+    return open(path, path, 0, false);
+  }
+
+  /**
+   * Opens a private temporary file that holds decrypted bytes belonging at {@code origin} of a
+   * larger, virtual file: position {@code origin + i} reads the file's byte {@code i}. The file
+   * is deleted when this is closed; messages name {@code shownAs}.
+   *
+   * @param file the temporary file
+   * @param origin the virtual position of the file's first byte
+   * @param shownAs the archive the bytes belong to, for messages
+   * @return the open file
+   * @throws IOException if it cannot be opened
+   */
+  public static ArchiveFile openTemporary(Path file, long origin, Path shownAs)
+      throws IOException {
+    return open(file, shownAs, origin, true);
+  }
+
+  private static ArchiveFile open(Path path, Path shownAs, long origin, boolean deleteOnClose)
+      throws IOException {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
     try {
       Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-      return new ArchiveFile(path, channel, key, channel.size());
+      return new ArchiveFile(path, shownAs, origin, deleteOnClose, channel, key,
+          origin + channel.size());
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -66,16 +96,17 @@ public final class ArchiveFile implements Closeable {
   }
 
   /**
-   * Returns the file's path.
+   * Returns the archive this file is, or belongs to: the path messages name.
    *
-   * @return the path it was opened with
+   * @return the archive's path
    */
   public Path path() {
-    return path;
+    return shownAs;
   }
 
   /**
-   * Returns the file's size when it was opened.
+   * Returns the end of the readable positions: the file's size when it was opened, plus its
+   * origin.
    *
    * @return size in bytes
    */
@@ -108,9 +139,13 @@ public final class ArchiveFile implements Closeable {
    * @throws IOException on an I/O error
    */
   public void readFully(long position, ByteBuffer dst) throws IOException {
+    if (position < origin) {
+      throw new CorruptArchiveException(shownAs + ": position " + position
+          + " lies before the decrypted data, which starts at " + origin);
+    }
     int limit = dst.limit();
     try {
-      long at = position;
+      long at = position - origin;
       while (dst.hasRemaining()) {
         if (!dst.isDirect() && dst.remaining() > MAX_READ) {
           dst.limit(dst.position() + MAX_READ);
@@ -118,8 +153,8 @@ public final class ArchiveFile implements Closeable {
         int n = read(dst, at);
         dst.limit(limit);
         if (n < 0) {
-          throw new CorruptArchiveException(path + ": file ends at " + at + ", needed "
-              + dst.remaining() + " more bytes (was it truncated while open?)");
+          throw new CorruptArchiveException(shownAs + ": data ends at " + (origin + at)
+              + ", needed " + dst.remaining() + " more bytes (was it truncated while open?)");
         }
         at += n;
       }
@@ -142,7 +177,7 @@ public final class ArchiveFile implements Closeable {
         reopenAfter(current);
       } catch (ClosedChannelException e) {
         if (closed) {
-          throw new IllegalStateException("archive " + path + " is closed", e);
+          throw new IllegalStateException("archive " + shownAs + " is closed", e);
         }
         reopenAfter(current);
       }
@@ -151,7 +186,7 @@ public final class ArchiveFile implements Closeable {
 
   private synchronized void reopenAfter(FileChannel failed) throws IOException {
     if (closed) {
-      throw new IllegalStateException("archive " + path + " is closed");
+      throw new IllegalStateException("archive " + shownAs + " is closed");
     }
     if (channel != failed) {
       return; // another thread already reopened it
@@ -163,7 +198,7 @@ public final class ArchiveFile implements Closeable {
     FileChannel reopened = FileChannel.open(path, StandardOpenOption.READ);
     try {
       BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-      if (!Objects.equals(attributes.fileKey(), fileKey) || attributes.size() < size) {
+      if (!Objects.equals(attributes.fileKey(), fileKey) || attributes.size() < size - origin) {
         throw new IOException(path + " was replaced or truncated while open; reopen the archive");
       }
     } catch (IOException | RuntimeException e) {
@@ -174,7 +209,7 @@ public final class ArchiveFile implements Closeable {
   }
 
   private InterruptedIOException interrupted(Throwable cause) {
-    InterruptedIOException e = new InterruptedIOException("interrupted while reading " + path);
+    InterruptedIOException e = new InterruptedIOException("interrupted while reading " + shownAs);
     e.initCause(cause);
     return e;
   }
@@ -196,6 +231,12 @@ public final class ArchiveFile implements Closeable {
   @Override
   public synchronized void close() throws IOException {
     closed = true;
-    channel.close();
+    try {
+      channel.close();
+    } finally {
+      if (deleteOnClose) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 }
