@@ -84,6 +84,8 @@ public final class ArchiveWriter implements Closeable {
   private final List<DirectoryEntry> entries = new ArrayList<>();
   private final Set<String> paths = new HashSet<>();
   private final FramedPayloadWriter framedWriter = new FramedPayloadWriter();
+  /** Keys and sealing when the archive is encrypted; else null. */
+  private final WriterEncryption encryption;
   /** SHA-256 of each entry's content, when the writer generates the manifest; else null. */
   private final MessageDigest digest;
   /** The generated manifest's files, in the order entries were added. */
@@ -93,11 +95,13 @@ public final class ArchiveWriter implements Closeable {
   /** Set when a failed entry could not be undone: the archive can only be abandoned. */
   private IOException broken;
 
-  private ArchiveWriter(Path target, Path temporary, WriterOptions options, ArchiveOutput out) {
+  private ArchiveWriter(Path target, Path temporary, WriterOptions options, ArchiveOutput out,
+      WriterEncryption encryption) {
     this.target = target;
     this.temporary = temporary;
     this.options = options;
     this.out = out;
+    this.encryption = encryption;
     this.digest = options.manifest().isPresent() ? sha256() : null;
   }
 
@@ -131,18 +135,27 @@ public final class ArchiveWriter implements Closeable {
     if (Files.isDirectory(absolute)) {
       throw new FileSystemException(target.toString(), null, "is a directory");
     }
-    Path temporary = TemporaryFiles.createSibling(absolute);
+    WriterEncryption encryption = WriterEncryption.of(options); // derives a passphrase's key
+    Path temporary = null;
     ArchiveOutput out = null;
     try {
+      // a whole-archive body is written in the clear first: keep it from other users
+      temporary = TemporaryFiles.createSibling(absolute,
+          encryption != null && encryption.wholeArchive());
       out = ArchiveOutput.open(temporary);
       // Zeros until finish(): an unfinished file has no magic and never opens as an archive.
       out.write(new byte[Header.SIZE]);
-      return new ArchiveWriter(absolute, temporary, options, out);
+      return new ArchiveWriter(absolute, temporary, options, out, encryption);
     } catch (IOException | RuntimeException | Error e) {
       if (out != null) {
         closeQuietly(out, e);
       }
-      deleteQuietly(temporary, e);
+      if (temporary != null) {
+        deleteQuietly(temporary, e);
+      }
+      if (encryption != null) {
+        encryption.close();
+      }
       throw e;
     }
   }
@@ -299,13 +312,20 @@ public final class ArchiveWriter implements Closeable {
       }
       out.write(chunk.array(), 0, chunk.position());
       Header header = Header.of(directoryOffset, (long) entries.size() * DirectoryEntry.SIZE,
-          entries.size(), options.contentVersion(), Header.ENCRYPTION_NONE);
-      out.write(EndRecord.matching(header).encode());
-      out.patch(0, header.encode());
-      out.force();
-      out.close();
-      moveIntoPlace();
+          entries.size(), options.contentVersion(),
+          encryption == null ? Header.ENCRYPTION_NONE : encryption.headerFlags(),
+          encryption == null ? null : encryption.headerReserved());
+      if (encryption != null && encryption.wholeArchive()) {
+        sealWholeArchive(header);
+      } else {
+        out.write(EndRecord.matching(header).encode());
+        out.patch(0, header.encode());
+        out.force();
+        out.close();
+        moveIntoPlace(temporary);
+      }
       state = State.FINISHED;
+      closeEncryption();
     } catch (IOException | RuntimeException | Error e) {
       abandon(e);
       throw e;
@@ -324,6 +344,7 @@ public final class ArchiveWriter implements Closeable {
       return;
     }
     state = State.CLOSED;
+    closeEncryption();
     try {
       out.close();
     } finally {
@@ -332,6 +353,41 @@ public final class ArchiveWriter implements Closeable {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Writes the final file of a whole-archive-encrypted archive, as engram-rs does: header in the
+   * clear, then {@code [nonce][ciphertext || tag]} of everything from offset 64 to the end of the
+   * directory (the plain body written so far), then the end record in the clear. The header's
+   * offsets keep their unencrypted meaning.
+   */
+  private void sealWholeArchive(Header header) throws IOException {
+    long bodyEnd = out.position();
+    out.force();
+    out.close();
+    Path sealed = TemporaryFiles.createSibling(target);
+    try (ArchiveOutput sealedOut = ArchiveOutput.open(sealed)) {
+      sealedOut.write(header.encode());
+      encryption.sealRegion(temporary, Header.SIZE, bodyEnd, sealedOut);
+      sealedOut.write(EndRecord.matching(header).encode());
+      sealedOut.force();
+    } catch (IOException | RuntimeException | Error e) {
+      deleteQuietly(sealed, e);
+      throw e;
+    }
+    try {
+      moveIntoPlace(sealed);
+    } catch (IOException | RuntimeException | Error e) {
+      deleteQuietly(sealed, e);
+      throw e;
+    }
+    Files.deleteIfExists(temporary);
+  }
+
+  private void closeEncryption() {
+    if (encryption != null) {
+      encryption.close();
+    }
+  }
 
   /** Completes the manifest template with every entry added, signs it and stores it. */
   private void writeGeneratedManifest() throws IOException {
@@ -440,6 +496,11 @@ public final class ArchiveWriter implements Closeable {
         method = CompressionMethod.NONE;
       }
     }
+    if (encryption != null && encryption.perFile()) {
+      // compress first, then encrypt; the CRC stays that of the plaintext
+      payload = encryption.seal(payload, 0, payloadLength);
+      payloadLength = payload.length;
+    }
     DirectoryEntry entry = new DirectoryEntry(out.position(), length, payloadLength,
         (int) crc.getValue(), modified, method, 0, name, utf8Length(name));
     out.write(LocalEntryHeader.matching(entry).encode());
@@ -464,7 +525,9 @@ public final class ArchiveWriter implements Closeable {
     if (digest != null) {
       digest.reset();
     }
+    boolean sealed = encryption != null && encryption.perFile();
     if (method == CompressionMethod.NONE) {
+      WriterEncryption.Sealer sealer = sealed ? encryption.begin(out) : null;
       CRC32 checksum = new CRC32();
       byte[] buffer = new byte[COPY_BUFFER];
       size = 0;
@@ -474,14 +537,22 @@ public final class ArchiveWriter implements Closeable {
         if (digest != null) {
           digest.update(buffer, 0, n);
         }
-        out.write(buffer, 0, n);
+        if (sealer != null) {
+          sealer.write(buffer, 0, n);
+        } else {
+          out.write(buffer, 0, n);
+        }
         size += n;
       }
-      stored = size;
+      if (sealer != null) {
+        sealer.finish();
+      }
+      stored = out.position() - start - LocalEntryHeader.sizeFor(pathLength);
       crc = (int) checksum.getValue();
     } else {
-      FramedPayloadWriter.Result result =
-          framedWriter.write(content, out, Codecs.of(method), options.zstdLevel(), digest);
+      FramedPayloadWriter.Result result = sealed
+          ? writeSealedFrames(content, method)
+          : framedWriter.write(content, out, Codecs.of(method), options.zstdLevel(), digest);
       size = result.uncompressedSize();
       stored = result.storedSize();
       crc = result.crc32();
@@ -495,6 +566,29 @@ public final class ArchiveWriter implements Closeable {
         new DirectoryEntry(start, size, stored, crc, modified, method, 0, name, pathLength);
     out.patch(start, LocalEntryHeader.matching(entry).encode());
     register(entry, digest == null ? null : digest.digest());
+  }
+
+  /**
+   * Writes a framed payload as one sealed message. Its frame count is only known at the end and
+   * sealed bytes cannot be patched, so the frames go to a private spill file first and are then
+   * sealed into the archive: one extra pass over the compressed bytes.
+   */
+  private FramedPayloadWriter.Result writeSealedFrames(InputStream content,
+      CompressionMethod method) throws IOException {
+    Path spill = TemporaryFiles.createSibling(target, true);
+    try {
+      FramedPayloadWriter.Result plain;
+      try (ArchiveOutput spillOut = ArchiveOutput.open(spill)) {
+        plain = framedWriter.write(content, spillOut, Codecs.of(method), options.zstdLevel(),
+            digest);
+        spillOut.flush();
+      }
+      encryption.sealRegion(spill, 0, plain.storedSize(), out);
+      return new FramedPayloadWriter.Result(plain.uncompressedSize(),
+          plain.storedSize() + dev.engram.crypto.AesGcm.OVERHEAD, plain.crc32());
+    } finally {
+      Files.deleteIfExists(spill);
+    }
   }
 
   private String beginEntry(String path) throws IOException {
@@ -558,13 +652,14 @@ public final class ArchiveWriter implements Closeable {
     }
   }
 
-  private void moveIntoPlace() throws IOException {
-    TemporaryFiles.moveIntoPlace(temporary, target);
+  private void moveIntoPlace(Path finished) throws IOException {
+    TemporaryFiles.moveIntoPlace(finished, target);
     syncDirectory(target.getParent());
   }
 
   private void abandon(Throwable failure) {
     state = State.CLOSED;
+    closeEncryption();
     closeQuietly(out, failure);
     deleteQuietly(temporary, failure);
   }

@@ -1,14 +1,17 @@
 package dev.engram;
 
 import dev.engram.codec.Codecs;
+import dev.engram.crypto.PassphraseKdf;
 import dev.engram.manifest.Manifest;
 import dev.engram.manifest.SigningKeys;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.security.auth.Destroyable;
 
 /**
  * How an {@link ArchiveWriter} writes. Immutable and thread-safe; build one with {@link
@@ -20,8 +23,14 @@ import java.util.Optional;
  *     .modifiedTime(Instant.parse("2025-01-01T00:00:00Z"))
  *     .build();
  * }</pre>
+ *
+ * <p><b>Encryption.</b> {@link Builder#perFileEncryption(byte[])} and {@link
+ * Builder#archiveEncryption(byte[])} take a raw 32-byte key and write archives engram-rs reads
+ * with that key; {@link Builder#passphrase(char[])} derives the key with Argon2id and records the
+ * parameters in the header (engram-rs reads those archives given the derived key). The options
+ * hold copies of keys and passphrases; {@link #destroy()} wipes them.
  */
-public final class WriterOptions {
+public final class WriterOptions implements Destroyable {
   /** Zstandard level engram-rs uses, and the default here. */
   public static final int DEFAULT_ZSTD_LEVEL = 6;
 
@@ -32,6 +41,14 @@ public final class WriterOptions {
   private final int contentVersion;
   private final Manifest manifest;
   private final List<Signer> signers;
+  private final EncryptionMode encryption;
+  private final byte[] key;
+  private final char[] passphrase;
+  private final PassphraseCost passphraseCost;
+  private volatile boolean destroyed;
+
+  /** Argon2id cost for new passphrase archives. */
+  record PassphraseCost(int log2MemoryKiB, int iterations, int parallelism) {}
 
   /** A key to sign the generated manifest with, and the name recorded with the signature. */
   record Signer(PrivateKey key, String name) {}
@@ -42,6 +59,10 @@ public final class WriterOptions {
     this.contentVersion = b.contentVersion;
     this.manifest = b.manifest;
     this.signers = List.copyOf(b.signers);
+    this.encryption = b.encryption;
+    this.key = b.key == null ? null : b.key.clone();
+    this.passphrase = b.passphrase == null ? null : b.passphrase.clone();
+    this.passphraseCost = b.passphraseCost;
   }
 
   /**
@@ -75,6 +96,10 @@ public final class WriterOptions {
     b.contentVersion = contentVersion;
     b.manifest = manifest;
     b.signers.addAll(signers);
+    b.encryption = encryption;
+    b.key = key == null ? null : key.clone();
+    b.passphrase = passphrase == null ? null : passphrase.clone();
+    b.passphraseCost = passphraseCost;
     return b;
   }
 
@@ -116,6 +141,55 @@ public final class WriterOptions {
     return Optional.ofNullable(manifest);
   }
 
+  /**
+   * Returns how the archive is encrypted.
+   *
+   * @return the mode, or empty for no encryption
+   */
+  public Optional<EncryptionMode> encryption() {
+    return Optional.ofNullable(encryption);
+  }
+
+  /** A copy of the raw key, or null; the caller wipes it. */
+  byte[] key() {
+    ensureNotDestroyed();
+    return key == null ? null : key.clone();
+  }
+
+  /** A copy of the passphrase, or null; the caller wipes it. */
+  char[] passphrase() {
+    ensureNotDestroyed();
+    return passphrase == null ? null : passphrase.clone();
+  }
+
+  /** The Argon2id cost for a passphrase. */
+  PassphraseCost passphraseCost() {
+    return passphraseCost;
+  }
+
+  /** Wipes the key and passphrase these options hold. Writers already created keep working. */
+  @Override
+  public void destroy() {
+    destroyed = true;
+    if (key != null) {
+      Arrays.fill(key, (byte) 0);
+    }
+    if (passphrase != null) {
+      Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  @Override
+  public boolean isDestroyed() {
+    return destroyed;
+  }
+
+  private void ensureNotDestroyed() {
+    if (destroyed) {
+      throw new IllegalStateException("these WriterOptions were destroyed: their key is wiped");
+    }
+  }
+
   /** The keys the generated manifest is signed with, in order. */
   List<Signer> signers() {
     return signers;
@@ -134,7 +208,8 @@ public final class WriterOptions {
   public String toString() {
     return "WriterOptions[zstdLevel=" + zstdLevel + ", modifiedTime=" + modifiedTime
         + ", contentVersion=" + contentVersion + ", manifest=" + manifest + ", signers="
-        + signers.size() + "]"; // never the keys
+        + signers.size() + ", encryption=" + encryption
+        + (passphrase != null ? " (passphrase)" : "") + "]"; // never the keys
   }
 
   /** Builds {@link WriterOptions}. Not thread-safe. */
@@ -144,8 +219,111 @@ public final class WriterOptions {
     private int contentVersion;
     private Manifest manifest;
     private final List<Signer> signers = new ArrayList<>();
+    private EncryptionMode encryption;
+    private byte[] key;
+    private char[] passphrase;
+    private PassphraseCost passphraseCost = new PassphraseCost(
+        PassphraseKdf.DEFAULT_LOG2_MEMORY_KIB, PassphraseKdf.DEFAULT_ITERATIONS,
+        PassphraseKdf.DEFAULT_PARALLELISM);
 
     private Builder() {}
+
+    /**
+     * Encrypts each entry with a raw AES-256 key, as engram-rs does (header mode 2): the
+     * directory stays readable. The array is copied: wipe yours when done.
+     *
+     * @param key32 32 bytes
+     * @return this builder
+     * @throws IllegalArgumentException if the key is not 32 bytes
+     */
+    public Builder perFileEncryption(byte[] key32) {
+      return encryption(EncryptionMode.PER_FILE, key32);
+    }
+
+    /**
+     * Encrypts the whole archive body with a raw AES-256 key, as engram-rs does (header mode 1):
+     * names are hidden too. The array is copied: wipe yours when done.
+     *
+     * @param key32 32 bytes
+     * @return this builder
+     * @throws IllegalArgumentException if the key is not 32 bytes
+     */
+    public Builder archiveEncryption(byte[] key32) {
+      return encryption(EncryptionMode.ARCHIVE, key32);
+    }
+
+    /**
+     * Encrypts each entry with a key derived from a passphrase (Argon2id, parameters and salt
+     * recorded in the header). Same as {@code encryption(EncryptionMode.PER_FILE, passphrase)}.
+     *
+     * @param phrase the passphrase, not empty; copied
+     * @return this builder
+     * @throws IllegalArgumentException if it is empty
+     */
+    public Builder passphrase(char[] phrase) {
+      return encryption(EncryptionMode.PER_FILE, phrase);
+    }
+
+    /**
+     * Encrypts with a raw AES-256 key.
+     *
+     * @param mode per file or whole archive
+     * @param key32 32 bytes; copied
+     * @return this builder
+     * @throws IllegalArgumentException if the key is not 32 bytes
+     */
+    public Builder encryption(EncryptionMode mode, byte[] key32) {
+      Objects.requireNonNull(mode, "mode");
+      if (key32.length != 32) {
+        throw new IllegalArgumentException("an AES-256 key has 32 bytes, not " + key32.length);
+      }
+      this.encryption = mode;
+      this.key = key32.clone();
+      this.passphrase = null;
+      return this;
+    }
+
+    /**
+     * Encrypts with a key derived from a passphrase (Argon2id).
+     *
+     * @param mode per file or whole archive
+     * @param phrase the passphrase, not empty; copied
+     * @return this builder
+     * @throws IllegalArgumentException if it is empty
+     */
+    public Builder encryption(EncryptionMode mode, char[] phrase) {
+      Objects.requireNonNull(mode, "mode");
+      if (phrase.length == 0) {
+        throw new IllegalArgumentException("the passphrase is empty");
+      }
+      this.encryption = mode;
+      this.passphrase = phrase.clone();
+      this.key = null;
+      return this;
+    }
+
+    /**
+     * Sets the Argon2id cost of deriving the key from a passphrase. The default (128 MiB, 3
+     * iterations, 1 lane) takes about 0.4 s on a 2-core cloud VM; readers refuse more than 1
+     * GiB, 16 iterations or 16 lanes.
+     *
+     * @param log2MemoryKiB memory as log2 of KiB (17 = 128 MiB), 3 to 20
+     * @param iterations 1 to 16
+     * @param parallelism lanes, 1 to 16
+     * @return this builder
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public Builder passphraseCost(int log2MemoryKiB, int iterations, int parallelism) {
+      if (log2MemoryKiB < 3 || log2MemoryKiB > PassphraseKdf.MAX_LOG2_MEMORY_KIB
+          || iterations < 1 || iterations > PassphraseKdf.MAX_ITERATIONS
+          || parallelism < 1 || parallelism > PassphraseKdf.MAX_PARALLELISM
+          || (1L << log2MemoryKiB) < 8L * parallelism) {
+        throw new IllegalArgumentException("Argon2id cost out of range: memory 2^" + log2MemoryKiB
+            + " KiB, " + iterations + " iterations, " + parallelism + " lanes");
+      }
+      this.passphraseCost = new PassphraseCost(log2MemoryKiB, iterations, parallelism);
+      return this;
+    }
 
     /**
      * Has the writer generate {@code manifest.json} at {@link ArchiveWriter#finish()}: this

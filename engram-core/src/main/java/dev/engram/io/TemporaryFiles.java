@@ -7,6 +7,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -27,14 +30,33 @@ public final class TemporaryFiles {
    * @throws IOException if it cannot be created
    */
   public static Path createSibling(Path target) throws IOException {
+    return createSibling(target, false);
+  }
+
+  /**
+   * Creates a new empty file next to {@code target}, like {@link #createSibling(Path)}, but
+   * readable by its owner only where the file system has POSIX permissions: for plaintext that
+   * will be encrypted.
+   *
+   * @param target the final path; its parent directory must exist
+   * @param ownerOnly whether to restrict the file to its owner
+   * @return the new file
+   * @throws IOException if it cannot be created
+   */
+  public static Path createSibling(Path target, boolean ownerOnly) throws IOException {
     Path directory = target.toAbsolutePath().getParent();
     String name = target.getFileName().toString();
+    FileAttribute<?>[] attributes = ownerOnly && Files.getFileAttributeView(directory,
+        PosixFileAttributeView.class) != null
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
     while (true) {
       String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
       Path candidate = directory.resolve("." + name + "." + suffix + ".tmp");
       try {
-        Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS).close();
+        Files.newByteChannel(candidate, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), attributes).close();
         return candidate;
       } catch (FileAlreadyExistsException e) {
         // try another name
