@@ -47,14 +47,16 @@ import java.util.zip.CRC32;
  */
 class ArchiveFuzzTest {
   /**
-   * The options every execution opens archives with: the defaults, limits included. This is the one
+   * The options every execution opens archives with: the defaults, limits included, plus the key
+   * of the encrypted seeds (unencrypted archives ignore it). This is the one
    * place to tighten them (for example {@code ReaderOptions.builder().maxEntrySize(MAX_READ_SIZE)
    * .build()}, with {@code maxTotalBytes}, {@code maxCompressionRatio} and {@code maxEntryCount}
    * alongside), so that no execution can be made to allocate or decode much more than {@link
    * #MAX_READ_SIZE}; with such a limit in force, the size check in {@code readEntry} could go and
    * {@code read} be tried on every entry.
    */
-  static final ReaderOptions OPTIONS = ReaderOptions.defaults();
+  static final ReaderOptions OPTIONS =
+      ReaderOptions.builder().key(FuzzSeeds.encryptionKey()).build();
 
   /**
    * Entries claiming more content than this are listed and probed through {@code openChannel}

@@ -43,6 +43,17 @@ public final class FuzzSeeds {
   private FuzzSeeds() {}
 
   /**
+   * Returns the AES-256 key of the encrypted seed archives.
+   *
+   * @return a fixed key (a test key: never use it for anything else)
+   */
+  static byte[] encryptionKey() {
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) 0xE7);
+    return key;
+  }
+
+  /**
    * Returns the private key that signs the manifest of the seed archives.
    *
    * @return a fixed Ed25519 key (a test key: never trust it for anything else)
@@ -136,10 +147,28 @@ public final class FuzzSeeds {
     });
     save(mutated, "seed-duplicate-paths.eng", replaceAll(pair, "dup/b.txt", "dup/a.txt"));
 
-    // Per-file encryption announced in the header flags (mode 2): opens and lists, reads fail.
+    // Per-file encryption announced in the header flags (mode 2) of a plain archive: the stored
+    // sizes lack the 28 bytes of nonce and tag, so it fails at open.
     byte[] encrypted = mixed.clone();
     encrypted[HEADER_FLAGS] = 2;
     save(mutated, "seed-per-file-encrypted.eng", encrypted);
+
+    // Really encrypted, with the key the harness reads with: per file (blocks, a stored entry,
+    // an empty one) and the whole archive.
+    save(mutated, "seed-per-file-sealed.eng", archive(work,
+        WriterOptions.builder().modifiedTime(TIME).perFileEncryption(encryptionKey()).build(),
+        w -> {
+          w.addFile("notes.txt", TestData.text(6000, 13));
+          w.addFile("raw.bin", TestData.pattern(3000), CompressionMethod.NONE);
+          w.addFile("lz4.bin", TestData.pattern(9000), CompressionMethod.LZ4);
+          w.addFile("empty", new byte[0]);
+        }));
+    save(mutated, "seed-archive-sealed.eng", archive(work,
+        WriterOptions.builder().modifiedTime(TIME).archiveEncryption(encryptionKey()).build(),
+        w -> {
+          w.addFile("notes.txt", TestData.text(6000, 14));
+          w.addFile("raw.bin", TestData.pattern(2000), CompressionMethod.NONE);
+        }));
 
     // A generated, signed manifest.json (stored uncompressed) describing two files.
     Manifest template = Manifest.builder("dev.engram.fuzz", "Fuzz seed",
