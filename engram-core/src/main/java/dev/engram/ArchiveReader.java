@@ -13,6 +13,7 @@ import dev.engram.frame.FramedEntryChannel;
 import dev.engram.frame.Framing;
 import dev.engram.io.ArchiveFile;
 import dev.engram.io.ChannelInputStream;
+import dev.engram.io.RandomAccessSource;
 import dev.engram.io.ReadOnlyChannel;
 import dev.engram.manifest.FileEntry;
 import dev.engram.manifest.Manifest;
@@ -77,7 +78,7 @@ public final class ArchiveReader implements Closeable {
   private static final int DIRECTORY_CHUNK = 4096;
 
   /** The archive's bytes: the file itself, or its decrypted body for whole-archive encryption. */
-  private final ArchiveFile file;
+  private final RandomAccessSource file;
   /** The archive file as stored; the same object as {@link #file} unless the body is decrypted. */
   private final ArchiveFile container;
   private final ReaderEncryption encryption;
@@ -90,7 +91,8 @@ public final class ArchiveReader implements Closeable {
   private final Map<Integer, FrameIndex> frameIndexes = new ConcurrentHashMap<>();
   private final ReadLimits limits;
 
-  private ArchiveReader(ArchiveFile container, ArchiveFile file, ReaderEncryption encryption,
+  private ArchiveReader(ArchiveFile container, RandomAccessSource file,
+      ReaderEncryption encryption,
       ReaderOptions options, Header header, EntryInfo[] entries) {
     this.container = container;
     this.encryption = encryption;
@@ -139,7 +141,7 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
     ArchiveFile container = ArchiveFile.open(archive);
-    ArchiveFile file = container;
+    RandomAccessSource file = container;
     ReaderEncryption encryption = null;
     try {
       long size = container.size();
@@ -600,7 +602,7 @@ public final class ArchiveReader implements Closeable {
   }
 
   /** Where an entry's payload can be read as plaintext. */
-  private record PlainPayload(ArchiveFile source, long offset, long length) {}
+  private record PlainPayload(RandomAccessSource source, long offset, long length) {}
 
   /**
    * Checks the entry's local header, and returns where its plain payload is: in the archive, or,
@@ -706,7 +708,7 @@ public final class ArchiveReader implements Closeable {
     return i == null ? -1 : i;
   }
 
-  private static EntryInfo[] readDirectory(ArchiveFile file, Header header,
+  private static EntryInfo[] readDirectory(RandomAccessSource file, Header header,
       ReaderOptions options) throws IOException {
     ReadLimits.checkEntryCount(header.entryCount(), options);
     if (header.entryCount() > MAX_ARRAY) {
@@ -809,7 +811,8 @@ public final class ArchiveReader implements Closeable {
     }
   }
 
-  private static byte[] read(ArchiveFile file, long position, int length) throws IOException {
+  private static byte[] read(RandomAccessSource file, long position, int length)
+      throws IOException {
     byte[] bytes = new byte[length];
     file.readFully(position, bytes, 0, length);
     return bytes;

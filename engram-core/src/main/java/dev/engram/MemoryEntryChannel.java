@@ -1,6 +1,6 @@
 package dev.engram;
 
-import dev.engram.io.ArchiveFile;
+import dev.engram.io.RandomAccessSource;
 import dev.engram.io.ReadOnlyChannel;
 import java.nio.ByteBuffer;
 
@@ -9,10 +9,10 @@ import java.nio.ByteBuffer;
  * when its reader is closed. Not thread-safe.
  */
 final class MemoryEntryChannel extends ReadOnlyChannel {
-  private final ArchiveFile file;
+  private final RandomAccessSource file;
   private byte[] content;
 
-  MemoryEntryChannel(ArchiveFile file, byte[] content) {
+  MemoryEntryChannel(RandomAccessSource file, byte[] content) {
     super(content.length, file.path());
     this.file = file;
     this.content = content;

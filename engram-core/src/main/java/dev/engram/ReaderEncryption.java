@@ -6,6 +6,7 @@ import dev.engram.crypto.SealedFiles;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.Header;
 import dev.engram.io.ArchiveFile;
+import dev.engram.io.RandomAccessSource;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -121,7 +122,7 @@ final class ReaderEncryption implements Closeable {
    * Returns a per-file payload decrypted into a temporary file, decrypting it on first use only;
    * concurrent callers for one entry wait for the same decryption.
    */
-  ArchiveFile payloadFile(int index, DirectoryEntry entry, ArchiveFile container)
+  ArchiveFile payloadFile(int index, DirectoryEntry entry, RandomAccessSource container)
       throws IOException {
     requireKey("entry '" + entry.path() + "'");
     FutureTask<ArchiveFile> task = new FutureTask<>(() -> {

@@ -2,7 +2,7 @@ package dev.engram.frame;
 
 import dev.engram.CorruptArchiveException;
 import dev.engram.codec.Codec;
-import dev.engram.io.ArchiveFile;
+import dev.engram.io.RandomAccessSource;
 import java.io.IOException;
 
 /**
@@ -40,7 +40,7 @@ public final class FrameIndex {
    * @throws CorruptArchiveException if the count, a prefix or the payload's end is inconsistent
    * @throws IOException on an I/O error
    */
-  public static FrameIndex build(ArchiveFile file, long payloadOffset, long storedSize,
+  public static FrameIndex build(RandomAccessSource file, long payloadOffset, long storedSize,
       long uncompressedSize, Codec codec, String entry) throws IOException {
     String where = "entry '" + entry + "'";
     long end = payloadOffset + storedSize;
@@ -140,13 +140,13 @@ public final class FrameIndex {
 
   /** Reads little-endian u32s at increasing offsets through a buffered window. */
   private static final class Window {
-    private final ArchiveFile file;
+    private final RandomAccessSource file;
     private final long end;
     private final byte[] buffer = new byte[WINDOW];
     private long start = -1;
     private int length;
 
-    Window(ArchiveFile file, long end) {
+    Window(RandomAccessSource file, long end) {
       this.file = file;
       this.end = end;
     }

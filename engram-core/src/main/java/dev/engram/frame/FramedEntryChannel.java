@@ -3,7 +3,7 @@ package dev.engram.frame;
 import dev.engram.ChecksumMismatchException;
 import dev.engram.CorruptArchiveException;
 import dev.engram.codec.Codec;
-import dev.engram.io.ArchiveFile;
+import dev.engram.io.RandomAccessSource;
 import dev.engram.io.ReadOnlyChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +21,7 @@ import java.util.zip.CRC32;
  * <p>Not thread-safe: use one channel per thread.
  */
 public final class FramedEntryChannel extends ReadOnlyChannel {
-  private final ArchiveFile file;
+  private final RandomAccessSource file;
   private final FrameIndex index;
   private final Codec codec;
   private final String entry;
@@ -46,7 +46,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
    * @param expectedCrc the CRC32 the directory records
    * @param cachedFrames how many decoded frames to keep, at least 1
    */
-  public FramedEntryChannel(ArchiveFile file, FrameIndex index, Codec codec, String entry,
+  public FramedEntryChannel(RandomAccessSource file, FrameIndex index, Codec codec, String entry,
       int expectedCrc, int cachedFrames) {
     super(index.uncompressedSize(), file.path());
     if (cachedFrames < 1) {

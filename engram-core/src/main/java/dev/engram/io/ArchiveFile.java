@@ -1,7 +1,6 @@
 package dev.engram.io;
 
 import dev.engram.CorruptArchiveException;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -27,7 +26,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe.
  */
-public final class ArchiveFile implements Closeable {
+public final class ArchiveFile implements RandomAccessSource {
   /**
    * Largest single read into a heap buffer. The JDK copies heap reads through a per-thread cached
    * direct buffer as large as the request; bounding the request bounds that hidden memory.
@@ -100,6 +99,7 @@ public final class ArchiveFile implements Closeable {
    *
    * @return the archive's path
    */
+  @Override
   public Path path() {
     return shownAs;
   }
@@ -110,23 +110,9 @@ public final class ArchiveFile implements Closeable {
    *
    * @return size in bytes
    */
+  @Override
   public long size() {
     return size;
-  }
-
-  /**
-   * Reads exactly {@code length} bytes at a position.
-   *
-   * @param position absolute file offset
-   * @param dst destination array
-   * @param offset where to start writing in {@code dst}
-   * @param length number of bytes
-   * @throws CorruptArchiveException if the file ends first (it was truncated while open)
-   * @throws InterruptedIOException if this thread was interrupted
-   * @throws IOException on an I/O error
-   */
-  public void readFully(long position, byte[] dst, int offset, int length) throws IOException {
-    readFully(position, ByteBuffer.wrap(dst, offset, length));
   }
 
   /**
@@ -138,6 +124,7 @@ public final class ArchiveFile implements Closeable {
    * @throws InterruptedIOException if this thread was interrupted
    * @throws IOException on an I/O error
    */
+  @Override
   public void readFully(long position, ByteBuffer dst) throws IOException {
     if (position < origin) {
       throw new CorruptArchiveException(shownAs + ": position " + position
@@ -219,6 +206,7 @@ public final class ArchiveFile implements Closeable {
    *
    * @return true once closed
    */
+  @Override
   public boolean isClosed() {
     return closed;
   }
