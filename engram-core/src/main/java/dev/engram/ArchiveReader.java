@@ -3,6 +3,9 @@ package dev.engram;
 import dev.engram.codec.Codec;
 import dev.engram.codec.Codecs;
 import dev.engram.crypto.AesGcm;
+import dev.engram.crypto.SegmentedSource;
+import dev.engram.crypto.SegmentedWriter;
+import dev.engram.crypto.Segments;
 import dev.engram.format.ArchiveLayout;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.EndRecord;
@@ -152,10 +155,12 @@ public final class ArchiveReader implements Closeable {
       encryption = ReaderEncryption.of(archive, header, options);
       long logicalSize = size;
       if (header.encryptionMode() == Header.ENCRYPTION_ARCHIVE) {
-        // engram-rs: header || nonce || ciphertext || tag || end record, offsets as if plain
+        // header || sealed body || end record, with the offsets of the plain archive
         end.checkAgrees(header);
-        file = encryption.decryptBody(container);
-        logicalSize = size - dev.engram.crypto.AesGcm.OVERHEAD;
+        file = header.isSegmented()
+            ? encryption.segmentedBody(container, header)
+            : encryption.decryptBody(container);
+        logicalSize = file.size() + EndRecord.SIZE;
       }
       ArchiveLayout.checkDirectory(header, end, logicalSize);
       EntryInfo[] entries = readDirectory(file, header, options);
@@ -276,7 +281,7 @@ public final class ArchiveReader implements Closeable {
             + MAX_ARRAY + "); use openStream or openChannel");
       }
       if (kind(entry) == Kind.BLOCK) {
-        return decodeBlock(entry);
+        return decodeBlock(i, entry);
       }
       // the channel first: for a framed entry it walks and checks the frame layout, so a payload
       // whose frames are garbage fails before the content's array is allocated
@@ -535,6 +540,11 @@ public final class ArchiveReader implements Closeable {
     }
   }
 
+  /** For tests and benchmarks: how many encrypted segments this reader has decrypted. */
+  long segmentsDecrypted() {
+    return encryption.segmentsDecrypted();
+  }
+
   /**
    * Closes the archive file. Reading content afterwards, through this reader or the streams and
    * channels opened from it, fails with {@link IllegalStateException}; the listing ({@link
@@ -582,15 +592,16 @@ public final class ArchiveReader implements Closeable {
   private ReadOnlyChannel channel(int index, DirectoryEntry entry) throws IOException {
     switch (kind(entry)) {
       case STORED: {
-        if (encryption.perFile() && entry.storedSize() <= ReaderEncryption.IN_MEMORY_LIMIT) {
-          return new MemoryEntryChannel(file, decodeBlock(entry));
+        if (encryption.perFile() && !encryption.segmented()
+            && entry.storedSize() <= ReaderEncryption.IN_MEMORY_LIMIT) {
+          return new MemoryEntryChannel(file, decodeBlock(index, entry));
         }
         PlainPayload payload = plainPayload(index, entry);
         return new StoredEntryChannel(payload.source(), payload.offset(),
             entry.uncompressedSize(), entry.path(), entry.crc32());
       }
       case BLOCK:
-        return new MemoryEntryChannel(file, decodeBlock(entry));
+        return new MemoryEntryChannel(file, decodeBlock(index, entry));
       case FRAMED: {
         PlainPayload payload = plainPayload(index, entry);
         return new FramedEntryChannel(payload.source(), frameIndex(index, entry, payload),
@@ -613,27 +624,39 @@ public final class ArchiveReader implements Closeable {
     if (!encryption.perFile()) {
       return new PlainPayload(file, entry.payloadOffset(), entry.storedSize());
     }
-    return new PlainPayload(encryption.payloadFile(index, entry, file), 0,
-        entry.storedSize() - AesGcm.OVERHEAD);
+    RandomAccessSource plain = encryption.payloadFile(index, entry, file);
+    return new PlainPayload(plain, 0, plain.size());
   }
 
   /**
    * Reads local header and payload in one read, decrypts a per-file encrypted payload, decodes,
    * checks length and CRC.
    */
-  private byte[] decodeBlock(DirectoryEntry entry) throws IOException {
+  private byte[] decodeBlock(int index, DirectoryEntry entry) throws IOException {
     int headerSize = localHeaderSize(entry);
-    // storedSize is bounded at open: the codec's worst case for a content of < 50 MiB, or the
-    // in-memory limit for an encrypted stored entry
-    byte[] stored = read(file, entry.dataOffset(), headerSize + (int) entry.storedSize());
-    checkLocalHeader(entry, stored, 0);
-    byte[] payload = stored;
-    int payloadOffset = headerSize;
-    int payloadLength = (int) entry.storedSize();
-    if (encryption.perFile()) {
-      payload = encryption.open(entry.path(), stored, headerSize, payloadLength);
+    byte[] payload;
+    int payloadOffset;
+    int payloadLength;
+    if (encryption.perFile() && encryption.segmented()) {
+      RandomAccessSource plain = plainPayload(index, entry).source();
+      // its size is bounded at open: at most the codec's worst case for < 50 MiB of content
+      payload = new byte[(int) plain.size()];
+      plain.readFully(0, payload, 0, payload.length);
       payloadOffset = 0;
       payloadLength = payload.length;
+    } else {
+      // storedSize is bounded at open: the codec's worst case for a content of < 50 MiB, or
+      // the in-memory limit for an encrypted stored entry
+      byte[] stored = read(file, entry.dataOffset(), headerSize + (int) entry.storedSize());
+      checkLocalHeader(entry, stored, 0);
+      payload = stored;
+      payloadOffset = headerSize;
+      payloadLength = (int) entry.storedSize();
+      if (encryption.perFile()) {
+        payload = encryption.open(entry.path(), stored, headerSize, payloadLength);
+        payloadOffset = 0;
+        payloadLength = payload.length;
+      }
     }
     byte[] content = new byte[(int) entry.uncompressedSize()];
     try {
@@ -654,12 +677,44 @@ public final class ArchiveReader implements Closeable {
       throws IOException {
     FrameIndex frames = frameIndexes.get(index);
     if (frames == null) {
-      frames = FrameIndex.build(payload.source(), payload.offset(), payload.length(),
-          entry.uncompressedSize(), Codecs.of(entry.method()), entry.path());
+      // a per-file segmented payload holds one frame per segment; everything else (including a
+      // frame inside a segmented whole-archive body) has the plain framed layout
+      frames = encryption.perFile() && encryption.segmented()
+          ? framesOfSegments((SegmentedSource) payload.source(), entry)
+          : FrameIndex.build(payload.source(), payload.offset(), payload.length(),
+              entry.uncompressedSize(), Codecs.of(entry.method()), entry.path());
       FrameIndex raced = frameIndexes.putIfAbsent(index, frames);
       frames = raced != null ? raced : frames;
     }
     return frames;
+  }
+
+  /**
+   * The frame index of a segmented framed payload, from its segment table: segment 0 holds the
+   * frame count, segment k + 1 frame k with its size prefix. Only segment 0 is decrypted.
+   */
+  private static FrameIndex framesOfSegments(SegmentedSource segments, DirectoryEntry entry)
+      throws IOException {
+    String where = "entry '" + entry.path() + "'";
+    if (segments.segmentLength(0) != Framing.PREFIX) {
+      throw new CorruptArchiveException(where + ": its first segment holds "
+          + segments.segmentLength(0) + " bytes, not a 4-byte frame count");
+    }
+    byte[] count = new byte[Framing.PREFIX];
+    segments.readFully(0, count, 0, count.length);
+    long frames = (count[0] & 0xFFL) | (count[1] & 0xFFL) << 8 | (count[2] & 0xFFL) << 16
+        | (count[3] & 0xFFL) << 24;
+    if (frames != segments.segmentCount() - 1) {
+      throw new CorruptArchiveException(where + ": frame count " + frames + " but "
+          + (segments.segmentCount() - 1) + " frame segments");
+    }
+    long[] starts = new long[segments.segmentCount()];
+    for (int k = 1; k < segments.segmentCount(); k++) {
+      starts[k - 1] = segments.segmentStart(k);
+    }
+    starts[segments.segmentCount() - 1] = segments.plainLength();
+    return FrameIndex.fromPositions(starts, entry.uncompressedSize(), Codecs.of(entry.method()),
+        entry.path());
   }
 
   private void ensureOpen() {
@@ -716,8 +771,9 @@ public final class ArchiveReader implements Closeable {
           header.entryCount() + " entries are more than this reader can index");
     }
     int count = (int) header.entryCount();
-    // per-file encrypted payloads carry a nonce and a tag around what the codec produced
-    long sealing = header.encryptionMode() == Header.ENCRYPTION_PER_FILE ? AesGcm.OVERHEAD : 0;
+    // per-file encrypted payloads wrap what the codec produced in a nonce and tag, or segments
+    Sealing sealing = header.encryptionMode() != Header.ENCRYPTION_PER_FILE ? Sealing.NONE
+        : header.isSegmented() ? Sealing.SEGMENTS : Sealing.MESSAGE;
     EntryInfo[] entries = new EntryInfo[count];
     byte[] chunk = new byte[DirectoryEntry.SIZE * Math.max(1, Math.min(count, DIRECTORY_CHUNK))];
     for (int first = 0; first < count; first += DIRECTORY_CHUNK) {
@@ -762,34 +818,70 @@ public final class ArchiveReader implements Closeable {
     }
   }
 
+  /** How payloads are wrapped around what the codec produced. */
+  private enum Sealing {
+    /** As is. */
+    NONE,
+    /** One AES-GCM message: 28 more bytes. */
+    MESSAGE,
+    /** Authenticated segments: a salt, and 20 bytes per segment. */
+    SEGMENTS
+  }
+
   /**
-   * Checks that an unencrypted payload's stored size is possible for its content size and method,
-   * which bounds every allocation a later read makes.
+   * Checks that a payload's stored size is possible for its content size and method (after the
+   * encryption wrapped around it is taken away), which bounds every allocation a later read
+   * makes.
    */
-  private static void checkStoredSize(DirectoryEntry entry, int index, long sealing)
+  private static void checkStoredSize(DirectoryEntry entry, int index, Sealing sealing)
       throws CorruptArchiveException {
     long size = entry.uncompressedSize();
-    long stored = entry.storedSize() - sealing;
+    long storedSize = entry.storedSize();
     String where = "directory entry " + index + " '" + entry.path() + "'";
-    if (stored < 0) {
-      throw new CorruptArchiveException(where + ": " + entry.storedSize() + " stored bytes cannot"
-          + " hold an encrypted payload's nonce and tag (" + sealing + " bytes)");
+    Kind kind = kind(entry);
+    // the range the plain payload's size can have, given the stored size
+    long low;
+    long high;
+    switch (sealing) {
+      case NONE:
+        low = high = storedSize;
+        break;
+      case MESSAGE:
+        low = high = storedSize - AesGcm.OVERHEAD;
+        break;
+      case SEGMENTS:
+        if (kind == Kind.FRAMED) { // one segment for the frame count, one per frame
+          low = high = storedSize - Segments.SALT_BYTES
+              - (Framing.frameCount(size) + 1) * Segments.SEGMENT_OVERHEAD;
+        } else { // 64 KiB segments, at least one
+          high = storedSize - Segments.SALT_BYTES - Segments.SEGMENT_OVERHEAD;
+          low = high - Segments.SEGMENT_OVERHEAD * (Math.max(0, high) / Segments.SEGMENT_SIZE);
+        }
+        break;
+      default:
+        throw new AssertionError(sealing);
     }
-    switch (kind(entry)) {
+    if (high < 0) {
+      throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot hold"
+          + " the encryption around its payload");
+    }
+    switch (kind) {
       case STORED:
-        if (stored != size) {
+        if (size < low || size > high
+            || (sealing == Sealing.SEGMENTS && SegmentedWriter.streamSize(size) != storedSize)) {
           throw new CorruptArchiveException(where + ": stored uncompressed, but its stored size "
-              + stored + " differs from its size " + size);
+              + storedSize + " differs from its size " + size
+              + (sealing == Sealing.NONE ? "" : " (and its encryption)"));
         }
         break;
       case BLOCK: {
         Codec codec = Codecs.of(entry.method());
         long most = codec.maxCompressedLength((int) size);
         long least = codec.minCompressedLength((int) size);
-        if (stored > most || stored < least) {
-          throw new CorruptArchiveException(where + ": " + stored + " stored bytes cannot be "
+        if (low > most || high < least) {
+          throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot be "
               + entry.method() + " data for " + size + " bytes (it needs " + least + " to " + most
-              + ")");
+              + (sealing == Sealing.NONE ? ")" : ", and its encryption)"));
         }
         break;
       }
@@ -800,9 +892,9 @@ public final class ArchiveReader implements Closeable {
         long least = 4 + frames * 4 + (frames - 1) * codec.minCompressedLength(Framing.FRAME_SIZE)
             + codec.minCompressedLength(last);
         long most = 4 + frames * (4L + codec.maxCompressedLength(Framing.FRAME_SIZE));
-        if (frames > Framing.MAX_FRAMES || stored < least || stored > most) {
-          throw new CorruptArchiveException(where + ": " + stored + " stored bytes cannot hold the "
-              + frames + " frames its size of " + size + " bytes needs");
+        if (frames > Framing.MAX_FRAMES || high < least || low > most) {
+          throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot"
+              + " hold the " + frames + " frames its size of " + size + " bytes needs");
         }
         break;
       }

@@ -367,7 +367,7 @@ public final class ArchiveWriter implements Closeable {
     Path sealed = TemporaryFiles.createSibling(target);
     try (ArchiveOutput sealedOut = ArchiveOutput.open(sealed)) {
       sealedOut.write(header.encode());
-      encryption.sealRegion(temporary, Header.SIZE, bodyEnd, sealedOut);
+      encryption.sealBody(temporary, Header.SIZE, bodyEnd, sealedOut, header.encode());
       sealedOut.write(EndRecord.matching(header).encode());
       sealedOut.force();
     } catch (IOException | RuntimeException | Error e) {
@@ -496,15 +496,17 @@ public final class ArchiveWriter implements Closeable {
         method = CompressionMethod.NONE;
       }
     }
-    if (encryption != null && encryption.perFile()) {
-      // compress first, then encrypt; the CRC stays that of the plaintext
-      payload = encryption.seal(payload, 0, payloadLength);
-      payloadLength = payload.length;
-    }
-    DirectoryEntry entry = new DirectoryEntry(out.position(), length, payloadLength,
+    boolean sealed = encryption != null && encryption.perFile();
+    // compress first, then encrypt; the CRC stays that of the plaintext
+    long stored = sealed ? encryption.sealedSize(payloadLength) : payloadLength;
+    DirectoryEntry entry = new DirectoryEntry(out.position(), length, stored,
         (int) crc.getValue(), modified, method, 0, name, utf8Length(name));
     out.write(LocalEntryHeader.matching(entry).encode());
-    out.write(payload, 0, payloadLength);
+    if (sealed) {
+      encryption.writeSealed(name, payload, 0, payloadLength, out);
+    } else {
+      out.write(payload, 0, payloadLength);
+    }
     register(entry, sha256);
   }
 
@@ -527,7 +529,7 @@ public final class ArchiveWriter implements Closeable {
     }
     boolean sealed = encryption != null && encryption.perFile();
     if (method == CompressionMethod.NONE) {
-      WriterEncryption.Sealer sealer = sealed ? encryption.begin(out) : null;
+      WriterEncryption.Sealer sealer = sealed ? encryption.begin(name, out) : null;
       CRC32 checksum = new CRC32();
       byte[] buffer = new byte[COPY_BUFFER];
       size = 0;
@@ -550,9 +552,15 @@ public final class ArchiveWriter implements Closeable {
       stored = out.position() - start - LocalEntryHeader.sizeFor(pathLength);
       crc = (int) checksum.getValue();
     } else {
-      FramedPayloadWriter.Result result = sealed
-          ? writeSealedFrames(content, method)
-          : framedWriter.write(content, out, Codecs.of(method), options.zstdLevel(), digest);
+      FramedPayloadWriter.Result result;
+      if (!sealed) {
+        result = framedWriter.write(content, out, Codecs.of(method), options.zstdLevel(), digest);
+      } else if (encryption.segmented()) {
+        result = framedWriter.write(content, encryption.segmentedFrames(name, out),
+            Codecs.of(method), options.zstdLevel(), digest);
+      } else {
+        result = writeSealedFrames(content, method);
+      }
       size = result.uncompressedSize();
       stored = result.storedSize();
       crc = result.crc32();

@@ -3,6 +3,8 @@ package dev.engram;
 import dev.engram.crypto.AesGcm;
 import dev.engram.crypto.PassphraseKdf;
 import dev.engram.crypto.SealedFiles;
+import dev.engram.crypto.SegmentedSource;
+import dev.engram.crypto.Segments;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.Header;
 import dev.engram.io.ArchiveFile;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -30,14 +33,19 @@ final class ReaderEncryption implements Closeable {
 
   private final Path archive;
   private final int mode;
+  private final boolean segmented;
   private final byte[] key;
   private final Path temporaryDirectory;
-  private final Map<Integer, FutureTask<ArchiveFile>> payloads = new ConcurrentHashMap<>();
+  private final Map<Integer, FutureTask<RandomAccessSource>> payloads = new ConcurrentHashMap<>();
+  /** Segments decrypted by every segmented source of this reader. */
+  private final LongAdder segmentsDecrypted = new LongAdder();
   private volatile boolean closed;
 
-  private ReaderEncryption(Path archive, int mode, byte[] key, Path temporaryDirectory) {
+  private ReaderEncryption(Path archive, int mode, boolean segmented, byte[] key,
+      Path temporaryDirectory) {
     this.archive = archive;
     this.mode = mode;
+    this.segmented = segmented;
     this.key = key;
     this.temporaryDirectory = temporaryDirectory;
   }
@@ -51,7 +59,7 @@ final class ReaderEncryption implements Closeable {
     int mode = header.encryptionMode();
     Path temporary = options.temporaryDirectory().orElse(null);
     if (mode == Header.ENCRYPTION_NONE) {
-      return new ReaderEncryption(archive, mode, null, temporary);
+      return new ReaderEncryption(archive, mode, false, null, temporary);
     }
     byte[] key = options.key();
     if (key == null) {
@@ -68,12 +76,34 @@ final class ReaderEncryption implements Closeable {
         }
       }
     }
-    return new ReaderEncryption(archive, mode, key, temporary);
+    return new ReaderEncryption(archive, mode, header.isSegmented(), key, temporary);
   }
 
-  /** Says whether every payload is its own AES-GCM message. */
+  /** Says whether every payload is encrypted on its own. */
   boolean perFile() {
     return mode == Header.ENCRYPTION_PER_FILE;
+  }
+
+  /** Returns how many segments this reader has decrypted. */
+  long segmentsDecrypted() {
+    return segmentsDecrypted.sum();
+  }
+
+  /** Says whether encrypted data is stored in authenticated segments. */
+  boolean segmented() {
+    return segmented;
+  }
+
+  /**
+   * Opens a whole-archive body stored in segments: only the segment table is read now, and the
+   * last segment checked; everything else is decrypted when read.
+   */
+  RandomAccessSource segmentedBody(ArchiveFile container, Header header) throws IOException {
+    requireKey("the archive (names and contents)");
+    long length = container.size() - Header.SIZE - dev.engram.format.EndRecord.SIZE;
+    return SegmentedSource.open(container, Header.SIZE, length, key,
+        Segments.bodyAssociatedData(header.encode()), Header.SIZE, "the archive body",
+        segmentsDecrypted);
   }
 
   /** Fails unless a key is known; {@code what} names what needs it. */
@@ -119,13 +149,19 @@ final class ReaderEncryption implements Closeable {
   }
 
   /**
-   * Returns a per-file payload decrypted into a temporary file, decrypting it on first use only;
-   * concurrent callers for one entry wait for the same decryption.
+   * Returns a per-file payload as plaintext: a segmented payload is decrypted segment by segment
+   * as it is read; a single-message payload is decrypted on first use into a temporary file.
+   * Either is made once; concurrent callers for one entry wait for the same one.
    */
-  ArchiveFile payloadFile(int index, DirectoryEntry entry, RandomAccessSource container)
+  RandomAccessSource payloadFile(int index, DirectoryEntry entry, RandomAccessSource container)
       throws IOException {
     requireKey("entry '" + entry.path() + "'");
-    FutureTask<ArchiveFile> task = new FutureTask<>(() -> {
+    FutureTask<RandomAccessSource> task = new FutureTask<>(() -> {
+      if (segmented) {
+        return SegmentedSource.open(container, entry.payloadOffset(), entry.storedSize(), key,
+            Segments.entryAssociatedData(entry.path()), 0, "entry '" + entry.path() + "'",
+            segmentsDecrypted);
+      }
       Path plain;
       try {
         plain = SealedFiles.decryptToTemporaryFile(container, entry.payloadOffset(),
@@ -135,13 +171,13 @@ final class ReaderEncryption implements Closeable {
       }
       return ArchiveFile.openTemporary(plain, 0, archive);
     });
-    FutureTask<ArchiveFile> existing = payloads.putIfAbsent(index, task);
+    FutureTask<RandomAccessSource> existing = payloads.putIfAbsent(index, task);
     if (existing == null) {
       task.run();
       existing = task;
     }
     try {
-      ArchiveFile file = existing.get();
+      RandomAccessSource file = existing.get();
       if (closed) {
         file.close();
         throw new IllegalStateException("archive reader for " + archive + " is closed");
@@ -176,7 +212,7 @@ final class ReaderEncryption implements Closeable {
       AesGcm.wipe(key);
     }
     IOException failure = null;
-    for (FutureTask<ArchiveFile> task : payloads.values()) {
+    for (FutureTask<RandomAccessSource> task : payloads.values()) {
       try {
         if (task.isDone()) {
           task.get().close();

@@ -45,6 +45,7 @@ public final class WriterOptions implements Destroyable {
   private final byte[] key;
   private final char[] passphrase;
   private final PassphraseCost passphraseCost;
+  private final boolean segmentedEncryption;
   private volatile boolean destroyed;
 
   /** Argon2id cost for new passphrase archives. */
@@ -63,6 +64,7 @@ public final class WriterOptions implements Destroyable {
     this.key = b.key == null ? null : b.key.clone();
     this.passphrase = b.passphrase == null ? null : b.passphrase.clone();
     this.passphraseCost = b.passphraseCost;
+    this.segmentedEncryption = b.segmentedEncryption;
   }
 
   /**
@@ -100,6 +102,7 @@ public final class WriterOptions implements Destroyable {
     b.key = key == null ? null : key.clone();
     b.passphrase = passphrase == null ? null : passphrase.clone();
     b.passphraseCost = passphraseCost;
+    b.segmentedEncryption = segmentedEncryption;
     return b;
   }
 
@@ -160,6 +163,16 @@ public final class WriterOptions implements Destroyable {
   char[] passphrase() {
     ensureNotDestroyed();
     return passphrase == null ? null : passphrase.clone();
+  }
+
+  /**
+   * Says whether encrypted data is written in authenticated segments (the random-access
+   * extension engram-rs cannot read).
+   *
+   * @return true when {@link Builder#segmentedEncryption(boolean)} was set
+   */
+  public boolean segmentedEncryption() {
+    return segmentedEncryption;
   }
 
   /** The Argon2id cost for a passphrase. */
@@ -225,8 +238,23 @@ public final class WriterOptions implements Destroyable {
     private PassphraseCost passphraseCost = new PassphraseCost(
         PassphraseKdf.DEFAULT_LOG2_MEMORY_KIB, PassphraseKdf.DEFAULT_ITERATIONS,
         PassphraseKdf.DEFAULT_PARALLELISM);
+    private boolean segmentedEncryption;
 
     private Builder() {}
+
+    /**
+     * Writes encrypted data in authenticated 64 KiB segments (an engram-java extension, recorded
+     * in the header): a read of a large encrypted entry decrypts only the segments it touches,
+     * and opening a whole-archive-encrypted archive decrypts only its directory. engram-rs cannot
+     * read such archives: it fails to authenticate them and returns no data.
+     *
+     * @param segmented whether to use segments
+     * @return this builder
+     */
+    public Builder segmentedEncryption(boolean segmented) {
+      this.segmentedEncryption = segmented;
+      return this;
+    }
 
     /**
      * Encrypts each entry with a raw AES-256 key, as engram-rs does (header mode 2): the
@@ -407,6 +435,10 @@ public final class WriterOptions implements Destroyable {
      * @throws IllegalStateException if keys were given without a {@link #manifest} template
      */
     public WriterOptions build() {
+      if (segmentedEncryption && encryption == null) {
+        throw new IllegalStateException("segmentedEncryption(true) needs an encryption mode and"
+            + " key or passphrase");
+      }
       if (!signers.isEmpty() && manifest == null) {
         throw new IllegalStateException("signWith(...) signs the generated manifest: set"
             + " manifest(...) too");

@@ -281,8 +281,8 @@ class EncryptionTest {
     shortenStoredSize(archive, "small.txt");
     CorruptArchiveException e = assertThrows(CorruptArchiveException.class,
         () -> ArchiveReader.open(archive, ReaderOptions.builder().key(KEY).build()));
-    assertTrue(e.getMessage().contains("'small.txt': stored uncompressed, but its stored size 11"
-        + " differs from its size 12"), e.getMessage());
+    assertTrue(e.getMessage().contains("'small.txt': stored uncompressed, but its stored size 39"
+        + " differs from its size 12 (and its encryption)"), e.getMessage());
   }
 
   /** Takes one byte off an entry's stored size, in its directory entry and local header. */

@@ -211,7 +211,7 @@ class ValidationTest {
   }
 
   @ParameterizedTest(name = "flags {0}")
-  @ValueSource(longs = {0x8, 0x100, 0x8000_0000L, 0xE})
+  @ValueSource(longs = {0x10, 0x100, 0x8000_0000L, 0x16})
   void reservedHeaderFlagBitIsUnsupported(long flags) throws IOException {
     Path archive = patch(small).u32(H_FLAGS, flags).write("flags.eng");
     openFails(UnsupportedArchiveException.class, archive,
@@ -223,6 +223,13 @@ class ValidationTest {
     Path archive = patch(small).u32(H_FLAGS, 0x4).write("flags.eng");
     openFails(CorruptArchiveException.class, archive,
         "header flags mark a passphrase, but no encryption mode");
+  }
+
+  @Test
+  void segmentedFlagWithoutAnEncryptionModeIsCorrupt() throws IOException {
+    Path archive = patch(small).u32(H_FLAGS, 0x8).write("flags.eng");
+    openFails(CorruptArchiveException.class, archive,
+        "header flags mark segmented encryption, but no encryption mode");
   }
 
   // --- end record -----------------------------------------------------------------------------

@@ -52,10 +52,18 @@ public record Header(
    * the reserved bytes. engram-rs ignores it and reads such an archive given the derived key.
    */
   public static final int FLAG_PASSPHRASE = 0b100;
+  /**
+   * Flag (an extension): encrypted data is stored in authenticated segments, which keeps random
+   * access. engram-rs ignores the flag, tries its single-message layout, and fails to
+   * authenticate; archives with it record minor version {@link #VERSION_MINOR_SEGMENTED}.
+   */
+  public static final int FLAG_SEGMENTED = 0b1000;
+  /** Minor version recorded by archives that use segmented encryption. */
+  public static final int VERSION_MINOR_SEGMENTED = 1;
   /** Size of the reserved field at offset 44. */
   public static final int RESERVED_BYTES = 20;
 
-  private static final int KNOWN_FLAGS = ENCRYPTION_MASK | FLAG_PASSPHRASE;
+  private static final int KNOWN_FLAGS = ENCRYPTION_MASK | FLAG_PASSPHRASE | FLAG_SEGMENTED;
 
   /** Copies the reserved bytes (zeros when null). */
   public Header {
@@ -96,10 +104,11 @@ public record Header(
    */
   public static Header of(long directoryOffset, long directorySize, long entryCount,
       int contentVersion, int flags, byte[] reserved) {
+    int minor = (flags & FLAG_SEGMENTED) != 0 ? VERSION_MINOR_SEGMENTED : VERSION_MINOR;
     Header unsigned =
-        new Header(VERSION_MAJOR, VERSION_MINOR, 0, directoryOffset, directorySize, entryCount,
+        new Header(VERSION_MAJOR, minor, 0, directoryOffset, directorySize, entryCount,
             contentVersion, flags, reserved);
-    return new Header(VERSION_MAJOR, VERSION_MINOR, crcOf(unsigned.encode()), directoryOffset,
+    return new Header(VERSION_MAJOR, minor, crcOf(unsigned.encode()), directoryOffset,
         directorySize, entryCount, contentVersion, flags, reserved);
   }
 
@@ -111,6 +120,15 @@ public record Header(
   @Override
   public byte[] reserved() {
     return reserved.clone();
+  }
+
+  /**
+   * Says whether encrypted data is stored in authenticated segments.
+   *
+   * @return true when {@link #FLAG_SEGMENTED} is set
+   */
+  public boolean isSegmented() {
+    return (flags & FLAG_SEGMENTED) != 0;
   }
 
   /**
@@ -201,6 +219,10 @@ public record Header(
     }
     if ((flags & FLAG_PASSPHRASE) != 0 && (flags & ENCRYPTION_MASK) == ENCRYPTION_NONE) {
       throw new CorruptArchiveException("header flags mark a passphrase, but no encryption mode");
+    }
+    if ((flags & FLAG_SEGMENTED) != 0 && (flags & ENCRYPTION_MASK) == ENCRYPTION_NONE) {
+      throw new CorruptArchiveException("header flags mark segmented encryption, but no"
+          + " encryption mode");
     }
     if (dirOffset < 0 || dirSize < 0) {
       throw new CorruptArchiveException("header directory offset "

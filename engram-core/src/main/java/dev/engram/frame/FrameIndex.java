@@ -64,7 +64,6 @@ public final class FrameIndex {
           where + ": " + count + " frames are more than one index holds");
     }
     long[] starts = new long[(int) count + 1];
-    int maxFrame = codec.maxCompressedLength(Framing.FRAME_SIZE);
     long pos = payloadOffset + Framing.PREFIX;
     for (int k = 0; k < count; k++) {
       if (end - pos < Framing.PREFIX) {
@@ -72,13 +71,9 @@ public final class FrameIndex {
             where + ": frame " + k + " of " + count + " starts past the end of the payload");
       }
       long length = window.u32(pos);
-      int minFrame =
-          Math.max(1, codec.minCompressedLength(Framing.frameLength(uncompressedSize, k)));
-      if (length < minFrame || length > maxFrame || length > end - pos - Framing.PREFIX) {
-        throw new CorruptArchiveException(where + ": frame " + k + " at offset " + pos
-            + " claims " + length + " bytes (possible: " + minFrame + " to "
-            + Math.min(maxFrame, end - pos - Framing.PREFIX) + ")");
-      }
+      // checked here, frame by frame, so the message names the frame that is wrong
+      checkFrameLength(where, k, pos, length, end - pos - Framing.PREFIX, uncompressedSize,
+          codec);
       starts[k] = pos;
       pos += Framing.PREFIX + length;
     }
@@ -88,6 +83,48 @@ public final class FrameIndex {
     }
     starts[(int) count] = end;
     return new FrameIndex(uncompressedSize, starts);
+  }
+
+  /**
+   * Makes the index of a payload whose frame positions are already known (an encrypted payload
+   * stored one frame per segment), with the checks {@link #build} applies: as many frames as the
+   * size needs, and every frame's encoded size possible for its codec.
+   *
+   * @param starts where each frame's size prefix is, then where the payload ends (kept, not
+   *     copied)
+   * @param uncompressedSize content size
+   * @param codec the entry's codec
+   * @param entry the entry's path, for messages
+   * @return the index
+   * @throws CorruptArchiveException if the frames do not fit the content size
+   */
+  public static FrameIndex fromPositions(long[] starts, long uncompressedSize, Codec codec,
+      String entry) throws CorruptArchiveException {
+    String where = "entry '" + entry + "'";
+    long expected = Framing.frameCount(uncompressedSize);
+    if (starts.length - 1 != expected) {
+      throw new CorruptArchiveException(where + ": " + (starts.length - 1) + " frames, but "
+          + uncompressedSize + " bytes need " + expected);
+    }
+    for (int k = 0; k + 1 < starts.length; k++) {
+      checkFrameLength(where, k, starts[k], starts[k + 1] - starts[k] - Framing.PREFIX,
+          Long.MAX_VALUE, uncompressedSize, codec);
+    }
+    return new FrameIndex(uncompressedSize, starts);
+  }
+
+  /**
+   * Checks one frame's encoded size: at least what its codec can achieve for the frame's content,
+   * at most its worst case, and no more than the bytes left in the payload.
+   */
+  private static void checkFrameLength(String where, int k, long position, long length,
+      long left, long uncompressedSize, Codec codec) throws CorruptArchiveException {
+    int minFrame = Math.max(1, codec.minCompressedLength(Framing.frameLength(uncompressedSize, k)));
+    long maxFrame = Math.min(codec.maxCompressedLength(Framing.FRAME_SIZE), left);
+    if (length < minFrame || length > maxFrame) {
+      throw new CorruptArchiveException(where + ": frame " + k + " at offset " + position
+          + " claims " + length + " bytes (possible: " + minFrame + " to " + maxFrame + ")");
+    }
   }
 
   /**

@@ -23,6 +23,57 @@ public final class FramedPayloadWriter {
   public FramedPayloadWriter() {}
 
   /**
+   * Where frames go: the plain framed layout ({@link #plain}), or a layout that seals each frame.
+   */
+  public interface FrameSink {
+    /**
+     * Receives one frame: its 4-byte little-endian size, then its encoded bytes.
+     *
+     * @param bytes source
+     * @param offset start of the size prefix
+     * @param length prefix and frame
+     * @throws IOException if writing fails
+     */
+    void frame(byte[] bytes, int offset, int length) throws IOException;
+
+    /**
+     * Ends the payload.
+     *
+     * @param frames how many frames were given
+     * @return the payload's stored size
+     * @throws IOException if writing fails
+     */
+    long finish(long frames) throws IOException;
+  }
+
+  /**
+   * Returns the sink of the format's framed layout at the output's position: {@code [frame count]
+   * [size][frame]...}, the count patched in at the end.
+   *
+   * @param out where the payload goes
+   * @return the sink
+   * @throws IOException if writing the count's placeholder fails
+   */
+  public static FrameSink plain(ArchiveOutput out) throws IOException {
+    long countPosition = out.position();
+    out.write(new byte[Framing.PREFIX]);
+    return new FrameSink() {
+      @Override
+      public void frame(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
+      }
+
+      @Override
+      public long finish(long frames) throws IOException {
+        byte[] count = new byte[Framing.PREFIX];
+        putU32(count, 0, frames);
+        out.patch(countPosition, count);
+        return out.position() - countPosition;
+      }
+    };
+  }
+
+  /**
    * What was written.
    *
    * @param uncompressedSize content bytes consumed
@@ -32,7 +83,7 @@ public final class FramedPayloadWriter {
   public record Result(long uncompressedSize, long storedSize, int crc32) {}
 
   /**
-   * Writes the whole stream as a framed payload at the output's current position.
+   * Writes the whole stream as a framed payload in the format's layout at the output's position.
    *
    * @param content the content; read to its end, not closed
    * @param out where the payload goes
@@ -45,12 +96,27 @@ public final class FramedPayloadWriter {
    */
   public Result write(InputStream content, ArchiveOutput out, Codec codec, int level,
       MessageDigest digest) throws IOException {
+    return write(content, plain(out), codec, level, digest);
+  }
+
+  /**
+   * Writes the whole stream as frames into a sink.
+   *
+   * @param content the content; read to its end, not closed
+   * @param sink where the frames go
+   * @param codec the entry's codec (not {@code NONE})
+   * @param level compression level
+   * @param digest also fed the content, when not null (for a manifest's SHA-256)
+   * @return sizes and CRC of what was written
+   * @throws EngramException if the content has more frames than the format can count
+   * @throws IOException if reading the content or writing the output fails
+   */
+  public Result write(InputStream content, FrameSink sink, Codec codec, int level,
+      MessageDigest digest) throws IOException {
     int bound = Framing.PREFIX + codec.maxCompressedLength(Framing.FRAME_SIZE);
     if (encoded.length < bound) {
       encoded = new byte[bound];
     }
-    long countPosition = out.position();
-    out.write(new byte[Framing.PREFIX]);
     CRC32 crc = new CRC32();
     long total = 0;
     long frames = 0;
@@ -67,13 +133,10 @@ public final class FramedPayloadWriter {
       total += n;
       int length = codec.compress(raw, 0, n, encoded, Framing.PREFIX, level);
       putU32(encoded, 0, length);
-      out.write(encoded, 0, Framing.PREFIX + length);
+      sink.frame(encoded, 0, Framing.PREFIX + length);
       frames++;
     }
-    byte[] count = new byte[Framing.PREFIX];
-    putU32(count, 0, frames);
-    out.patch(countPosition, count);
-    return new Result(total, out.position() - countPosition, (int) crc.getValue());
+    return new Result(total, sink.finish(frames), (int) crc.getValue());
   }
 
   private static void putU32(byte[] b, int offset, long value) {

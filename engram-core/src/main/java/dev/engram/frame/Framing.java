@@ -13,7 +13,7 @@ public final class Framing {
   /** Uncompressed bytes per frame (the last frame may be shorter). */
   public static final int FRAME_SIZE = 65_536;
   /** Bytes of the frame count and of each frame's size prefix. */
-  static final int PREFIX = 4;
+  public static final int PREFIX = 4;
   /** Most frames an entry can have: the frame count is an unsigned 32-bit field. */
   public static final long MAX_FRAMES = 0xFFFF_FFFFL;
 
