@@ -163,6 +163,20 @@ public final class FuzzSeeds {
           w.addFile("lz4.bin", TestData.pattern(9000), CompressionMethod.LZ4);
           w.addFile("empty", new byte[0]);
         }));
+    save(mutated, "seed-per-file-segmented.eng", archive(work, WriterOptions.builder()
+        .modifiedTime(TIME).perFileEncryption(encryptionKey()).segmentedEncryption(true).build(),
+        w -> {
+          w.addFile("notes.txt", TestData.text(6000, 15));
+          w.addFile("raw.bin", TestData.pattern(40_000), CompressionMethod.LZ4);
+          w.addFile("stored.bin", TestData.random(1000, 17), CompressionMethod.NONE);
+          w.addFile("empty", new byte[0]);
+        }));
+    save(mutated, "seed-archive-segmented.eng", archive(work, WriterOptions.builder()
+        .modifiedTime(TIME).archiveEncryption(encryptionKey()).segmentedEncryption(true).build(),
+        w -> {
+          w.addFile("notes.txt", TestData.text(3000, 16));
+          w.addFile("raw.bin", TestData.pattern(2000), CompressionMethod.NONE);
+        }));
     save(mutated, "seed-archive-sealed.eng", archive(work,
         WriterOptions.builder().modifiedTime(TIME).archiveEncryption(encryptionKey()).build(),
         w -> {

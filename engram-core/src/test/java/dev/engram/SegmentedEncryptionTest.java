@@ -212,6 +212,42 @@ class SegmentedEncryptionTest {
   }
 
   @Test
+  void manyThreadsReadRandomPositionsOfOneSegmentedArchive() throws Exception {
+    Path archive = write("threads.eng", EncryptionMode.PER_FILE);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try (ArchiveReader reader = open(archive)) {
+      java.util.List<java.util.concurrent.Future<?>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        long seed = t;
+        results.add(pool.submit(() -> {
+          java.util.Random random = new java.util.Random(seed);
+          for (int i = 0; i < 200; i++) {
+            boolean big = random.nextBoolean();
+            try (SeekableByteChannel channel = reader.openChannel(big ? "big.bin" : "raw.bin")) {
+              long size = channel.size();
+              long position = (long) (random.nextDouble() * (size - 100));
+              ByteBuffer buffer = ByteBuffer.allocate(100);
+              channel.position(position).read(buffer);
+              for (int k = 0; k < buffer.position(); k++) {
+                byte expected = big ? TestData.patternByte(position + k)
+                    : RAW[(int) position + k];
+                assertEquals(expected, buffer.get(k));
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> result : results) {
+        result.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void passphraseComposesWithSegments() throws IOException {
     Path archive = dir.resolve("pass.eng");
     char[] passphrase = "segments and a passphrase".toCharArray();
