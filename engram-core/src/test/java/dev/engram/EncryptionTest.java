@@ -113,6 +113,25 @@ class EncryptionTest {
     assertEquals(mode == EncryptionMode.PER_FILE ? 2 : 1, Header.decode(header).flags());
   }
 
+  @ParameterizedTest
+  @EnumSource(EncryptionMode.class)
+  void allZeroAndAllOnesKeysAreValidKeys(EncryptionMode mode) throws IOException {
+    for (byte fill : new byte[] {0, (byte) 0xFF}) {
+      byte[] key = new byte[32];
+      Arrays.fill(key, fill);
+      Path archive = dir.resolve("edge-" + mode + "-" + fill + ".eng");
+      try (ArchiveWriter writer =
+          ArchiveWriter.create(archive, WriterOptions.builder().encryption(mode, key).build())) {
+        writer.addFile("test.txt", "Data".getBytes());
+        writer.finish();
+      }
+      try (ArchiveReader reader =
+          ArchiveReader.open(archive, ReaderOptions.builder().key(key).build())) {
+        assertArrayEquals("Data".getBytes(), reader.read("test.txt"));
+      }
+    }
+  }
+
   @Test
   void perFileArchiveListsWithoutAKeyAndRefusesContentClearly() throws IOException {
     Path archive = write("listing.eng", WriterOptions.builder().perFileEncryption(KEY).build());
