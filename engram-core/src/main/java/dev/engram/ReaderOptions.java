@@ -1,7 +1,6 @@
 package dev.engram;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import javax.security.auth.Destroyable;
@@ -62,14 +61,11 @@ public final class ReaderOptions implements Destroyable {
   private final long maxTotalBytes;
   private final long maxCompressionRatio;
   private final long ratioGraceSize;
-  private final byte[] key;
-  private final char[] passphrase;
+  private final Secret secret;
   private final Path temporaryDirectory;
-  private volatile boolean destroyed;
 
   private ReaderOptions(Builder b) {
-    this.key = b.key == null ? null : b.key.clone();
-    this.passphrase = b.passphrase == null ? null : b.passphrase.clone();
+    this.secret = b.secret.copy("ReaderOptions");
     this.temporaryDirectory = b.temporaryDirectory;
     this.channelFrameCache = b.channelFrameCache;
     this.maxEntryCount = b.maxEntryCount;
@@ -161,19 +157,17 @@ public final class ReaderOptions implements Destroyable {
    * @return true if encrypted archives can be read
    */
   public boolean hasSecret() {
-    return key != null || passphrase != null;
+    return secret.isPresent();
   }
 
   /** A copy of the raw key, or null; the caller wipes it. */
   byte[] key() {
-    ensureNotDestroyed();
-    return key == null ? null : key.clone();
+    return secret.key();
   }
 
   /** A copy of the passphrase, or null; the caller wipes it. */
   char[] passphrase() {
-    ensureNotDestroyed();
-    return passphrase == null ? null : passphrase.clone();
+    return secret.passphrase();
   }
 
   /**
@@ -192,29 +186,17 @@ public final class ReaderOptions implements Destroyable {
    */
   @Override
   public void destroy() {
-    destroyed = true;
-    if (key != null) {
-      Arrays.fill(key, (byte) 0);
-    }
-    if (passphrase != null) {
-      Arrays.fill(passphrase, '\0');
-    }
+    secret.destroy();
   }
 
   @Override
   public boolean isDestroyed() {
-    return destroyed;
-  }
-
-  private void ensureNotDestroyed() {
-    if (destroyed) {
-      throw new IllegalStateException("these ReaderOptions were destroyed: their key is wiped");
-    }
+    return secret.isDestroyed();
   }
 
   @Override
   public String toString() {
-    return "ReaderOptions[" + (key != null ? "key, " : passphrase != null ? "passphrase, " : "")
+    return "ReaderOptions[" + (secret.isPresent() ? secret + ", " : "")
         + "channelFrameCache=" + channelFrameCache
         + ", maxEntryCount=" + maxEntryCount
         + ", maxEntrySize=" + maxEntrySize
@@ -231,8 +213,7 @@ public final class ReaderOptions implements Destroyable {
     private long maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES;
     private long maxCompressionRatio = DEFAULT_MAX_COMPRESSION_RATIO;
     private long ratioGraceSize = DEFAULT_RATIO_GRACE_SIZE;
-    private byte[] key;
-    private char[] passphrase;
+    private Secret secret = Secret.NONE;
     private Path temporaryDirectory;
 
     private Builder() {}
@@ -246,13 +227,10 @@ public final class ReaderOptions implements Destroyable {
      * @throws IllegalArgumentException if the key is not 32 bytes, or a passphrase was set
      */
     public Builder key(byte[] key32) {
-      if (key32.length != 32) {
-        throw new IllegalArgumentException("an AES-256 key has 32 bytes, not " + key32.length);
-      }
-      if (passphrase != null) {
+      if (secret.isPassphrase()) {
         throw new IllegalArgumentException("give a key or a passphrase, not both");
       }
-      this.key = key32.clone();
+      this.secret = Secret.key(key32, "ReaderOptions");
       return this;
     }
 
@@ -265,13 +243,10 @@ public final class ReaderOptions implements Destroyable {
      * @throws IllegalArgumentException if it is empty, or a key was set
      */
     public Builder passphrase(char[] phrase) {
-      if (phrase.length == 0) {
-        throw new IllegalArgumentException("the passphrase is empty");
-      }
-      if (key != null) {
+      if (secret.isPresent() && !secret.isPassphrase()) {
         throw new IllegalArgumentException("give a key or a passphrase, not both");
       }
-      this.passphrase = phrase.clone();
+      this.secret = Secret.passphrase(phrase, "ReaderOptions");
       return this;
     }
 

@@ -7,7 +7,6 @@ import dev.engram.manifest.SigningKeys;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,11 +41,9 @@ public final class WriterOptions implements Destroyable {
   private final Manifest manifest;
   private final List<Signer> signers;
   private final EncryptionMode encryption;
-  private final byte[] key;
-  private final char[] passphrase;
+  private final Secret secret;
   private final PassphraseCost passphraseCost;
   private final boolean segmentedEncryption;
-  private volatile boolean destroyed;
 
   /** Argon2id cost for new passphrase archives. */
   record PassphraseCost(int log2MemoryKiB, int iterations, int parallelism) {}
@@ -61,8 +58,7 @@ public final class WriterOptions implements Destroyable {
     this.manifest = b.manifest;
     this.signers = List.copyOf(b.signers);
     this.encryption = b.encryption;
-    this.key = b.key == null ? null : b.key.clone();
-    this.passphrase = b.passphrase == null ? null : b.passphrase.clone();
+    this.secret = b.secret.copy("WriterOptions");
     this.passphraseCost = b.passphraseCost;
     this.segmentedEncryption = b.segmentedEncryption;
   }
@@ -99,8 +95,7 @@ public final class WriterOptions implements Destroyable {
     b.manifest = manifest;
     b.signers.addAll(signers);
     b.encryption = encryption;
-    b.key = key == null ? null : key.clone();
-    b.passphrase = passphrase == null ? null : passphrase.clone();
+    b.secret = secret.copy("WriterOptions");
     b.passphraseCost = passphraseCost;
     b.segmentedEncryption = segmentedEncryption;
     return b;
@@ -155,14 +150,12 @@ public final class WriterOptions implements Destroyable {
 
   /** A copy of the raw key, or null; the caller wipes it. */
   byte[] key() {
-    ensureNotDestroyed();
-    return key == null ? null : key.clone();
+    return secret.key();
   }
 
   /** A copy of the passphrase, or null; the caller wipes it. */
   char[] passphrase() {
-    ensureNotDestroyed();
-    return passphrase == null ? null : passphrase.clone();
+    return secret.passphrase();
   }
 
   /**
@@ -183,24 +176,12 @@ public final class WriterOptions implements Destroyable {
   /** Wipes the key and passphrase these options hold. Writers already created keep working. */
   @Override
   public void destroy() {
-    destroyed = true;
-    if (key != null) {
-      Arrays.fill(key, (byte) 0);
-    }
-    if (passphrase != null) {
-      Arrays.fill(passphrase, '\0');
-    }
+    secret.destroy();
   }
 
   @Override
   public boolean isDestroyed() {
-    return destroyed;
-  }
-
-  private void ensureNotDestroyed() {
-    if (destroyed) {
-      throw new IllegalStateException("these WriterOptions were destroyed: their key is wiped");
-    }
+    return secret.isDestroyed();
   }
 
   /** The keys the generated manifest is signed with, in order. */
@@ -222,7 +203,7 @@ public final class WriterOptions implements Destroyable {
     return "WriterOptions[zstdLevel=" + zstdLevel + ", modifiedTime=" + modifiedTime
         + ", contentVersion=" + contentVersion + ", manifest=" + manifest + ", signers="
         + signers.size() + ", encryption=" + encryption
-        + (passphrase != null ? " (passphrase)" : "") + "]"; // never the keys
+        + (secret.isPassphrase() ? " (passphrase)" : "") + "]"; // never the keys
   }
 
   /** Builds {@link WriterOptions}. Not thread-safe. */
@@ -233,8 +214,7 @@ public final class WriterOptions implements Destroyable {
     private Manifest manifest;
     private final List<Signer> signers = new ArrayList<>();
     private EncryptionMode encryption;
-    private byte[] key;
-    private char[] passphrase;
+    private Secret secret = Secret.NONE;
     private PassphraseCost passphraseCost = new PassphraseCost(
         PassphraseKdf.DEFAULT_LOG2_MEMORY_KIB, PassphraseKdf.DEFAULT_ITERATIONS,
         PassphraseKdf.DEFAULT_PARALLELISM);
@@ -302,12 +282,8 @@ public final class WriterOptions implements Destroyable {
      */
     public Builder encryption(EncryptionMode mode, byte[] key32) {
       Objects.requireNonNull(mode, "mode");
-      if (key32.length != 32) {
-        throw new IllegalArgumentException("an AES-256 key has 32 bytes, not " + key32.length);
-      }
+      this.secret = Secret.key(key32, "WriterOptions");
       this.encryption = mode;
-      this.key = key32.clone();
-      this.passphrase = null;
       return this;
     }
 
@@ -321,12 +297,8 @@ public final class WriterOptions implements Destroyable {
      */
     public Builder encryption(EncryptionMode mode, char[] phrase) {
       Objects.requireNonNull(mode, "mode");
-      if (phrase.length == 0) {
-        throw new IllegalArgumentException("the passphrase is empty");
-      }
+      this.secret = Secret.passphrase(phrase, "WriterOptions");
       this.encryption = mode;
-      this.passphrase = phrase.clone();
-      this.key = null;
       return this;
     }
 
