@@ -362,7 +362,7 @@ public final class ArchiveWriter implements Closeable {
    */
   private void sealWholeArchive(Header header) throws IOException {
     long bodyEnd = out.position();
-    out.force();
+    out.flush(); // no fsync: this plain copy is read once more, then deleted
     out.close();
     Path sealed = TemporaryFiles.createSibling(target);
     try (ArchiveOutput sealedOut = ArchiveOutput.open(sealed)) {
