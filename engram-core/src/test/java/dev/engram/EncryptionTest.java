@@ -168,6 +168,49 @@ class EncryptionTest {
   }
 
   @Test
+  void ourPayloadsAndBodiesDecryptTheWayEngramRsDecryptsThem() throws Exception {
+    // engram-rs: a per-file payload is one message, nonce first, no associated data, and
+    // its plaintext is what the entry would store unencrypted
+    Path perFile = dir.resolve("rs-per-file.eng");
+    try (ArchiveWriter writer =
+        ArchiveWriter.create(perFile, WriterOptions.builder().perFileEncryption(KEY).build())) {
+      writer.addFile("raw.bin", SMALL, CompressionMethod.NONE);
+      writer.addFile("text.txt", TEXT, CompressionMethod.ZSTD);
+      writer.finish();
+    }
+    byte[] bytes = Files.readAllBytes(perFile);
+    try (ArchiveReader reader = ArchiveReader.open(perFile)) {
+      EntryInfo raw = reader.entry("raw.bin").orElseThrow();
+      byte[] plain = dev.engram.crypto.AesGcm.open(KEY, bytes,
+          (int) raw.directoryEntry().payloadOffset(), (int) raw.storedSize());
+      assertArrayEquals(SMALL, plain);
+      EntryInfo text = reader.entry("text.txt").orElseThrow();
+      byte[] zstd = dev.engram.crypto.AesGcm.open(KEY, bytes,
+          (int) text.directoryEntry().payloadOffset(), (int) text.storedSize());
+      byte[] decoded = new byte[TEXT.length];
+      new com.github.luben.zstd.ZstdDecompressCtx().decompressByteArray(decoded, 0,
+          decoded.length, zstd, 0, zstd.length);
+      assertArrayEquals(TEXT, decoded);
+    }
+    // engram-rs: the body between header and end record is one message; decrypted, it is the
+    // plain archive from offset 64, with the directory where the header says
+    Path whole = dir.resolve("rs-whole.eng");
+    try (ArchiveWriter writer =
+        ArchiveWriter.create(whole, WriterOptions.builder().archiveEncryption(KEY).build())) {
+      writer.addFile("a.txt", SMALL);
+      writer.finish();
+    }
+    byte[] file = Files.readAllBytes(whole);
+    byte[] body = dev.engram.crypto.AesGcm.open(KEY, file, Header.SIZE, file.length - 128);
+    Header header = Header.decode(Arrays.copyOf(file, Header.SIZE));
+    int directory = (int) header.directoryOffset() - Header.SIZE;
+    assertEquals("CENT",
+        new String(body, directory, 4, java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals("LOCA", new String(body, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(header.directoryOffset() + header.directorySize() - Header.SIZE, body.length);
+  }
+
+  @Test
   void wholeArchiveLayoutIsEngramRs() throws IOException {
     Path archive = dir.resolve("layout.eng");
     try (ArchiveWriter writer =
