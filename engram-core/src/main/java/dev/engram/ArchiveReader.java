@@ -11,7 +11,9 @@ import dev.engram.format.DirectoryEntry;
 import dev.engram.format.EndRecord;
 import dev.engram.format.Header;
 import dev.engram.format.LocalEntryHeader;
+import dev.engram.frame.FrameCache;
 import dev.engram.frame.FrameIndex;
+import dev.engram.frame.FramedContent;
 import dev.engram.frame.FramedEntryChannel;
 import dev.engram.frame.Framing;
 import dev.engram.io.ArchiveFile;
@@ -92,6 +94,8 @@ public final class ArchiveReader implements Closeable {
   private final List<String> pathList;
   private final Map<String, Integer> byPath;
   private final Map<Integer, FrameIndex> frameIndexes = new ConcurrentHashMap<>();
+  /** Decoded frames shared by every {@link RandomAccessEntry} of this reader. */
+  private final FrameCache frameCache;
   private final ReadLimits limits;
 
   private ArchiveReader(ArchiveFile container, RandomAccessSource file,
@@ -104,6 +108,7 @@ public final class ArchiveReader implements Closeable {
     this.header = header;
     this.entries = entries;
     this.limits = new ReadLimits(options, entries.length);
+    this.frameCache = new FrameCache(options.frameCacheSize());
     this.entryList = Collections.unmodifiableList(Arrays.asList(entries));
     String[] paths = new String[entries.length];
     Map<String, Integer> index = new HashMap<>(Math.max(16, entries.length * 4 / 3 + 1));
@@ -348,6 +353,60 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
+   * Opens a thread-safe view for reading an entry at any position, the access a database engine
+   * needs (see {@link RandomAccessEntry} for how each kind of entry is served). A framed entry's
+   * frames are decoded on demand and shared through this reader's frame cache; an entry that is
+   * neither framed nor uncompressed is decoded and CRC-checked now, into memory.
+   *
+   * @param path the entry path
+   * @return the view, usable from any number of threads until this reader is closed
+   * @throws NoSuchFileException if there is no such entry
+   * @throws LimitExceededException if the entry is beyond this reader's limits
+   * @throws CorruptArchiveException if the entry's local header, frame layout or (when decoded
+   *     now) content is damaged
+   * @throws KeyRequiredException if the entry is encrypted and the reader has no key
+   * @throws IllegalStateException if the reader is closed
+   * @throws IOException if reading fails
+   */
+  public RandomAccessEntry openRandomAccess(String path) throws IOException {
+    int i = require(path);
+    DirectoryEntry entry = entries[i].directoryEntry();
+    try {
+      admit(i, entry);
+      if (decodedInMemory(entry)) {
+        return RandomAccessEntry.decoded(entries[i], file, decodeBlock(i, entry));
+      }
+      switch (kind(entry)) {
+        case STORED: {
+          PlainPayload payload = plainPayload(i, entry);
+          return RandomAccessEntry.stored(entries[i], file, payload.source(), payload.offset());
+        }
+        case FRAMED: {
+          PlainPayload payload = plainPayload(i, entry);
+          FramedContent content = new FramedContent(payload.source(),
+              frameIndex(i, entry, payload), Codecs.of(entry.method()), entry.path(), frameCache,
+              i);
+          return RandomAccessEntry.framed(entries[i], file, content);
+        }
+        default:
+          throw new AssertionError(entry.method());
+      }
+    } catch (EngramException e) {
+      throw e.initArchive(file.path());
+    }
+  }
+
+  /**
+   * Returns the frame cache shared by this reader's {@link RandomAccessEntry} views, for
+   * statistics.
+   *
+   * @return the cache; its capacity is {@link ReaderOptions#frameCacheSize()}
+   */
+  public FrameCache frameCache() {
+    return frameCache;
+  }
+
+  /**
    * Returns the archive's manifest ({@code manifest.json}), parsed.
    *
    * @return the manifest, or empty if the archive has none
@@ -555,6 +614,7 @@ public final class ArchiveReader implements Closeable {
    */
   @Override
   public void close() throws IOException {
+    frameCache.clear();
     try (Closeable decrypted = file; Closeable stored = container; Closeable keys = encryption) {
       // closed in reverse order: keys wiped and temporary files deleted, then the files
     }
@@ -570,6 +630,17 @@ public final class ArchiveReader implements Closeable {
       return Kind.STORED;
     }
     return Framing.isFramed(entry.uncompressedSize(), entry.method()) ? Kind.FRAMED : Kind.BLOCK;
+  }
+
+  /**
+   * Says whether an entry is served from a decoded copy in memory: a compressed entry that is not
+   * framed, or an uncompressed one that engram-rs encrypted as a whole and is small enough to
+   * decrypt in memory rather than in a temporary file.
+   */
+  private boolean decodedInMemory(DirectoryEntry entry) {
+    Kind kind = kind(entry);
+    return kind == Kind.BLOCK || kind == Kind.STORED && encryption.perFile()
+        && !encryption.segmented() && entry.storedSize() <= ReaderEncryption.IN_MEMORY_LIMIT;
   }
 
   /** Opens a channel on an entry after checking it may be read. */
@@ -590,18 +661,15 @@ public final class ArchiveReader implements Closeable {
 
   /** Opens the channel an entry's layout needs; callers have admitted the entry. */
   private ReadOnlyChannel channel(int index, DirectoryEntry entry) throws IOException {
+    if (decodedInMemory(entry)) {
+      return new MemoryEntryChannel(file, decodeBlock(index, entry));
+    }
     switch (kind(entry)) {
       case STORED: {
-        if (encryption.perFile() && !encryption.segmented()
-            && entry.storedSize() <= ReaderEncryption.IN_MEMORY_LIMIT) {
-          return new MemoryEntryChannel(file, decodeBlock(index, entry));
-        }
         PlainPayload payload = plainPayload(index, entry);
         return new StoredEntryChannel(payload.source(), payload.offset(),
             entry.uncompressedSize(), entry.path(), entry.crc32());
       }
-      case BLOCK:
-        return new MemoryEntryChannel(file, decodeBlock(index, entry));
       case FRAMED: {
         PlainPayload payload = plainPayload(index, entry);
         return new FramedEntryChannel(payload.source(), frameIndex(index, entry, payload),

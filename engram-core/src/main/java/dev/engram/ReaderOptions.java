@@ -42,6 +42,8 @@ import javax.security.auth.Destroyable;
 public final class ReaderOptions implements Destroyable {
   /** Decoded frames each channel on a framed entry keeps by default. */
   public static final int DEFAULT_CHANNEL_FRAME_CACHE = 2;
+  /** Default {@link #frameCacheSize()}: 64 MiB. */
+  public static final long DEFAULT_FRAME_CACHE_SIZE = 64L << 20;
   /** Default {@link #maxEntryCount()}. */
   public static final int DEFAULT_MAX_ENTRY_COUNT = 1_000_000;
   /** Default {@link #maxEntrySize()}: 64 GiB. */
@@ -56,6 +58,7 @@ public final class ReaderOptions implements Destroyable {
   private static final ReaderOptions DEFAULTS = new Builder().build();
 
   private final int channelFrameCache;
+  private final long frameCacheSize;
   private final int maxEntryCount;
   private final long maxEntrySize;
   private final long maxTotalBytes;
@@ -68,6 +71,7 @@ public final class ReaderOptions implements Destroyable {
     this.secret = b.secret.copy("ReaderOptions");
     this.temporaryDirectory = b.temporaryDirectory;
     this.channelFrameCache = b.channelFrameCache;
+    this.frameCacheSize = b.frameCacheSize;
     this.maxEntryCount = b.maxEntryCount;
     this.maxEntrySize = b.maxEntrySize;
     this.maxTotalBytes = b.maxTotalBytes;
@@ -101,6 +105,18 @@ public final class ReaderOptions implements Destroyable {
    */
   public int channelFrameCache() {
     return channelFrameCache;
+  }
+
+  /**
+   * Returns the most decoded bytes a reader keeps in its frame cache, which every {@link
+   * RandomAccessEntry} of the reader shares (and through them every SQLite connection to a
+   * database in the archive). Point lookups in a large framed entry decode each 64 KiB frame once
+   * while it stays in the cache.
+   *
+   * @return bytes; 0 caches nothing
+   */
+  public long frameCacheSize() {
+    return frameCacheSize;
   }
 
   /**
@@ -198,6 +214,7 @@ public final class ReaderOptions implements Destroyable {
   public String toString() {
     return "ReaderOptions[" + (secret.isPresent() ? secret + ", " : "")
         + "channelFrameCache=" + channelFrameCache
+        + ", frameCacheSize=" + frameCacheSize
         + ", maxEntryCount=" + maxEntryCount
         + ", maxEntrySize=" + maxEntrySize
         + ", maxTotalBytes=" + maxTotalBytes
@@ -208,6 +225,7 @@ public final class ReaderOptions implements Destroyable {
   /** Builds {@link ReaderOptions}. Not thread-safe. */
   public static final class Builder {
     private int channelFrameCache = DEFAULT_CHANNEL_FRAME_CACHE;
+    private long frameCacheSize = DEFAULT_FRAME_CACHE_SIZE;
     private int maxEntryCount = DEFAULT_MAX_ENTRY_COUNT;
     private long maxEntrySize = DEFAULT_MAX_ENTRY_SIZE;
     private long maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES;
@@ -271,6 +289,22 @@ public final class ReaderOptions implements Destroyable {
      */
     public Builder channelFrameCache(int frames) {
       this.channelFrameCache = atLeastOne("channelFrameCache", frames);
+      return this;
+    }
+
+    /**
+     * Sets the most decoded bytes the reader's shared frame cache keeps (see {@link
+     * ReaderOptions#frameCacheSize()}).
+     *
+     * @param bytes at least 0; 0 caches nothing
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public Builder frameCacheSize(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("frameCacheSize must not be negative: " + bytes);
+      }
+      this.frameCacheSize = bytes;
       return this;
     }
 

@@ -1,7 +1,6 @@
 package dev.engram.frame;
 
 import dev.engram.ChecksumMismatchException;
-import dev.engram.CorruptArchiveException;
 import dev.engram.codec.Codec;
 import dev.engram.io.RandomAccessSource;
 import dev.engram.io.ReadOnlyChannel;
@@ -102,14 +101,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     }
     byte[] out = cacheData[slot];
     int length = index.frameLength(k);
-    int encodedLength = index.encodedLength(k);
-    file.readFully(index.encodedOffset(k), encoded, 0, encodedLength);
-    try {
-      codec.decompress(encoded, 0, encodedLength, out, 0, length);
-    } catch (CorruptArchiveException e) {
-      throw new CorruptArchiveException("entry '" + entry + "': frame " + k + " at offset "
-          + (index.encodedOffset(k) - Framing.PREFIX) + ": " + e.getMessage(), e);
-    }
+    FramedContent.decode(file, index, codec, entry, k, encoded, out);
     framesDecoded++;
     if (k == crcFrames) {
       crc.update(out, 0, length);
