@@ -254,6 +254,22 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
+   * Returns how the archive is encrypted.
+   *
+   * @return the mode, or empty for an archive that is not encrypted
+   */
+  public Optional<EncryptionMode> encryption() {
+    switch (header.encryptionMode()) {
+      case Header.ENCRYPTION_PER_FILE:
+        return Optional.of(EncryptionMode.PER_FILE);
+      case Header.ENCRYPTION_ARCHIVE:
+        return Optional.of(EncryptionMode.ARCHIVE);
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /**
    * Returns the archive file this reader reads.
    *
    * @return the path it was opened with
