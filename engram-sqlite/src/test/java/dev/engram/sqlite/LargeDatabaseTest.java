@@ -11,6 +11,7 @@ import dev.engram.CompressionMethod;
 import dev.engram.CorruptArchiveException;
 import dev.engram.EngramException;
 import dev.engram.ReaderOptions;
+import dev.engram.WriterOptions;
 import dev.engram.format.Header;
 import dev.engram.format.LocalEntryHeader;
 import dev.engram.frame.Framing;
@@ -25,6 +26,9 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +94,35 @@ class LargeDatabaseTest {
       assertEquals(List.of(List.of("Book 17")),
           TestDatabases.rows(db, "SELECT title FROM books WHERE id = 17"));
       assertTrue(reader.archive().frameCache().misses() <= decoded + 4);
+    }
+  }
+
+  @Test
+  void aSegmentEncryptedDatabaseDecryptsOnlyTheFramesItReads() throws Exception {
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) 0x33);
+    Path archive = dir.resolve("large-encrypted.eng");
+    try (ArchiveWriter writer = ArchiveWriter.create(archive, WriterOptions.builder()
+        .perFileEncryption(key).segmentedEncryption(true).build())) {
+      writer.addFile("large.db", database, CompressionMethod.LZ4);
+      writer.finish();
+    }
+    Set<String> tempBefore = listing(Path.of(System.getProperty("java.io.tmpdir")));
+    try (VfsReader reader = VfsReader.open(archive, ReaderOptions.builder().key(key).build());
+        Connection db = reader.openDatabase("large.db")) {
+      assertEquals(List.of(List.of("Book 41234")),
+          TestDatabases.rows(db, "SELECT title FROM books WHERE id = 41234"));
+      long decoded = reader.archive().frameCache().misses();
+      assertTrue(decoded >= 1 && decoded <= 8, decoded + " frames decoded");
+      assertEquals(expected.get(3), TestDatabases.rows(db, TestDatabases.QUERIES.get(3)));
+      assertEquals(tempBefore, listing(Path.of(System.getProperty("java.io.tmpdir"))),
+          "nothing decrypted to a temporary file");
+    }
+  }
+
+  private static Set<String> listing(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
     }
   }
 
