@@ -645,7 +645,7 @@ public final class ArchiveReader implements Closeable {
     if (entry.method() == CompressionMethod.NONE) {
       return Kind.STORED;
     }
-    return Framing.isFramed(entry.uncompressedSize(), entry.method()) ? Kind.FRAMED : Kind.BLOCK;
+    return entry.isFramed() ? Kind.FRAMED : Kind.BLOCK;
   }
 
   /**
@@ -766,7 +766,8 @@ public final class ArchiveReader implements Closeable {
       frames = encryption.perFile() && encryption.segmented()
           ? framesOfSegments((SegmentedSource) payload.source(), entry)
           : FrameIndex.build(payload.source(), payload.offset(), payload.length(),
-              entry.uncompressedSize(), Codecs.of(entry.method()), entry.path());
+              entry.uncompressedSize(), entry.frameSize(), Codecs.of(entry.method()),
+              entry.path());
       FrameIndex raced = frameIndexes.putIfAbsent(index, frames);
       frames = raced != null ? raced : frames;
     }
@@ -797,8 +798,8 @@ public final class ArchiveReader implements Closeable {
       starts[k - 1] = segments.segmentStart(k);
     }
     starts[segments.segmentCount() - 1] = segments.plainLength();
-    return FrameIndex.fromPositions(starts, entry.uncompressedSize(), Codecs.of(entry.method()),
-        entry.path());
+    return FrameIndex.fromPositions(starts, entry.uncompressedSize(), entry.frameSize(),
+        Codecs.of(entry.method()), entry.path());
   }
 
   private void ensureOpen() {
@@ -868,6 +869,10 @@ public final class ArchiveReader implements Closeable {
         int index = first + j;
         DirectoryEntry entry = DirectoryEntry.decode(chunk, j * DirectoryEntry.SIZE, index,
             chunkOffset + (long) j * DirectoryEntry.SIZE);
+        if (entry.explicitFrames() && !header.hasExplicitFrames()) {
+          throw new CorruptArchiveException("directory entry " + index + " '" + entry.path()
+              + "' has an explicit frame size, which the header does not declare");
+        }
         ArchiveLayout.checkEntryBounds(entry, index, header.directoryOffset());
         checkStoredSize(entry, index, sealing);
         entries[index] = new EntryInfo(entry);
@@ -936,7 +941,7 @@ public final class ArchiveReader implements Closeable {
       case SEGMENTS:
         if (kind == Kind.FRAMED) { // one segment for the frame count, one per frame
           low = high = storedSize - Segments.SALT_BYTES
-              - (Framing.frameCount(size) + 1) * Segments.SEGMENT_OVERHEAD;
+              - (Framing.frameCount(size, entry.frameSize()) + 1) * Segments.SEGMENT_OVERHEAD;
         } else { // 64 KiB segments, at least one
           high = storedSize - Segments.SALT_BYTES - Segments.SEGMENT_OVERHEAD;
           low = high - Segments.SEGMENT_OVERHEAD * (Math.max(0, high) / Segments.SEGMENT_SIZE);
@@ -970,12 +975,16 @@ public final class ArchiveReader implements Closeable {
         break;
       }
       case FRAMED: {
-        long frames = Framing.frameCount(size);
+        int frameSize = entry.frameSize();
+        long frames = Framing.frameCount(size, frameSize);
         Codec codec = Codecs.of(entry.method());
-        int last = Framing.frameLength(size, frames - 1);
-        long least = 4 + frames * 4 + (frames - 1) * codec.minCompressedLength(Framing.FRAME_SIZE)
-            + codec.minCompressedLength(last);
-        long most = 4 + frames * (4L + codec.maxCompressedLength(Framing.FRAME_SIZE));
+        long least = 4;
+        if (frames > 0) {
+          int last = Framing.frameLength(size, frames - 1, frameSize);
+          least += frames * 4 + (frames - 1) * codec.minCompressedLength(frameSize)
+              + codec.minCompressedLength(last);
+        }
+        long most = 4 + frames * (4L + codec.maxCompressedLength(frameSize));
         if (frames > Framing.MAX_FRAMES || high < least || low > most) {
           throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot"
               + " hold the " + frames + " frames its size of " + size + " bytes needs");

@@ -31,6 +31,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +75,9 @@ public final class ArchiveWriter implements Closeable {
   private static final int DIRECTORY_CHUNK = 4096;
   /** The format counts entries in 32 bits; a Java list holds fewer. */
   private static final int MAX_ENTRIES = Integer.MAX_VALUE - 8;
+  /** How every SQLite database file starts: what {@link WriterOptions#databaseFrameSize} finds. */
+  private static final byte[] SQLITE_HEADER =
+      "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private enum State { OPEN, FINISHED, CLOSED }
 
@@ -92,6 +96,8 @@ public final class ArchiveWriter implements Closeable {
   private final List<FileEntry> manifestFiles = new ArrayList<>();
   private byte[] encodeBuffer = new byte[0];
   private State state = State.OPEN;
+  /** Set once an entry has an explicit frame size: the header must then declare the extension. */
+  private boolean explicitFramesUsed;
   /** Set when a failed entry could not be undone: the archive can only be abandoned. */
   private IOException broken;
 
@@ -313,7 +319,8 @@ public final class ArchiveWriter implements Closeable {
       out.write(chunk.array(), 0, chunk.position());
       Header header = Header.of(directoryOffset, (long) entries.size() * DirectoryEntry.SIZE,
           entries.size(), options.contentVersion(),
-          encryption == null ? Header.ENCRYPTION_NONE : encryption.headerFlags(),
+          (encryption == null ? Header.ENCRYPTION_NONE : encryption.headerFlags())
+              | (explicitFramesUsed ? Header.FLAG_EXPLICIT_FRAMES : 0),
           encryption == null ? null : encryption.headerReserved());
       if (encryption != null && encryption.wholeArchive()) {
         sealWholeArchive(header);
@@ -447,7 +454,9 @@ public final class ArchiveWriter implements Closeable {
       }
       if (sizeHint >= Framing.THRESHOLD) {
         // a file measured large: frame it as it streams, with no buffering at all
-        writeStreamed(name, content, known, modified);
+        byte[] first = content.readNBytes(SQLITE_HEADER.length);
+        writeStreamed(name, new SequenceInputStream(new ByteArrayInputStream(first), content),
+            known, modified, explicitFrameSize(first, first.length, known));
         return;
       }
       // Buffer up to the framing threshold: only then is it known whether the entry is framed,
@@ -456,7 +465,9 @@ public final class ArchiveWriter implements Closeable {
       if (head.length() < Framing.THRESHOLD) {
         writeBuffered(name, head.toArray(), head.length(), method, modified);
       } else {
-        writeStreamed(name, new SequenceInputStream(head.asStream(), content), known, modified);
+        byte[] first = head.asStream().readNBytes(SQLITE_HEADER.length);
+        writeStreamed(name, new SequenceInputStream(head.asStream(), content), known, modified,
+            explicitFrameSize(first, first.length, known));
       }
     } catch (IOException | RuntimeException | Error e) {
       undo(start, e);
@@ -468,8 +479,9 @@ public final class ArchiveWriter implements Closeable {
   private void writeBuffered(String name, byte[] data, int length, CompressionMethod requested,
       long modified) throws IOException {
     CompressionMethod method = requested != null ? requested : Codecs.automatic(name, length);
-    if (Framing.isFramed(length, method)) {
-      writeStreamed(name, new ByteArrayInputStream(data, 0, length), method, modified);
+    int frameSize = explicitFrameSize(data, length, method);
+    if (frameSize > 0 || Framing.isFramed(length, method)) {
+      writeStreamed(name, new ByteArrayInputStream(data, 0, length), method, modified, frameSize);
       return;
     }
     CRC32 crc = new CRC32();
@@ -511,15 +523,35 @@ public final class ArchiveWriter implements Closeable {
   }
 
   /**
-   * Writes content streamed to its end: stored as is, or framed. The local header goes first
-   * with zero sizes and is patched once the sizes and CRC are known.
+   * Returns the explicit frame size an entry gets: {@link WriterOptions#databaseFrameSize()} for
+   * compressed content that starts with SQLite's header, else 0 (the base format's rules).
+   */
+  private int explicitFrameSize(byte[] start, int length, CompressionMethod method) {
+    int frameSize = options.databaseFrameSize();
+    boolean database = length >= SQLITE_HEADER.length && Arrays.equals(start, 0,
+        SQLITE_HEADER.length, SQLITE_HEADER, 0, SQLITE_HEADER.length);
+    return frameSize > 0 && method != CompressionMethod.NONE && database ? frameSize : 0;
+  }
+
+  /**
+   * Writes content streamed to its end: stored as is, or framed (in frames of {@code frameSize}
+   * bytes when it is not 0, recorded with the explicit frame size extension). The local header
+   * goes first with zero sizes and is patched once the sizes and CRC are known.
    */
   private void writeStreamed(String name, InputStream content, CompressionMethod method,
       long modified) throws IOException {
+    writeStreamed(name, content, method, modified, 0);
+  }
+
+  private void writeStreamed(String name, InputStream content, CompressionMethod method,
+      long modified, int frameSize) throws IOException {
     long start = out.position();
     int pathLength = utf8Length(name);
-    DirectoryEntry placeholder =
-        new DirectoryEntry(start, 0, 0, 0, modified, method, 0, name, pathLength);
+    boolean explicit = frameSize > 0;
+    int flags = explicit ? Integer.numberOfTrailingZeros(frameSize) : 0;
+    int frames = explicit ? frameSize : Framing.FRAME_SIZE;
+    DirectoryEntry placeholder = new DirectoryEntry(start, 0, 0, 0, modified, method, flags,
+        name, pathLength, explicit);
     out.write(LocalEntryHeader.matching(placeholder).encode());
     long size;
     long stored;
@@ -554,25 +586,27 @@ public final class ArchiveWriter implements Closeable {
     } else {
       FramedPayloadWriter.Result result;
       if (!sealed) {
-        result = framedWriter.write(content, out, Codecs.of(method), options.zstdLevel(), digest);
+        result = framedWriter.write(content, out, Codecs.of(method), options.zstdLevel(), digest,
+            frames);
       } else if (encryption.segmented()) {
         result = framedWriter.write(content, encryption.segmentedFrames(name, out),
-            Codecs.of(method), options.zstdLevel(), digest);
+            Codecs.of(method), options.zstdLevel(), digest, frames);
       } else {
-        result = writeSealedFrames(content, method);
+        result = writeSealedFrames(content, method, frames);
       }
       size = result.uncompressedSize();
       stored = result.storedSize();
       crc = result.crc32();
-      if (!Framing.isFramed(size, method)) {
+      if (!explicit && !Framing.isFramed(size, method)) {
         // only possible if the source shrank after it was measured
         throw new IOException("content of '" + name + "' ended at " + size
             + " bytes, below the framing threshold it was measured above");
       }
     }
-    DirectoryEntry entry =
-        new DirectoryEntry(start, size, stored, crc, modified, method, 0, name, pathLength);
+    DirectoryEntry entry = new DirectoryEntry(start, size, stored, crc, modified, method, flags,
+        name, pathLength, explicit);
     out.patch(start, LocalEntryHeader.matching(entry).encode());
+    explicitFramesUsed |= explicit;
     register(entry, digest == null ? null : digest.digest());
   }
 
@@ -582,13 +616,13 @@ public final class ArchiveWriter implements Closeable {
    * sealed into the archive: one extra pass over the compressed bytes.
    */
   private FramedPayloadWriter.Result writeSealedFrames(InputStream content,
-      CompressionMethod method) throws IOException {
+      CompressionMethod method, int frameSize) throws IOException {
     Path spill = TemporaryFiles.createSibling(target, true);
     try {
       FramedPayloadWriter.Result plain;
       try (ArchiveOutput spillOut = ArchiveOutput.open(spill)) {
         plain = framedWriter.write(content, spillOut, Codecs.of(method), options.zstdLevel(),
-            digest);
+            digest, frameSize);
         spillOut.flush();
       }
       encryption.sealRegion(spill, 0, plain.storedSize(), out);

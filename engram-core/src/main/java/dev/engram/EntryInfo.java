@@ -1,7 +1,6 @@
 package dev.engram;
 
 import dev.engram.format.DirectoryEntry;
-import dev.engram.frame.Framing;
 import java.time.Instant;
 
 /**
@@ -77,13 +76,25 @@ public final class EntryInfo {
   }
 
   /**
-   * Says whether the payload is cut into independently compressed 64 KiB frames (content of 50
-   * MiB or more, compressed), which is what makes random access into it cheap.
+   * Says whether the payload is cut into independently compressed frames, which is what makes
+   * random access into it cheap: 64 KiB frames for compressed content of 50 MiB or more, or
+   * frames of the entry's own size when it was written with an explicit frame size ({@link
+   * WriterOptions.Builder#databaseFrameSize}).
    *
    * @return true if framed
    */
   public boolean isFramed() {
-    return Framing.isFramed(entry.uncompressedSize(), entry.method());
+    return entry.isFramed();
+  }
+
+  /**
+   * Returns the uncompressed size of the entry's frames.
+   *
+   * @return 65536 in the base format, the explicit frame size (1 KiB to 64 KiB) of an entry that
+   *     records one, or 0 for an entry that is not framed
+   */
+  public int frameSize() {
+    return entry.frameSize();
   }
 
   @Override

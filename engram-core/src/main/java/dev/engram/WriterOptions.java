@@ -2,6 +2,7 @@ package dev.engram;
 
 import dev.engram.codec.Codecs;
 import dev.engram.crypto.PassphraseKdf;
+import dev.engram.frame.Framing;
 import dev.engram.manifest.Manifest;
 import dev.engram.manifest.SigningKeys;
 import java.security.PrivateKey;
@@ -36,6 +37,7 @@ public final class WriterOptions implements Destroyable {
   private static final WriterOptions DEFAULTS = new Builder().build();
 
   private final int zstdLevel;
+  private final int databaseFrameSize;
   private final Instant modifiedTime;
   private final int contentVersion;
   private final Manifest manifest;
@@ -53,6 +55,7 @@ public final class WriterOptions implements Destroyable {
 
   private WriterOptions(Builder b) {
     this.zstdLevel = b.zstdLevel;
+    this.databaseFrameSize = b.databaseFrameSize;
     this.modifiedTime = b.modifiedTime;
     this.contentVersion = b.contentVersion;
     this.manifest = b.manifest;
@@ -90,6 +93,7 @@ public final class WriterOptions implements Destroyable {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.zstdLevel = zstdLevel;
+    b.databaseFrameSize = databaseFrameSize;
     b.modifiedTime = modifiedTime;
     b.contentVersion = contentVersion;
     b.manifest = manifest;
@@ -108,6 +112,16 @@ public final class WriterOptions implements Destroyable {
    */
   public int zstdLevel() {
     return zstdLevel;
+  }
+
+  /**
+   * Returns the frame size compressed SQLite databases are written with (the explicit frame size
+   * extension), or 0 when they are written as any other entry.
+   *
+   * @return bytes per frame, or 0
+   */
+  public int databaseFrameSize() {
+    return databaseFrameSize;
   }
 
   /**
@@ -200,7 +214,9 @@ public final class WriterOptions implements Destroyable {
 
   @Override
   public String toString() {
-    return "WriterOptions[zstdLevel=" + zstdLevel + ", modifiedTime=" + modifiedTime
+    return "WriterOptions[zstdLevel=" + zstdLevel
+        + (databaseFrameSize > 0 ? ", databaseFrameSize=" + databaseFrameSize : "")
+        + ", modifiedTime=" + modifiedTime
         + ", contentVersion=" + contentVersion + ", manifest=" + manifest + ", signers="
         + signers.size() + ", encryption=" + encryption
         + (secret.isPassphrase() ? " (passphrase)" : "") + "]"; // never the keys
@@ -209,6 +225,7 @@ public final class WriterOptions implements Destroyable {
   /** Builds {@link WriterOptions}. Not thread-safe. */
   public static final class Builder {
     private int zstdLevel = DEFAULT_ZSTD_LEVEL;
+    private int databaseFrameSize;
     private Instant modifiedTime;
     private int contentVersion;
     private Manifest manifest;
@@ -353,6 +370,29 @@ public final class WriterOptions implements Destroyable {
     public Builder signWith(PrivateKey key, String signer) {
       SigningKeys.publicKeyOf(Objects.requireNonNull(key, "key")); // fails for a non-Ed25519 key
       signers.add(new Signer(key, signer));
+      return this;
+    }
+
+    /**
+     * Writes compressed SQLite databases in frames of this size (an extension engram-rs cannot
+     * read: it refuses such archives at open). A query in place then decompresses only the small
+     * frames its pages lie in, rather than 64 KiB per page it misses, and a database of any size
+     * is read page by page instead of being decoded whole; the price is a lower compression
+     * ratio. A database is an entry whose content starts with SQLite's header ({@code "SQLite
+     * format 3"}) and which is compressed (not {@link CompressionMethod#NONE}). 4096 or 16384
+     * are good choices (measured in docs/BENCHMARKS.md); 0, the default, writes databases like
+     * any other entry.
+     *
+     * @param bytes 0, or a power of two from 1024 to 65536
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is neither
+     */
+    public Builder databaseFrameSize(int bytes) {
+      if (bytes != 0 && !Framing.isExplicitFrameSize(bytes)) {
+        throw new IllegalArgumentException("database frame size " + bytes
+            + " is not 0 or a power of two from 1024 to 65536");
+      }
+      this.databaseFrameSize = bytes;
       return this;
     }
 

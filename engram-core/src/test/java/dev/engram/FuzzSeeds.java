@@ -126,6 +126,15 @@ public final class FuzzSeeds {
         });
     save(mutated, "seed-mixed.eng", mixed);
 
+    // explicit frame sizes: two small "databases" in 1 KiB frames, one of each codec
+    save(mutated, "seed-explicit-frames.eng", archive(work, options().toBuilder()
+        .databaseFrameSize(1024).build(), w -> {
+          byte[] db = TestData.text(3000, 12);
+          System.arraycopy("SQLite format 3\0".getBytes(StandardCharsets.US_ASCII), 0, db, 0, 16);
+          w.addFile("lz4.db", db, CompressionMethod.LZ4);
+          w.addFile("zstd.db", db, CompressionMethod.ZSTD);
+        }));
+
     save(mutated, "seed-paths.eng", archive(work, options(), w -> {
       w.addFile("ünïcødé/日本語/ファイル.txt", "unicode".getBytes(StandardCharsets.UTF_8));
       w.addFile("emoji/\uD83D\uDE00 smile.md", TestData.text(200, 10), CompressionMethod.ZSTD);

@@ -211,7 +211,7 @@ class ValidationTest {
   }
 
   @ParameterizedTest(name = "flags {0}")
-  @ValueSource(longs = {0x10, 0x100, 0x8000_0000L, 0x16})
+  @ValueSource(longs = {0x20, 0x100, 0x8000_0000L, 0x26})
   void reservedHeaderFlagBitIsUnsupported(long flags) throws IOException {
     Path archive = patch(small).u32(H_FLAGS, flags).write("flags.eng");
     openFails(UnsupportedArchiveException.class, archive,
@@ -383,7 +383,7 @@ class ValidationTest {
   }
 
   @ParameterizedTest(name = "method {0}")
-  @ValueSource(ints = {3, 4, 0x7F, 0xFF})
+  @ValueSource(ints = {3, 4, 0x13, 0x20, 0x7F, 0xFF})
   void unknownCompressionMethodIsUnsupported(int method) throws IOException {
     Path archive = patch(small).u8(cent(small, 1) + C_METHOD, method).write("method.eng");
     openFails(UnsupportedArchiveException.class, archive,

@@ -3,6 +3,7 @@ package dev.engram.format;
 import dev.engram.CompressionMethod;
 import dev.engram.CorruptArchiveException;
 import dev.engram.UnsupportedArchiveException;
+import dev.engram.frame.Framing;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +17,14 @@ import java.nio.charset.StandardCharsets;
  * @param storedSize size of the payload that follows the local header
  * @param crc32 CRC32 of the uncompressed, unencrypted content
  * @param modifiedTime modified time in Unix seconds, as stored (unsigned)
- * @param method compression method
- * @param flags entry flags as stored (engram-rs writes 0)
+ * @param method compression method (the codec; see {@code explicitFrames})
+ * @param flags entry flags as stored (engram-rs writes 0); with explicit frames, the base-2
+ *     logarithm of the frame size
  * @param path entry path, decoded from UTF-8
  * @param pathLength length of the path in UTF-8 bytes
+ * @param explicitFrames whether the entry uses the explicit frame size extension: its payload is
+ *     framed whatever its size, in frames of {@code 1 << flags} bytes, and its stored method id
+ *     is the codec's id plus {@link #EXPLICIT_FRAMES}
  */
 public record DirectoryEntry(
     long dataOffset,
@@ -30,10 +35,80 @@ public record DirectoryEntry(
     CompressionMethod method,
     int flags,
     String path,
-    int pathLength) {
+    int pathLength,
+    boolean explicitFrames) {
 
   /** Size of one directory entry in bytes. */
   public static final int SIZE = 320;
+  /**
+   * Added to the codec's id in the stored method byte of an entry with an explicit frame size
+   * (an extension): 0x11 is LZ4 and 0x12 Zstandard in explicit frames. engram-rs does not know
+   * these ids and refuses the archive.
+   */
+  public static final int EXPLICIT_FRAMES = 0x10;
+
+  /**
+   * Checks that an explicitly framed entry has a codec and a valid frame size.
+   *
+   * @throws IllegalArgumentException if not
+   */
+  public DirectoryEntry {
+    if (explicitFrames && (method == CompressionMethod.NONE || flags < Framing.MIN_FRAME_SHIFT
+        || flags > Framing.MAX_FRAME_SHIFT)) {
+      throw new IllegalArgumentException("explicit frames need a codec and a frame size of 2^"
+          + Framing.MIN_FRAME_SHIFT + " to 2^" + Framing.MAX_FRAME_SHIFT + " bytes: " + method
+          + ", 2^" + flags);
+    }
+  }
+
+  /**
+   * Creates an entry in the base format's layout (no explicit frame size).
+   *
+   * @param dataOffset absolute offset of the entry's local header
+   * @param uncompressedSize size of the content
+   * @param storedSize size of the payload
+   * @param crc32 CRC32 of the content
+   * @param modifiedTime modified time in Unix seconds
+   * @param method compression method
+   * @param flags entry flags
+   * @param path entry path
+   * @param pathLength length of the path in UTF-8 bytes
+   */
+  public DirectoryEntry(long dataOffset, long uncompressedSize, long storedSize, int crc32,
+      long modifiedTime, CompressionMethod method, int flags, String path, int pathLength) {
+    this(dataOffset, uncompressedSize, storedSize, crc32, modifiedTime, method, flags, path,
+        pathLength, false);
+  }
+
+  /**
+   * Returns the method byte as stored: the codec's id, plus {@link #EXPLICIT_FRAMES} for an
+   * entry with an explicit frame size.
+   *
+   * @return 0 to 255
+   */
+  public int methodId() {
+    return method.id() | (explicitFrames ? EXPLICIT_FRAMES : 0);
+  }
+
+  /**
+   * Says whether the payload is a sequence of frames: in the base format when the entry is
+   * compressed and at least 50 MiB, and always with an explicit frame size.
+   *
+   * @return true for a framed payload
+   */
+  public boolean isFramed() {
+    return explicitFrames || Framing.isFramed(uncompressedSize, method);
+  }
+
+  /**
+   * Returns the uncompressed size of the payload's frames.
+   *
+   * @return 65536 for a framed entry of the base format, the entry's own size with explicit
+   *     frames, 0 for an entry that is not framed
+   */
+  public int frameSize() {
+    return explicitFrames ? 1 << flags : isFramed() ? Framing.FRAME_SIZE : 0;
+  }
   /** Largest path the format can hold, in UTF-8 bytes. */
   public static final int MAX_PATH_BYTES = 255;
 
@@ -74,7 +149,7 @@ public record DirectoryEntry(
     b.putLong(storedSize);
     b.putInt(crc32);
     b.putLong(modifiedTime);
-    b.put((byte) method.id());
+    b.put((byte) methodId());
     b.put((byte) flags);
     b.putShort((short) pathBytes.length);
     b.put(pathBytes);
@@ -128,12 +203,22 @@ public record DirectoryEntry(
           + ", size " + Long.toUnsignedString(uncompressed) + " or stored size "
           + Long.toUnsignedString(stored) + " is beyond 2^63");
     }
+    boolean explicitFrames = (methodId & ~0x0F) == EXPLICIT_FRAMES;
+    int codecId = explicitFrames ? methodId & 0x0F : methodId;
     String at = where;
-    CompressionMethod method = CompressionMethod.fromId(methodId).orElseThrow(
+    CompressionMethod method = CompressionMethod.fromId(codecId).orElseThrow(
         () -> new UnsupportedArchiveException(
             at + ": compression method " + methodId + " is not supported"));
+    if (explicitFrames && method == CompressionMethod.NONE) {
+      throw new CorruptArchiveException(where + ": method " + methodId
+          + " asks for explicit frames of uncompressed content");
+    }
+    if (explicitFrames && (flags < Framing.MIN_FRAME_SHIFT || flags > Framing.MAX_FRAME_SHIFT)) {
+      throw new CorruptArchiveException(where + ": explicit frame size 2^" + flags
+          + " is not 2^" + Framing.MIN_FRAME_SHIFT + " to 2^" + Framing.MAX_FRAME_SHIFT);
+    }
     assert PATH_OFFSET + PATH_FIELD + 20 == SIZE;
-    return new DirectoryEntry(
-        dataOffset, uncompressed, stored, crc, mtime, method, flags, path, pathLength);
+    return new DirectoryEntry(dataOffset, uncompressed, stored, crc, mtime, method, flags, path,
+        pathLength, explicitFrames);
   }
 }

@@ -60,10 +60,19 @@ public record Header(
   public static final int FLAG_SEGMENTED = 0b1000;
   /** Minor version recorded by archives that use segmented encryption. */
   public static final int VERSION_MINOR_SEGMENTED = 1;
+  /**
+   * Flag (an extension): some entries record their own frame size (method ids 0x11 and 0x12, see
+   * {@link DirectoryEntry#EXPLICIT_FRAMES}). engram-rs ignores the flag but refuses the unknown
+   * method ids; archives with it record minor version {@link #VERSION_MINOR_EXPLICIT_FRAMES}.
+   */
+  public static final int FLAG_EXPLICIT_FRAMES = 0b1_0000;
+  /** Minor version recorded by archives with entries that have an explicit frame size. */
+  public static final int VERSION_MINOR_EXPLICIT_FRAMES = 2;
   /** Size of the reserved field at offset 44. */
   public static final int RESERVED_BYTES = 20;
 
-  private static final int KNOWN_FLAGS = ENCRYPTION_MASK | FLAG_PASSPHRASE | FLAG_SEGMENTED;
+  private static final int KNOWN_FLAGS =
+      ENCRYPTION_MASK | FLAG_PASSPHRASE | FLAG_SEGMENTED | FLAG_EXPLICIT_FRAMES;
 
   /** Copies the reserved bytes (zeros when null). */
   public Header {
@@ -104,7 +113,9 @@ public record Header(
    */
   public static Header of(long directoryOffset, long directorySize, long entryCount,
       int contentVersion, int flags, byte[] reserved) {
-    int minor = (flags & FLAG_SEGMENTED) != 0 ? VERSION_MINOR_SEGMENTED : VERSION_MINOR;
+    // the minor version names the newest extension the archive uses
+    int minor = (flags & FLAG_EXPLICIT_FRAMES) != 0 ? VERSION_MINOR_EXPLICIT_FRAMES
+        : (flags & FLAG_SEGMENTED) != 0 ? VERSION_MINOR_SEGMENTED : VERSION_MINOR;
     Header unsigned =
         new Header(VERSION_MAJOR, minor, 0, directoryOffset, directorySize, entryCount,
             contentVersion, flags, reserved);
@@ -120,6 +131,15 @@ public record Header(
   @Override
   public byte[] reserved() {
     return reserved.clone();
+  }
+
+  /**
+   * Says whether entries may record their own frame size.
+   *
+   * @return true when {@link #FLAG_EXPLICIT_FRAMES} is set
+   */
+  public boolean hasExplicitFrames() {
+    return (flags & FLAG_EXPLICIT_FRAMES) != 0;
   }
 
   /**

@@ -57,7 +57,7 @@ public record LocalEntryHeader(
    */
   public static LocalEntryHeader matching(DirectoryEntry entry) {
     return new LocalEntryHeader(entry.uncompressedSize(), entry.storedSize(), entry.crc32(),
-        entry.modifiedTime(), entry.method().id(), 0,
+        entry.modifiedTime(), entry.methodId(), entry.explicitFrames() ? entry.flags() : 0,
         entry.path().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -136,7 +136,7 @@ public record LocalEntryHeader(
 
   /**
    * Checks that this local header agrees with the directory entry that points at it: path, both
-   * sizes, CRC and method.
+   * sizes, CRC and method (and the frame size of an entry with explicit frames).
    *
    * @param entry the directory entry
    * @throws CorruptArchiveException naming the first field that differs
@@ -155,7 +155,10 @@ public record LocalEntryHeader(
       throw new CorruptArchiveException(String.format(
           "%s: CRC32 is %08x there, %08x in the directory", where, crc32, entry.crc32()));
     }
-    mismatch(where, "compression method", methodId, entry.method().id());
+    mismatch(where, "compression method", methodId, entry.methodId());
+    if (entry.explicitFrames()) {
+      mismatch(where, "frame size exponent", flags, entry.flags());
+    }
   }
 
   private static void mismatch(String where, String field, long local, long directory)

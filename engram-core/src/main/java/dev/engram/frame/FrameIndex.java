@@ -19,11 +19,13 @@ public final class FrameIndex {
   private static final int WINDOW = 64 * 1024;
 
   private final long uncompressedSize;
+  private final int frameSize;
   /** starts[k] = absolute offset of frame k's size prefix; starts[count] = end of payload. */
   private final long[] starts;
 
-  private FrameIndex(long uncompressedSize, long[] starts) {
+  private FrameIndex(long uncompressedSize, int frameSize, long[] starts) {
     this.uncompressedSize = uncompressedSize;
+    this.frameSize = frameSize;
     this.starts = starts;
   }
 
@@ -34,6 +36,7 @@ public final class FrameIndex {
    * @param payloadOffset absolute offset of the payload (its frame count)
    * @param storedSize payload size
    * @param uncompressedSize content size
+   * @param frameSize uncompressed bytes per frame (the entry's; 64 KiB in the base format)
    * @param codec the entry's codec, which bounds a frame's encoded size
    * @param entry the entry's path, for messages
    * @return the index
@@ -41,10 +44,10 @@ public final class FrameIndex {
    * @throws IOException on an I/O error
    */
   public static FrameIndex build(RandomAccessSource file, long payloadOffset, long storedSize,
-      long uncompressedSize, Codec codec, String entry) throws IOException {
+      long uncompressedSize, int frameSize, Codec codec, String entry) throws IOException {
     String where = "entry '" + entry + "'";
     long end = payloadOffset + storedSize;
-    long expected = Framing.frameCount(uncompressedSize);
+    long expected = Framing.frameCount(uncompressedSize, frameSize);
     if (storedSize < Framing.PREFIX) {
       throw new CorruptArchiveException(
           where + ": framed payload of " + storedSize + " bytes has no frame count");
@@ -53,7 +56,7 @@ public final class FrameIndex {
     long count = window.u32(payloadOffset);
     if (count != expected) {
       throw new CorruptArchiveException(where + ": frame count is " + count + " but "
-          + uncompressedSize + " bytes need " + expected + " frames of " + Framing.FRAME_SIZE);
+          + uncompressedSize + " bytes need " + expected + " frames of " + frameSize);
     }
     if (count > (storedSize - Framing.PREFIX) / MIN_FRAME_SPACE) {
       throw new CorruptArchiveException(where + ": " + count + " frames cannot fit in "
@@ -73,7 +76,7 @@ public final class FrameIndex {
       long length = window.u32(pos);
       // checked here, frame by frame, so the message names the frame that is wrong
       checkFrameLength(where, k, pos, length, end - pos - Framing.PREFIX, uncompressedSize,
-          codec);
+          frameSize, codec);
       starts[k] = pos;
       pos += Framing.PREFIX + length;
     }
@@ -82,7 +85,7 @@ public final class FrameIndex {
           where + ": " + (end - pos) + " stray bytes follow the last frame");
     }
     starts[(int) count] = end;
-    return new FrameIndex(uncompressedSize, starts);
+    return new FrameIndex(uncompressedSize, frameSize, starts);
   }
 
   /**
@@ -93,24 +96,25 @@ public final class FrameIndex {
    * @param starts where each frame's size prefix is, then where the payload ends (kept, not
    *     copied)
    * @param uncompressedSize content size
+   * @param frameSize uncompressed bytes per frame
    * @param codec the entry's codec
    * @param entry the entry's path, for messages
    * @return the index
    * @throws CorruptArchiveException if the frames do not fit the content size
    */
-  public static FrameIndex fromPositions(long[] starts, long uncompressedSize, Codec codec,
-      String entry) throws CorruptArchiveException {
+  public static FrameIndex fromPositions(long[] starts, long uncompressedSize, int frameSize,
+      Codec codec, String entry) throws CorruptArchiveException {
     String where = "entry '" + entry + "'";
-    long expected = Framing.frameCount(uncompressedSize);
+    long expected = Framing.frameCount(uncompressedSize, frameSize);
     if (starts.length - 1 != expected) {
       throw new CorruptArchiveException(where + ": " + (starts.length - 1) + " frames, but "
           + uncompressedSize + " bytes need " + expected);
     }
     for (int k = 0; k + 1 < starts.length; k++) {
       checkFrameLength(where, k, starts[k], starts[k + 1] - starts[k] - Framing.PREFIX,
-          Long.MAX_VALUE, uncompressedSize, codec);
+          Long.MAX_VALUE, uncompressedSize, frameSize, codec);
     }
-    return new FrameIndex(uncompressedSize, starts);
+    return new FrameIndex(uncompressedSize, frameSize, starts);
   }
 
   /**
@@ -118,9 +122,11 @@ public final class FrameIndex {
    * at most its worst case, and no more than the bytes left in the payload.
    */
   private static void checkFrameLength(String where, int k, long position, long length,
-      long left, long uncompressedSize, Codec codec) throws CorruptArchiveException {
-    int minFrame = Math.max(1, codec.minCompressedLength(Framing.frameLength(uncompressedSize, k)));
-    long maxFrame = Math.min(codec.maxCompressedLength(Framing.FRAME_SIZE), left);
+      long left, long uncompressedSize, int frameSize, Codec codec)
+      throws CorruptArchiveException {
+    int minFrame = Math.max(1,
+        codec.minCompressedLength(Framing.frameLength(uncompressedSize, k, frameSize)));
+    long maxFrame = Math.min(codec.maxCompressedLength(frameSize), left);
     if (length < minFrame || length > maxFrame) {
       throw new CorruptArchiveException(where + ": frame " + k + " at offset " + position
           + " claims " + length + " bytes (possible: " + minFrame + " to " + maxFrame + ")");
@@ -134,6 +140,15 @@ public final class FrameIndex {
    */
   public int frameCount() {
     return starts.length - 1;
+  }
+
+  /**
+   * Returns the uncompressed size of every frame but the last.
+   *
+   * @return bytes per frame
+   */
+  public int frameSize() {
+    return frameSize;
   }
 
   /**
@@ -169,10 +184,10 @@ public final class FrameIndex {
    * Returns the uncompressed length of frame {@code k}.
    *
    * @param k frame index
-   * @return 65536, or less for the last frame
+   * @return {@link #frameSize()}, or less for the last frame
    */
   public int frameLength(int k) {
-    return Framing.frameLength(uncompressedSize, k);
+    return Framing.frameLength(uncompressedSize, k, frameSize);
   }
 
   /** Reads little-endian u32s at increasing offsets through a buffered window. */

@@ -78,19 +78,19 @@ public final class FramedContent {
     long at = position;
     byte[] encoded = null;
     while (dst.hasRemaining() && at < size) {
-      int k = (int) (at / Framing.FRAME_SIZE);
+      int k = (int) (at / index.frameSize());
       long key = FrameCache.key(cacheId, k);
       byte[] frame = cache.get(key);
       if (frame == null) {
         if (encoded == null) {
-          encoded = new byte[codec.maxCompressedLength(Framing.FRAME_SIZE)];
+          encoded = new byte[codec.maxCompressedLength(index.frameSize())];
         }
         frame = new byte[index.frameLength(k)];
         decode(source, index, codec, entry, k, encoded, frame);
         framesDecoded.incrementAndGet();
         cache.put(key, frame);
       }
-      int offset = (int) (at - (long) k * Framing.FRAME_SIZE);
+      int offset = (int) (at - (long) k * index.frameSize());
       int n = Math.min(dst.remaining(), frame.length - offset);
       dst.put(frame, offset, n);
       at += n;

@@ -56,7 +56,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     this.codec = codec;
     this.entry = entry;
     this.expectedCrc = expectedCrc;
-    this.encoded = new byte[codec.maxCompressedLength(Framing.FRAME_SIZE)];
+    this.encoded = new byte[codec.maxCompressedLength(index.frameSize())];
     this.cacheData = new byte[cachedFrames][];
     this.cacheFrame = new int[cachedFrames];
     java.util.Arrays.fill(cacheFrame, -1);
@@ -77,9 +77,9 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     long size = index.uncompressedSize();
     long at = position;
     while (dst.hasRemaining() && at < size) {
-      int k = (int) (at / Framing.FRAME_SIZE);
+      int k = (int) (at / index.frameSize());
       byte[] frame = frame(k);
-      int offset = (int) (at - (long) k * Framing.FRAME_SIZE);
+      int offset = (int) (at - (long) k * index.frameSize());
       int n = Math.min(dst.remaining(), index.frameLength(k) - offset);
       dst.put(frame, offset, n);
       at += n;
@@ -97,7 +97,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     nextSlot = (nextSlot + 1) % cacheFrame.length;
     cacheFrame[slot] = -1;
     if (cacheData[slot] == null) {
-      cacheData[slot] = new byte[Framing.FRAME_SIZE];
+      cacheData[slot] = new byte[index.frameSize()];
     }
     byte[] out = cacheData[slot];
     int length = index.frameLength(k);

@@ -9,8 +9,8 @@ import java.security.MessageDigest;
 import java.util.zip.CRC32;
 
 /**
- * Writes a framed payload from a stream: {@code [frame count][size][frame]...}, each 64 KiB frame
- * compressed on its own. Memory stays at two frame buffers whatever the content size; the frame
+ * Writes a framed payload from a stream: {@code [frame count][size][frame]...}, each frame (64
+ * KiB, or an explicit frame size) compressed on its own. Memory stays at two frame buffers whatever the content size; the frame
  * count is patched in when the stream ends.
  *
  * <p>Not thread-safe; one instance can write many payloads in turn.
@@ -90,13 +90,14 @@ public final class FramedPayloadWriter {
    * @param codec the entry's codec (not {@code NONE})
    * @param level compression level
    * @param digest also fed the content, when not null (for a manifest's SHA-256)
+   * @param frameSize uncompressed bytes per frame, at most {@link Framing#FRAME_SIZE}
    * @return sizes and CRC of what was written
    * @throws EngramException if the content has more frames than the format can count
    * @throws IOException if reading the content or writing the output fails
    */
   public Result write(InputStream content, ArchiveOutput out, Codec codec, int level,
-      MessageDigest digest) throws IOException {
-    return write(content, plain(out), codec, level, digest);
+      MessageDigest digest, int frameSize) throws IOException {
+    return write(content, plain(out), codec, level, digest, frameSize);
   }
 
   /**
@@ -107,13 +108,17 @@ public final class FramedPayloadWriter {
    * @param codec the entry's codec (not {@code NONE})
    * @param level compression level
    * @param digest also fed the content, when not null (for a manifest's SHA-256)
+   * @param frameSize uncompressed bytes per frame, at most {@link Framing#FRAME_SIZE}
    * @return sizes and CRC of what was written
    * @throws EngramException if the content has more frames than the format can count
    * @throws IOException if reading the content or writing the output fails
    */
   public Result write(InputStream content, FrameSink sink, Codec codec, int level,
-      MessageDigest digest) throws IOException {
-    int bound = Framing.PREFIX + codec.maxCompressedLength(Framing.FRAME_SIZE);
+      MessageDigest digest, int frameSize) throws IOException {
+    if (frameSize < 1 || frameSize > raw.length) {
+      throw new IllegalArgumentException("frame size " + frameSize + " is not 1 to " + raw.length);
+    }
+    int bound = Framing.PREFIX + codec.maxCompressedLength(frameSize);
     if (encoded.length < bound) {
       encoded = new byte[bound];
     }
@@ -121,10 +126,10 @@ public final class FramedPayloadWriter {
     long total = 0;
     long frames = 0;
     int n;
-    while ((n = content.readNBytes(raw, 0, raw.length)) > 0) {
+    while ((n = content.readNBytes(raw, 0, frameSize)) > 0) {
       if (frames == Framing.MAX_FRAMES) {
         throw new EngramException("content exceeds " + Framing.MAX_FRAMES + " frames of "
-            + Framing.FRAME_SIZE + " bytes, the most a framed entry can hold");
+            + frameSize + " bytes, the most a framed entry can hold");
       }
       crc.update(raw, 0, n);
       if (digest != null) {

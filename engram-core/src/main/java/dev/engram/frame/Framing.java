@@ -3,15 +3,21 @@ package dev.engram.frame;
 import dev.engram.CompressionMethod;
 
 /**
- * When an entry is framed, and how its content is cut. There is no flag in the format: an entry is
- * framed exactly when its uncompressed size is at least {@link #THRESHOLD} and its method is not
- * {@link CompressionMethod#NONE}. Stateless and thread-safe.
+ * When an entry is framed, and how its content is cut. In the base format there is no flag: an
+ * entry is framed exactly when its uncompressed size is at least {@link #THRESHOLD} and its method
+ * is not {@link CompressionMethod#NONE}, with frames of {@link #FRAME_SIZE}. The explicit frame
+ * size extension lets an entry of any size say it is framed, and with which frame size (see
+ * {@code DirectoryEntry.explicitFrames}). Stateless and thread-safe.
  */
 public final class Framing {
   /** Smallest framed entry: 50 MiB. */
   public static final long THRESHOLD = 52_428_800L;
   /** Uncompressed bytes per frame (the last frame may be shorter). */
   public static final int FRAME_SIZE = 65_536;
+  /** Smallest explicit frame size, as a power of two: 1 KiB. */
+  public static final int MIN_FRAME_SHIFT = 10;
+  /** Largest explicit frame size, as a power of two: 64 KiB, the base format's frame size. */
+  public static final int MAX_FRAME_SHIFT = 16;
   /** Bytes of the frame count and of each frame's size prefix. */
   public static final int PREFIX = 4;
   /** Most frames an entry can have: the frame count is an unsigned 32-bit field. */
@@ -31,14 +37,25 @@ public final class Framing {
   }
 
   /**
-   * Returns the number of frames content of this size is cut into.
+   * Returns the number of 64 KiB frames content of this size is cut into.
    *
    * @param uncompressedSize content size
    * @return {@code ceil(size / 65536)}
    */
   public static long frameCount(long uncompressedSize) {
-    // not (size + FRAME_SIZE - 1) / FRAME_SIZE: that overflows for sizes near 2^63
-    return uncompressedSize / FRAME_SIZE + (uncompressedSize % FRAME_SIZE == 0 ? 0 : 1);
+    return frameCount(uncompressedSize, FRAME_SIZE);
+  }
+
+  /**
+   * Returns the number of frames content of this size is cut into.
+   *
+   * @param uncompressedSize content size
+   * @param frameSize bytes per frame
+   * @return {@code ceil(size / frameSize)}
+   */
+  public static long frameCount(long uncompressedSize, int frameSize) {
+    // not (size + frameSize - 1) / frameSize: that overflows for sizes near 2^63
+    return uncompressedSize / frameSize + (uncompressedSize % frameSize == 0 ? 0 : 1);
   }
 
   /**
@@ -46,9 +63,21 @@ public final class Framing {
    *
    * @param uncompressedSize content size
    * @param frame frame index
-   * @return 65536, or less for the last frame
+   * @param frameSize bytes per frame
+   * @return {@code frameSize}, or less for the last frame
    */
-  public static int frameLength(long uncompressedSize, long frame) {
-    return (int) Math.min(FRAME_SIZE, uncompressedSize - frame * FRAME_SIZE);
+  public static int frameLength(long uncompressedSize, long frame, int frameSize) {
+    return (int) Math.min(frameSize, uncompressedSize - frame * frameSize);
+  }
+
+  /**
+   * Says whether a frame size may be recorded by the explicit frame size extension.
+   *
+   * @param frameSize bytes per frame
+   * @return true for a power of two from 1 KiB to 64 KiB
+   */
+  public static boolean isExplicitFrameSize(int frameSize) {
+    return Integer.bitCount(frameSize) == 1 && frameSize >= 1 << MIN_FRAME_SHIFT
+        && frameSize <= 1 << MAX_FRAME_SHIFT;
   }
 }

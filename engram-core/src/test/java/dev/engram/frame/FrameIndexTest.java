@@ -31,7 +31,7 @@ class FrameIndexTest {
     out.writeBytes(u32(frames));
     byte[] encoded = new byte[LZ4.maxCompressedLength(Framing.FRAME_SIZE)];
     for (long k = 0; k < frames; k++) {
-      int length = Framing.frameLength(SIZE, k);
+      int length = Framing.frameLength(SIZE, k, Framing.FRAME_SIZE);
       int n = LZ4.compress(new byte[length], 0, length, encoded, 0, 0);
       out.writeBytes(u32(n));
       out.write(encoded, 0, n);
@@ -49,7 +49,8 @@ class FrameIndexTest {
     Path file = dir.resolve("payload.bin");
     Files.write(file, payload);
     try (ArchiveFile archive = ArchiveFile.open(file)) {
-      return FrameIndex.build(archive, 0, payload.length, SIZE, LZ4, "big.bin");
+      return FrameIndex.build(archive, 0, payload.length, SIZE, Framing.FRAME_SIZE, LZ4,
+          "big.bin");
     }
   }
 

@@ -38,10 +38,10 @@ interface DatabasePages extends AutoCloseable {
   void close();
 
   /**
-   * Chooses how to serve an entry. Uncompressed and framed entries are read in place, page by
-   * page (framed ones through the reader's shared frame cache); an entry that can only be decoded
-   * whole (compressed under 50 MiB, or encrypted as a whole by engram-rs) is decoded once into an
-   * off-heap image.
+   * Chooses how to serve an entry. Uncompressed and framed entries (64 KiB frames from 50 MiB,
+   * or an explicit frame size) are read in place, page by page (framed ones through the reader's
+   * shared frame cache); an entry that can only be decoded whole (compressed in one block, or
+   * encrypted as a whole by engram-rs) is decoded once into an off-heap image.
    */
   static DatabasePages of(ArchiveReader archive, EntryInfo entry) throws IOException {
     Optional<EncryptionMode> encryption = archive.encryption();

@@ -46,8 +46,9 @@ import org.sqlite.SQLiteException;
  * }
  * }</pre>
  *
- * <p><b>How pages are served.</b> A database stored compressed and framed (50 MiB and more) is
- * read frame by frame: a query decompresses only the 64 KiB frames its pages lie in, and decoded
+ * <p><b>How pages are served.</b> A database stored compressed and framed (50 MiB and more, or
+ * any size when written with {@link dev.engram.WriterOptions.Builder#databaseFrameSize}) is read
+ * frame by frame: a query decompresses only the frames its pages lie in, and decoded
  * frames are shared by every connection through the archive reader's frame cache ({@link
  * ReaderOptions#frameCacheSize()}), so a database far larger than memory stays queryable. An
  * uncompressed database is read straight from the archive file. A smaller compressed database is

@@ -126,6 +126,50 @@ class LargeDatabaseTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(value = CompressionMethod.class, names = {"LZ4", "ZSTD"})
+  void smallExplicitFramesServeAPointLookupFromAFewKilobytes(CompressionMethod method)
+      throws Exception {
+    Path archive = dir.resolve("small-frames-" + method + ".eng");
+    try (ArchiveWriter writer = ArchiveWriter.create(archive,
+        WriterOptions.builder().databaseFrameSize(4096).build())) {
+      writer.addFile("large.db", database, method);
+      writer.finish();
+    }
+    try (VfsReader reader = VfsReader.open(archive);
+        Connection db = reader.openDatabase("large.db")) {
+      assertEquals(4096, reader.archive().entry("large.db").orElseThrow().frameSize());
+      assertEquals(List.of(List.of("Book 41234")),
+          TestDatabases.rows(db, "SELECT title FROM books WHERE id = 41234"));
+      long decoded = reader.archive().frameCache().misses();
+      assertTrue(decoded >= 1 && decoded <= 8, decoded + " frames of 4 KiB decoded");
+      assertTrue(reader.archive().frameCache().size() <= decoded * 4096);
+      for (int q = 0; q < TestDatabases.QUERIES.size(); q++) {
+        assertEquals(expected.get(q), TestDatabases.rows(db, TestDatabases.QUERIES.get(q)),
+            TestDatabases.QUERIES.get(q));
+      }
+    }
+  }
+
+  @Test
+  void aSmallDatabaseInExplicitFramesIsReadInPlaceNotDecodedWhole() throws Exception {
+    Path small = TestDatabases.library(dir.resolve("small-framed.db"), 2000, 200);
+    Path archive = dir.resolve("small-framed.eng");
+    try (ArchiveWriter writer = ArchiveWriter.create(archive,
+        WriterOptions.builder().databaseFrameSize(4096).build())) {
+      writer.addFile("small.db", small, CompressionMethod.ZSTD);
+      writer.finish();
+    }
+    long images = DatabasePages.MemoryImage.LIVE_BYTES.get();
+    try (VfsReader reader = VfsReader.open(archive);
+        Connection db = reader.openDatabase("small.db")) {
+      assertEquals(images, DatabasePages.MemoryImage.LIVE_BYTES.get(), "no whole image");
+      assertEquals(List.of(List.of("Book 1999")),
+          TestDatabases.rows(db, "SELECT title FROM books WHERE id = 1999"));
+      assertTrue(reader.archive().frameCache().misses() <= 8);
+    }
+  }
+
   @Test
   void aSmallFrameCacheBoundsMemoryAndStillAnswers() throws Exception {
     long cache = 1 << 20;

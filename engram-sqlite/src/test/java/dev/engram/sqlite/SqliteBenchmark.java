@@ -3,6 +3,7 @@ package dev.engram.sqlite;
 import dev.engram.ArchiveWriter;
 import dev.engram.CompressionMethod;
 import dev.engram.ReaderOptions;
+import dev.engram.WriterOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,6 +57,8 @@ public final class SqliteBenchmark {
     }
     Path lz4 = pack(database, CompressionMethod.LZ4);
     Path zstd = pack(database, CompressionMethod.ZSTD);
+    Path lz4Small = pack(database, CompressionMethod.LZ4, 4096);
+    Path zstdSmall = pack(database, CompressionMethod.ZSTD, 4096);
     System.err.printf("database %,d bytes; LZ4 archive %,d; Zstandard archive %,d%n",
         Files.size(database), Files.size(lz4), Files.size(zstd));
 
@@ -69,40 +72,25 @@ public final class SqliteBenchmark {
       results.add(measure("sqlite-jdbc, plain file, immutable=1", rows,
           () -> DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath().toUri()
               + "?immutable=1"), null));
-      for (Path archive : List.of(lz4, zstd)) {
-        String name = archive == lz4 ? "in archive, LZ4" : "in archive, Zstandard";
+      for (Path archive : List.of(lz4, zstd, lz4Small, zstdSmall)) {
+        String name = archive == lz4 ? "in archive, LZ4"
+            : archive == zstd ? "in archive, Zstandard"
+            : archive == lz4Small ? "in archive, LZ4, 4 KiB frames"
+            : "in archive, Zstandard, 4 KiB frames";
         ReaderOptions warm = ReaderOptions.builder().frameCacheSize(cacheMib << 20).build();
         try (VfsReader reader = VfsReader.open(archive, warm)) {
           results.add(measure(name, rows, () -> reader.openDatabase("bench.db"), archive));
         }
       }
     }
-    // the price of 64 KiB frames: random point lookups whose leaf pages miss the frame cache
+    // the price of frames: random point lookups whose leaf pages miss the frame cache, with the
+    // base format's 64 KiB frames and with explicit frame sizes
     List<String> missLines = new ArrayList<>();
-    for (Path archive : List.of(lz4, zstd)) {
-      for (long cache : new long[] {0, ReaderOptions.DEFAULT_FRAME_CACHE_SIZE}) {
-        ReaderOptions options = ReaderOptions.builder().frameCacheSize(cache).build();
-        try (VfsReader reader = VfsReader.open(archive, options);
-            Connection db = reader.openDatabase("bench.db");
-            PreparedStatement point = db.prepareStatement(POINT)) {
-          SplittableRandom random = new SplittableRandom(7);
-          int lookups = 5_000;
-          double[] us = new double[5];
-          long framesBefore = 0;
-          for (int round = 0; round < us.length; round++) {
-            framesBefore = reader.archive().frameCache().misses();
-            long start = System.nanoTime();
-            for (int i = 0; i < lookups; i++) {
-              point.setInt(1, random.nextInt(rows));
-              run(point);
-            }
-            us[round] = (System.nanoTime() - start) / (double) lookups / 1e3;
-          }
-          double framesPerLookup = (reader.archive().frameCache().misses() - framesBefore)
-              / (double) lookups;
-          missLines.add(String.format(Locale.ROOT, "| %s | %d MiB | %.1f us | %.2f |",
-              archive == lz4 ? "LZ4" : "Zstandard", cache >> 20, median(us), framesPerLookup));
-        }
+    for (int frameSize : new int[] {65536, 16384, 4096}) {
+      for (CompressionMethod method : List.of(CompressionMethod.LZ4, CompressionMethod.ZSTD)) {
+        Path archive = frameSize == 65536 ? (method == CompressionMethod.LZ4 ? lz4 : zstd)
+            : pack(database, method, frameSize);
+        measureMisses(archive, method, frameSize, rows, missLines);
       }
     }
 
@@ -123,8 +111,9 @@ public final class SqliteBenchmark {
     }
     System.out.printf(Locale.ROOT, "%nRandom point lookups with a small frame cache (plain file,"
         + " immutable=1: %.2f us); medians%n%n", results.get(1).pointUs());
-    System.out.println("| archive | frame cache | point lookup | frames decoded per lookup |");
-    System.out.println("|---|---|---|---|");
+    System.out.println("| codec | frame size | archive bytes | frame cache | point lookup"
+        + " | frames decoded per lookup |");
+    System.out.println("|---|---|---|---|---|---|");
     missLines.forEach(System.out::println);
   }
 
@@ -196,6 +185,37 @@ public final class SqliteBenchmark {
     }
   }
 
+  /** Random point lookups through a frame cache of 0 and of the default 64 MiB. */
+  private static void measureMisses(Path archive, CompressionMethod method, int frameSize,
+      int rows, List<String> lines) throws Exception {
+    for (long cache : new long[] {0, ReaderOptions.DEFAULT_FRAME_CACHE_SIZE}) {
+      ReaderOptions options = ReaderOptions.builder().frameCacheSize(cache).build();
+      try (VfsReader reader = VfsReader.open(archive, options);
+          Connection db = reader.openDatabase("bench.db");
+          PreparedStatement point = db.prepareStatement(POINT)) {
+        SplittableRandom random = new SplittableRandom(7);
+        int lookups = 5_000;
+        double[] us = new double[5];
+        long framesBefore = 0;
+        for (int round = 0; round < us.length; round++) {
+          framesBefore = reader.archive().frameCache().misses();
+          long start = System.nanoTime();
+          for (int i = 0; i < lookups; i++) {
+            point.setInt(1, random.nextInt(rows));
+            run(point);
+          }
+          us[round] = (System.nanoTime() - start) / (double) lookups / 1e3;
+        }
+        double framesPerLookup = (reader.archive().frameCache().misses() - framesBefore)
+            / (double) lookups;
+        lines.add(String.format(Locale.ROOT, "| %s | %d KiB | %,d | %d MiB | %.1f us | %.2f |",
+            method == CompressionMethod.LZ4 ? "LZ4" : "Zstandard", frameSize / 1024,
+            Files.size(archive), cache >> 20, median(us), framesPerLookup));
+      }
+    }
+    System.err.printf("measured misses, %s, %d KiB frames%n", method, frameSize / 1024);
+  }
+
   private interface Sample {
     double take() throws SQLException;
   }
@@ -243,11 +263,19 @@ public final class SqliteBenchmark {
   }
 
   private static Path pack(Path database, CompressionMethod method) throws Exception {
-    Path archive = database.resolveSibling(database.getFileName() + "." + method + ".eng");
+    return pack(database, method, 0);
+  }
+
+  /** Packs the database once; {@code frameSize} 0 for the base format's frames. */
+  private static Path pack(Path database, CompressionMethod method, int frameSize)
+      throws Exception {
+    Path archive = database.resolveSibling(database.getFileName() + "." + method
+        + (frameSize == 0 ? "" : "." + frameSize / 1024 + "k") + ".eng");
     if (!Files.exists(archive)) {
       long start = System.nanoTime();
       Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
-      try (ArchiveWriter writer = ArchiveWriter.create(partial)) {
+      try (ArchiveWriter writer = ArchiveWriter.create(partial,
+          WriterOptions.builder().databaseFrameSize(frameSize).build())) {
         writer.addFile("bench.db", database, method);
         writer.finish();
       }
