@@ -699,6 +699,32 @@ public final class ArchiveReader implements Closeable {
   /** Where an entry's payload can be read as plaintext. */
   private record PlainPayload(RandomAccessSource source, long offset, long length) {}
 
+  /** An entry's directory record and its payload as stored, for {@link ArchiveWriter#copyEntry}. */
+  record StoredPayload(DirectoryEntry entry, RandomAccessSource source, long offset) {}
+
+  /**
+   * Returns where an entry's payload lies as stored (compressed, framed), after checking its
+   * local header and the limits.
+   *
+   * @throws UnsupportedArchiveException if the archive encrypts each entry: its stored bytes are
+   *     sealed to this archive's key
+   */
+  StoredPayload storedPayload(String path) throws IOException {
+    int i = require(path);
+    DirectoryEntry entry = entries[i].directoryEntry();
+    try {
+      admit(i, entry);
+      if (encryption.perFile()) {
+        throw new UnsupportedArchiveException("entry '" + entry.path() + "' is encrypted on its"
+            + " own; its stored bytes cannot be copied to another archive");
+      }
+      checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
+      return new StoredPayload(entry, file, entry.payloadOffset());
+    } catch (EngramException e) {
+      throw e.initArchive(file.path());
+    }
+  }
+
   /**
    * Checks the entry's local header, and returns where its plain payload is: in the archive, or,
    * for a per-file encrypted entry, in a temporary file it is decrypted to (once).

@@ -264,6 +264,76 @@ public final class ArchiveWriter implements Closeable {
   }
 
   /**
+   * Copies an entry from another archive as it is stored: its compressed bytes, method, frames,
+   * CRC32 and modified time, without compressing again. The content is decoded once on the way,
+   * to check its CRC32 (and to hash it when this writer generates the manifest), so damaged
+   * content is never copied.
+   *
+   * @param source an open archive, not encrypted per file (whole-archive encryption is fine: its
+   *     entries are stored in the clear inside the encrypted body)
+   * @param path the entry's path in {@code source}; the copy has the same path
+   * @throws java.nio.file.NoSuchFileException if {@code source} has no such entry
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
+   * @throws FileAlreadyExistsException if this archive already has an entry with this path
+   * @throws UnsupportedArchiveException if either archive encrypts each entry on its own
+   * @throws CorruptArchiveException if the entry is damaged in {@code source}
+   * @throws IllegalStateException if the writer is finished or closed
+   * @throws IOException if reading or writing fails
+   */
+  public void copyEntry(ArchiveReader source, String path) throws IOException {
+    Objects.requireNonNull(source, "source");
+    ensureOpen();
+    if (encryption != null && encryption.perFile()) {
+      throw new UnsupportedArchiveException("this archive encrypts each entry on its own: '"
+          + path + "' cannot be copied as stored; add its content instead");
+    }
+    ArchiveReader.StoredPayload stored = source.storedPayload(path);
+    DirectoryEntry from = stored.entry();
+    String name = beginEntry(from.path());
+    byte[] sha256 = checkContent(source, from);
+    long start = out.position();
+    try {
+      DirectoryEntry entry = new DirectoryEntry(start, from.uncompressedSize(),
+          from.storedSize(), from.crc32(), from.modifiedTime(), from.method(), from.flags(), name,
+          utf8Length(name), from.explicitFrames());
+      out.write(LocalEntryHeader.matching(entry).encode());
+      byte[] buffer = new byte[COPY_BUFFER];
+      for (long copied = 0; copied < from.storedSize(); ) {
+        int n = (int) Math.min(buffer.length, from.storedSize() - copied);
+        stored.source().readFully(stored.offset() + copied, buffer, 0, n);
+        out.write(buffer, 0, n);
+        copied += n;
+      }
+      explicitFramesUsed |= entry.explicitFrames();
+      register(entry, sha256);
+    } catch (IOException | RuntimeException | Error e) {
+      undo(start, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Reads an entry's content to its end, which checks its CRC32, and returns its SHA-256 when
+   * the manifest is generated (else null).
+   */
+  private byte[] checkContent(ArchiveReader source, DirectoryEntry entry) throws IOException {
+    boolean hash = digest != null && !entry.path().equals(Manifest.ENTRY_NAME);
+    if (hash) {
+      digest.reset();
+    }
+    byte[] buffer = new byte[COPY_BUFFER];
+    try (InputStream content = source.openStream(entry.path())) {
+      int n;
+      while ((n = content.read(buffer)) > 0) {
+        if (hash) {
+          digest.update(buffer, 0, n);
+        }
+      }
+    }
+    return hash ? digest.digest() : null;
+  }
+
+  /**
    * Adds a manifest as the {@code manifest.json} entry, stored uncompressed as engram-rs does.
    * To have the writer fill in the files and sign at {@link #finish()} instead, use {@link
    * WriterOptions.Builder#manifest} and {@link WriterOptions.Builder#signWith}.
@@ -399,7 +469,7 @@ public final class ArchiveWriter implements Closeable {
   /** Completes the manifest template with every entry added, signs it and stores it. */
   private void writeGeneratedManifest() throws IOException {
     Manifest manifest = options.manifest().orElseThrow().withFiles(manifestFiles);
-    Instant signedAt = options.modifiedTime().orElseGet(Instant::now);
+    Instant signedAt = Instant.ofEpochSecond(defaultModifiedTime());
     for (WriterOptions.Signer signer : options.signers()) {
       manifest = manifest.sign(signer.key(), signer.name(), signedAt);
     }
@@ -429,7 +499,8 @@ public final class ArchiveWriter implements Closeable {
   private void addPath(String path, Path source, CompressionMethod method) throws IOException {
     Objects.requireNonNull(source, "source");
     String name = beginEntry(path);
-    long modified = Math.max(0, Files.getLastModifiedTime(source).to(TimeUnit.SECONDS));
+    long modified = options.recordedTime(
+        Math.max(0, Files.getLastModifiedTime(source).to(TimeUnit.SECONDS)));
     long sizeHint = Files.size(source);
     try (InputStream in = Files.newInputStream(source)) {
       addStreamChecked(name, in, method, modified, sizeHint);
@@ -679,7 +750,7 @@ public final class ArchiveWriter implements Closeable {
   }
 
   private long defaultModifiedTime() {
-    return options.modifiedTime().orElseGet(Instant::now).getEpochSecond();
+    return options.recordedTime(options.modifiedTime().orElseGet(Instant::now).getEpochSecond());
   }
 
   private void ensureOpen() {

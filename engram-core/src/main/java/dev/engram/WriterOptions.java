@@ -39,6 +39,7 @@ public final class WriterOptions implements Destroyable {
   private final int zstdLevel;
   private final int databaseFrameSize;
   private final Instant modifiedTime;
+  private final Instant latestModifiedTime;
   private final int contentVersion;
   private final Manifest manifest;
   private final List<Signer> signers;
@@ -57,6 +58,7 @@ public final class WriterOptions implements Destroyable {
     this.zstdLevel = b.zstdLevel;
     this.databaseFrameSize = b.databaseFrameSize;
     this.modifiedTime = b.modifiedTime;
+    this.latestModifiedTime = b.latestModifiedTime;
     this.contentVersion = b.contentVersion;
     this.manifest = b.manifest;
     this.signers = List.copyOf(b.signers);
@@ -95,6 +97,7 @@ public final class WriterOptions implements Destroyable {
     b.zstdLevel = zstdLevel;
     b.databaseFrameSize = databaseFrameSize;
     b.modifiedTime = modifiedTime;
+    b.latestModifiedTime = latestModifiedTime;
     b.contentVersion = contentVersion;
     b.manifest = manifest;
     b.signers.addAll(signers);
@@ -132,6 +135,25 @@ public final class WriterOptions implements Destroyable {
    */
   public Optional<Instant> modifiedTime() {
     return Optional.ofNullable(modifiedTime);
+  }
+
+  /**
+   * Returns the latest modified time any entry records, if set: see {@link
+   * Builder#latestModifiedTime}.
+   *
+   * @return the latest time, if any
+   */
+  public Optional<Instant> latestModifiedTime() {
+    return Optional.ofNullable(latestModifiedTime);
+  }
+
+  /**
+   * Returns the time recorded for an entry whose own time is {@code epochSecond}: that time,
+   * or the {@linkplain #latestModifiedTime() latest time} if it is later.
+   */
+  long recordedTime(long epochSecond) {
+    return latestModifiedTime == null ? epochSecond
+        : Math.min(epochSecond, latestModifiedTime.getEpochSecond());
   }
 
   /**
@@ -227,6 +249,7 @@ public final class WriterOptions implements Destroyable {
     private int zstdLevel = DEFAULT_ZSTD_LEVEL;
     private int databaseFrameSize;
     private Instant modifiedTime;
+    private Instant latestModifiedTime;
     private int contentVersion;
     private Manifest manifest;
     private final List<Signer> signers = new ArrayList<>();
@@ -426,6 +449,25 @@ public final class WriterOptions implements Destroyable {
         throw new IllegalArgumentException("modified time " + time + " is before 1970");
       }
       this.modifiedTime = time;
+      return this;
+    }
+
+    /**
+     * Caps every recorded time at {@code time}: an entry whose file, or whose time of adding, is
+     * newer records {@code time} instead, and so does the signature of a generated manifest. With
+     * the time from {@code SOURCE_DATE_EPOCH}, the same input gives a byte-identical unencrypted
+     * archive from run to run (the reproducible-builds convention).
+     *
+     * @param time a time at or after 1970-01-01T00:00:00Z (whole seconds are kept)
+     * @return this builder
+     * @throws IllegalArgumentException if the time is before the Unix epoch
+     */
+    public Builder latestModifiedTime(Instant time) {
+      Objects.requireNonNull(time, "time");
+      if (time.getEpochSecond() < 0) {
+        throw new IllegalArgumentException("latest modified time " + time + " is before 1970");
+      }
+      this.latestModifiedTime = time;
       return this;
     }
 
