@@ -44,6 +44,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 
@@ -270,6 +272,17 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
+   * Returns the format version the archive's header records, as {@code major.minor}: {@code 1.0}
+   * for the base format; a higher minor version names the newest engram-java extension the
+   * archive uses (docs/FORMAT.md).
+   *
+   * @return the version
+   */
+  public String formatVersion() {
+    return header.versionMajor() + "." + header.versionMinor();
+  }
+
+  /**
    * Returns the archive file this reader reads.
    *
    * @return the path it was opened with
@@ -478,6 +491,7 @@ public final class ArchiveReader implements Closeable {
         ByteBuffer chunk = ByteBuffer.wrap(buffer);
         while (channel.read(chunk.clear()) > 0) {
           sha256.update(buffer, 0, chunk.position());
+          options.progress().accept(chunk.position());
         }
         hash = HexFormat.of().formatHex(sha256.digest());
       } catch (EngramException e) {
@@ -581,10 +595,32 @@ public final class ArchiveReader implements Closeable {
    * @throws IOException if writing fails
    */
   public List<Path> extractAll(Path directory) throws IOException {
+    return extractAll(directory, path -> true, bytes -> { });
+  }
+
+  /**
+   * Extracts the entries whose paths {@code select} accepts, with the safety of {@link
+   * #extractAll(Path)}: every selected name is checked before anything is written.
+   *
+   * @param directory the destination
+   * @param select which entry paths to extract
+   * @param progress told, on the calling thread, how many content bytes were just written
+   * @return the files written, in directory order
+   * @throws UnsafeEntryPathException if a selected entry's name could escape the directory
+   * @throws CorruptArchiveException if an entry is damaged
+   * @throws LimitExceededException if an entry exceeds a {@link ReaderOptions} limit
+   * @throws UnsupportedArchiveException if entries are encrypted
+   * @throws IllegalStateException if the reader is closed
+   * @throws IOException if writing fails
+   */
+  public List<Path> extractAll(Path directory, Predicate<? super String> select,
+      LongConsumer progress) throws IOException {
     Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(select, "select");
+    Objects.requireNonNull(progress, "progress");
     ensureOpen();
     try {
-      return new Extractor(this, directory).extractAll();
+      return new Extractor(this, directory, progress).extractAll(select);
     } catch (EngramException e) {
       throw e.initArchive(file.path());
     }
@@ -609,7 +645,7 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(directory, "directory");
     int i = require(path);
     try {
-      return new Extractor(this, directory).extract(entries[i]);
+      return new Extractor(this, directory, bytes -> { }).extract(entries[i]);
     } catch (EngramException e) {
       throw e.initArchive(file.path());
     }

@@ -9,6 +9,7 @@ import dev.engram.format.LocalEntryHeader;
 import dev.engram.frame.FramedPayloadWriter;
 import dev.engram.frame.Framing;
 import dev.engram.io.ArchiveOutput;
+import dev.engram.io.ProgressInputStream;
 import dev.engram.io.TemporaryFiles;
 import dev.engram.manifest.FileEntry;
 import dev.engram.manifest.Manifest;
@@ -306,6 +307,7 @@ public final class ArchiveWriter implements Closeable {
       }
       explicitFramesUsed |= entry.explicitFrames();
       register(entry, sha256);
+      options.progress().accept(from.uncompressedSize());
     } catch (IOException | RuntimeException | Error e) {
       undo(start, e);
       throw e;
@@ -490,6 +492,7 @@ public final class ArchiveWriter implements Closeable {
     long start = out.position();
     try {
       writeBuffered(name, content, content.length, method, defaultModifiedTime());
+      options.progress().accept(content.length);
     } catch (IOException | RuntimeException | Error e) {
       undo(start, e);
       throw e;
@@ -502,7 +505,8 @@ public final class ArchiveWriter implements Closeable {
     long modified = options.recordedTime(
         Math.max(0, Files.getLastModifiedTime(source).to(TimeUnit.SECONDS)));
     long sizeHint = Files.size(source);
-    try (InputStream in = Files.newInputStream(source)) {
+    try (InputStream in = new ProgressInputStream(Files.newInputStream(source),
+        options.progress())) {
       addStreamChecked(name, in, method, modified, sizeHint);
     }
   }
@@ -510,7 +514,8 @@ public final class ArchiveWriter implements Closeable {
   private void addStream(String path, InputStream content, CompressionMethod method)
       throws IOException {
     Objects.requireNonNull(content, "content");
-    addStreamChecked(beginEntry(path), content, method, defaultModifiedTime(), -1);
+    addStreamChecked(beginEntry(path), new ProgressInputStream(content, options.progress()),
+        method, defaultModifiedTime(), -1);
   }
 
   private void addStreamChecked(String name, InputStream content, CompressionMethod method,

@@ -1,5 +1,6 @@
 package dev.engram;
 
+import dev.engram.io.ProgressInputStream;
 import dev.engram.io.TemporaryFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * Writes entries to files under a destination directory, and nowhere else.
@@ -46,20 +49,25 @@ final class Extractor {
 
   private final ArchiveReader reader;
   private final Path root;
+  private final LongConsumer progress;
 
-  Extractor(ArchiveReader reader, Path directory) throws IOException {
+  Extractor(ArchiveReader reader, Path directory, LongConsumer progress) throws IOException {
     this.reader = reader;
+    this.progress = progress;
     this.root = directory.toAbsolutePath().normalize();
     Files.createDirectories(root);
   }
 
   /**
-   * Extracts every entry (for duplicate paths, the one lookups find). All names are checked, and
+   * Extracts every selected entry (for duplicate paths, the one lookups find). All names are checked, and
    * a file that another entry needs as a directory is refused, before anything is written.
    */
-  List<Path> extractAll() throws IOException {
+  List<Path> extractAll(Predicate<? super String> select) throws IOException {
     Map<String, EntryInfo> byTarget = new LinkedHashMap<>();
     for (EntryInfo entry : reader.entries()) {
+      if (!select.test(entry.path())) {
+        continue;
+      }
       if (!reader.entry(entry.path()).orElseThrow().equals(entry)) {
         continue; // an earlier entry with a duplicate path: lookups resolve to the later one
       }
@@ -108,7 +116,7 @@ final class Extractor {
     }
     Path temporary = TemporaryFiles.createSibling(target);
     try {
-      try (InputStream in = reader.openStream(entry.path());
+      try (InputStream in = new ProgressInputStream(reader.openStream(entry.path()), progress);
           OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.WRITE,
               LinkOption.NOFOLLOW_LINKS)) {
         in.transferTo(out);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 
 /**
  * What {@link ArchiveReader#verify(VerifyOptions)} trusts. Immutable and thread-safe.
@@ -20,9 +21,11 @@ public final class VerifyOptions {
   private static final VerifyOptions DEFAULTS = new Builder().build();
 
   private final List<PublicKey> trustedKeys;
+  private final LongConsumer progress;
 
   private VerifyOptions(Builder b) {
     this.trustedKeys = List.copyOf(b.trustedKeys);
+    this.progress = b.progress;
   }
 
   /**
@@ -53,6 +56,15 @@ public final class VerifyOptions {
     return trustedKeys;
   }
 
+  /**
+   * Returns the listener told how many content bytes each step of verification has checked.
+   *
+   * @return the listener; does nothing unless one was set
+   */
+  public LongConsumer progress() {
+    return progress;
+  }
+
   @Override
   public String toString() {
     return "VerifyOptions[trustedKeys=" + trustedKeys.size() + "]";
@@ -61,8 +73,22 @@ public final class VerifyOptions {
   /** Builds {@link VerifyOptions}. Not thread-safe. */
   public static final class Builder {
     private final List<PublicKey> trustedKeys = new ArrayList<>();
+    private LongConsumer progress = bytes -> { };
 
     private Builder() {}
+
+    /**
+     * Sets a listener for progress displays: {@link ArchiveReader#verify} calls it, on the
+     * calling thread, with the number of content bytes it has just checked; the calls add up to
+     * the total size of the entries.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder progress(LongConsumer listener) {
+      this.progress = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
 
     /**
      * Trusts a signer's key.

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import javax.security.auth.Destroyable;
 
 /**
@@ -47,6 +48,7 @@ public final class WriterOptions implements Destroyable {
   private final Secret secret;
   private final PassphraseCost passphraseCost;
   private final boolean segmentedEncryption;
+  private final LongConsumer progress;
 
   /** Argon2id cost for new passphrase archives. */
   record PassphraseCost(int log2MemoryKiB, int iterations, int parallelism) {}
@@ -66,6 +68,7 @@ public final class WriterOptions implements Destroyable {
     this.secret = b.secret.copy("WriterOptions");
     this.passphraseCost = b.passphraseCost;
     this.segmentedEncryption = b.segmentedEncryption;
+    this.progress = b.progress;
   }
 
   /**
@@ -105,6 +108,7 @@ public final class WriterOptions implements Destroyable {
     b.secret = secret.copy("WriterOptions");
     b.passphraseCost = passphraseCost;
     b.segmentedEncryption = segmentedEncryption;
+    b.progress = progress;
     return b;
   }
 
@@ -154,6 +158,15 @@ public final class WriterOptions implements Destroyable {
   long recordedTime(long epochSecond) {
     return latestModifiedTime == null ? epochSecond
         : Math.min(epochSecond, latestModifiedTime.getEpochSecond());
+  }
+
+  /**
+   * Returns the listener told how many bytes of content the writer has just consumed.
+   *
+   * @return the listener; does nothing unless one was set
+   */
+  public LongConsumer progress() {
+    return progress;
   }
 
   /**
@@ -259,8 +272,22 @@ public final class WriterOptions implements Destroyable {
         PassphraseKdf.DEFAULT_LOG2_MEMORY_KIB, PassphraseKdf.DEFAULT_ITERATIONS,
         PassphraseKdf.DEFAULT_PARALLELISM);
     private boolean segmentedEncryption;
+    private LongConsumer progress = bytes -> { };
 
     private Builder() {}
+
+    /**
+     * Sets a listener for progress displays: the writer calls it, on the thread that adds
+     * entries, with the number of bytes of content it has just consumed (read from a file or
+     * stream, or taken from an array); the calls add up to the total size of what was added.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder progress(LongConsumer listener) {
+      this.progress = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
 
     /**
      * Writes encrypted data in authenticated 64 KiB segments (an engram-java extension, recorded

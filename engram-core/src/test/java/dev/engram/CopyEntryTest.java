@@ -78,6 +78,9 @@ class CopyEntryTest {
             TestData.crc(out.openStream(copy.path())));
       }
       assertEquals(4096, out.entry("catalog.db").orElseThrow().frameSize());
+      // a copied explicitly framed entry makes the copy declare the extension too
+      assertEquals("1.2", out.formatVersion());
+      assertEquals("1.2", in.formatVersion());
     }
   }
 
