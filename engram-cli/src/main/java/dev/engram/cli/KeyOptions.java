@@ -1,0 +1,128 @@
+package dev.engram.cli;
+
+import dev.engram.ReaderOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import picocli.CommandLine.Option;
+
+/**
+ * How a command gets the key of an encrypted archive: a key file, a passphrase typed at a prompt
+ * without echo, or a passphrase in an environment variable. At most one of them.
+ */
+final class KeyOptions {
+  @Option(names = "--key-file", paramLabel = "FILE",
+      description = "The AES-256 key: a file of 32 bytes, or of 64 hex digits.")
+  Path keyFile;
+
+  @Option(names = "--passphrase",
+      description = "Ask for a passphrase (typed without echo) and derive the key from it.")
+  boolean prompt;
+
+  @Option(names = "--passphrase-env", paramLabel = "NAME",
+      description = "Take the passphrase from environment variable NAME.")
+  String passphraseEnv;
+
+  /** The passphrase once asked, so that one command never asks twice. */
+  private char[] asked;
+
+  /** Whether any key option was given. */
+  boolean given() {
+    return keyFile != null || prompt || passphraseEnv != null;
+  }
+
+  /** Whether the secret is a passphrase rather than a key file. */
+  boolean isPassphrase() {
+    return prompt || passphraseEnv != null;
+  }
+
+  /** Checks that at most one way was chosen. */
+  void check(BaseCommand command) {
+    int ways = (keyFile != null ? 1 : 0) + (prompt ? 1 : 0) + (passphraseEnv != null ? 1 : 0);
+    if (ways > 1) {
+      throw command.usage("give only one of --key-file, --passphrase and --passphrase-env");
+    }
+  }
+
+  /** Reader options with the key or passphrase, if any was given, and the limits wanted. */
+  ReaderOptions readerOptions(BaseCommand command, boolean liftLimits) throws IOException {
+    check(command);
+    ReaderOptions.Builder options = ReaderOptions.builder();
+    if (liftLimits) {
+      options.liftLimits();
+    }
+    if (keyFile != null) {
+      byte[] key = readKey(keyFile);
+      options.key(key);
+      Arrays.fill(key, (byte) 0);
+    } else if (isPassphrase()) {
+      char[] phrase = passphrase(command, false);
+      options.passphrase(phrase);
+      Arrays.fill(phrase, '\0');
+    }
+    return options.build();
+  }
+
+  /** Reads a key file: 32 raw bytes, or 64 hex digits with optional surrounding whitespace. */
+  static byte[] readKey(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > 1024) {
+      throw new CliException(ExitCodes.WRONG_KEY, "key file " + file + ": " + size
+          + " bytes; a key file holds 32 bytes or 64 hex digits");
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    if (bytes.length == 32) {
+      return bytes;
+    }
+    String text = new String(bytes, StandardCharsets.US_ASCII).strip();
+    if (text.length() == 64) {
+      try {
+        return HexFormat.of().parseHex(text);
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+    }
+    throw new CliException(ExitCodes.WRONG_KEY, "key file " + file + ": " + bytes.length
+        + " bytes that are neither a 32-byte key nor 64 hex digits");
+  }
+
+  /** The passphrase, from the environment or the prompt (asked twice when {@code confirm}). */
+  char[] passphrase(BaseCommand command, boolean confirm) {
+    Io io = command.io();
+    if (passphraseEnv != null) {
+      String value = io.env().get(passphraseEnv);
+      if (value == null || value.isEmpty()) {
+        throw command.usage("environment variable " + passphraseEnv + " (--passphrase-env) is "
+            + (value == null ? "not set" : "empty"));
+      }
+      return value.toCharArray();
+    }
+    if (asked != null) {
+      return asked.clone();
+    }
+    char[] phrase = io.secrets().read("Passphrase: ");
+    if (phrase == null) {
+      throw command.usage("--passphrase asks at a terminal, and there is none;"
+          + " use --passphrase-env NAME");
+    }
+    if (phrase.length == 0) {
+      throw command.usage("the passphrase is empty");
+    }
+    if (confirm) {
+      char[] again = io.secrets().read("Passphrase again: ");
+      boolean same = again != null && Arrays.equals(phrase, again);
+      if (again != null) {
+        Arrays.fill(again, '\0');
+      }
+      if (!same) {
+        Arrays.fill(phrase, '\0');
+        throw command.usage("the two passphrases differ");
+      }
+    }
+    asked = phrase.clone();
+    return phrase;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.engram.cli;
+
+import static dev.engram.cli.Cli.cli;
+import static dev.engram.cli.Cli.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HelpAndProgressTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pack", "list", "info", "extract", "cat", "query", "verify", "keygen",
+      "sign"})
+  void everyCommandHasHelpWithExamples(String command) {
+    Cli.Result r = run(command, "--help");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().startsWith("Usage: engram " + command), r.stdout());
+    assertTrue(r.stdout().contains("\nExamples:\n  engram "), r.stdout());
+    assertTrue(r.stdout().contains("--verbose") && r.stdout().contains("--quiet"), r.stdout());
+  }
+
+  @Test
+  void topLevelHelpListsCommandsAndExitCodes() {
+    String help = run("--help").stdout();
+    for (String command : new String[] {"pack", "list", "info", "extract", "cat", "query",
+        "verify", "keygen", "sign", "generate-completion"}) {
+      assertTrue(help.contains("\n  " + command), command + " in\n" + help);
+    }
+    assertTrue(help.contains("Exit codes:\n"), help);
+    assertTrue(help.matches("(?s).*\\n  7 +query: SQL error\\n.*"), help);
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    Cli.Result r = run();
+    assertEquals(ExitCodes.USAGE, r.exitCode());
+    assertTrue(r.stderr().startsWith("Usage: engram"), r.stderr());
+    Cli.Result unknown = run("pakc");
+    assertEquals(ExitCodes.USAGE, unknown.exitCode());
+    assertTrue(unknown.stderr().contains("pack"), unknown.stderr()); // the suggestion
+  }
+
+  @Test
+  void versionNamesTheToolFormatAndJava() {
+    Cli.Result r = run("--version");
+    assertEquals(0, r.exitCode());
+    assertTrue(r.stdout().matches("engram \\S+\nEngram format 1\\.0, .*\nJava .*\n"),
+        r.stdout());
+  }
+
+  @Test
+  void completionScriptCoversTheCommands() {
+    Cli.Result r = run("generate-completion");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().contains("complete -F _complete_engram"), r.stdout());
+    assertTrue(r.stdout().contains("pack") && r.stdout().contains("--passphrase-env"));
+  }
+
+  @Test
+  void theProgressBarIsDrawnOnlyOnATerminalAndNotWhenQuiet() throws Exception {
+    byte[] data = new byte[5 << 20];
+    new Random(1).nextBytes(data);
+    Path file = Files.write(dir.resolve("data.bin"), data);
+    Cli.Result terminal = cli().terminal().exec("pack", file.toString(), "-o",
+        dir.resolve("t.eng").toString());
+    assertEquals(0, terminal.exitCode(), terminal.toString());
+    assertTrue(terminal.stderr().contains("pack 100%"), terminal.stderr());
+    assertTrue(terminal.stderr().contains("5/5 MiB"), terminal.stderr());
+    assertTrue(terminal.stderr().contains("MiB/s"), terminal.stderr());
+
+    Cli.Result piped = run("verify", dir.resolve("t.eng").toString());
+    assertEquals("", piped.stderr());
+    Cli.Result quiet = cli().terminal().exec("verify", "-q", dir.resolve("t.eng").toString());
+    assertEquals("", quiet.stderr());
+    Cli.Result verify = cli().terminal().exec("verify", dir.resolve("t.eng").toString());
+    assertTrue(verify.stderr().contains("verify 100%"), verify.stderr());
+  }
+}
