@@ -3,6 +3,7 @@ package dev.engram.cli;
 import dev.engram.ArchiveReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -20,10 +21,19 @@ final class CatCommand extends ArchiveCommand {
 
   @Override
   public Integer call() throws IOException {
+    PrintStream out = out();
     try (ArchiveReader reader = open(); InputStream in = reader.openStream(path)) {
-      in.transferTo(out());
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        out.write(buffer, 0, n);
+        if (out.checkError()) {
+          // the reader went away (| head): stop reading rather than decode the rest for nobody
+          return ExitCodes.OK;
+        }
+      }
     }
-    out().flush();
+    out.flush();
     return ExitCodes.OK;
   }
 }

@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param stdinIsTerminal whether standard input is a terminal (interactive prompts)
  * @param stderrIsTerminal whether standard error is a terminal (progress bars)
  * @param secrets reads a passphrase without echo; returns null when there is no terminal
+ * @param lineEditor whether an interactive session may take over the process's terminal for
+ *     line editing (only the real process's streams can)
  */
 record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
-    boolean stdinIsTerminal, boolean stderrIsTerminal, SecretPrompt secrets) {
+    boolean stdinIsTerminal, boolean stderrIsTerminal, SecretPrompt secrets,
+    boolean lineEditor) {
 
   /** Reads a secret from the user. */
   @FunctionalInterface
@@ -44,6 +47,6 @@ record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> 
         prompt -> {
           Console console = System.console();
           return console == null ? null : console.readPassword("%s", prompt);
-        });
+        }, true);
   }
 }

@@ -1,11 +1,8 @@
 package dev.engram.cli;
 
 import dev.engram.sqlite.VfsReader;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,7 +75,14 @@ final class QueryCommand extends ArchiveCommand {
     Io io = io();
     boolean interactive = io.stdinIsTerminal();
     PrintStream out = out();
-    BufferedReader in = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
+    try (Lines lines = Lines.open(io)) {
+      return repl(db, lines, interactive, out);
+    }
+  }
+
+  private int repl(Connection db, Lines lines, boolean interactive, PrintStream out)
+      throws IOException {
+    Io io = io();
     if (interactive) {
       out.println("Querying " + database + " in " + archive + " (read-only). End statements"
           + " with ';'. .help for commands.");
@@ -86,11 +90,7 @@ final class QueryCommand extends ArchiveCommand {
     StringBuilder pending = new StringBuilder();
     int failures = 0;
     while (true) {
-      if (interactive) {
-        out.print(pending.length() == 0 ? PROMPT : CONTINUATION);
-        out.flush();
-      }
-      String line = in.readLine();
+      String line = lines.readLine(pending.length() == 0 ? PROMPT : CONTINUATION);
       if (line == null) {
         break;
       }

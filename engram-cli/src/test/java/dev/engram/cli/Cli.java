@@ -2,6 +2,8 @@ package dev.engram.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -16,6 +18,9 @@ final class Cli {
   private boolean terminal;
   private final Deque<char[]> secrets = new ArrayDeque<>();
   private boolean noTerminalForSecrets;
+  private int closedAfter = -1;
+  /** Writes attempted on a standard output that was closed. */
+  int writesAfterClose;
 
   /** What a run printed and returned. */
   record Result(int exitCode, byte[] stdoutBytes, String stderr) {
@@ -67,10 +72,31 @@ final class Cli {
     return this;
   }
 
+  /** Standard output is a pipe whose reader goes away after {@code bytes} bytes. */
+  Cli stdoutClosedAfter(int bytes) {
+    closedAfter = bytes;
+    return this;
+  }
+
   Result exec(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    OutputStream sink = closedAfter < 0 ? out : new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (out.size() + len > closedAfter) {
+          writesAfterClose++;
+          throw new IOException("Broken pipe");
+        }
+        out.write(b, off, len);
+      }
+    };
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream outStream = new PrintStream(sink, true, StandardCharsets.UTF_8);
     PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
     Io io = new Io(new ByteArrayInputStream(stdin), outStream, errStream, env, terminal,
         terminal, prompt -> {
@@ -81,7 +107,7 @@ final class Cli {
             throw new AssertionError("unexpected prompt: " + prompt);
           }
           return secrets.poll();
-        });
+        }, false);
     int code = Engram.run(args, io);
     outStream.flush();
     errStream.flush();

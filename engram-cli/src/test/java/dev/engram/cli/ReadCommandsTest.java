@@ -101,6 +101,14 @@ class ReadCommandsTest {
   }
 
   @Test
+  void catStopsWhenTheReaderOfItsOutputGoesAway() {
+    Cli cli = Cli.cli().stdoutClosedAfter(1000);
+    Cli.Result r = cli.exec("cat", archive.toString(), "bin/random.bin");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals(1, cli.writesAfterClose);
+  }
+
+  @Test
   void extractWritesAllEntriesOrTheMatchingOnes() throws Exception {
     Path out = dir.resolve("out");
     Cli.Result r = run("extract", archive.toString(), "-o", out.toString());
