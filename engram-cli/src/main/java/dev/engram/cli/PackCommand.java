@@ -121,6 +121,7 @@ final class PackCommand extends BaseCommand {
   }
 
   @Override
+  @SuppressWarnings("try") // CleanupOnExit is held for its scope only
   public Integer call() throws IOException {
     checkOptions();
     Optional<Instant> fixedTime = SourceDate.of(io(), reproducible);
@@ -131,7 +132,8 @@ final class PackCommand extends BaseCommand {
     }
     try (Progress progress = progress("pack", total)) {
       WriterOptions options = writerOptions(fixedTime, progress);
-      try (ArchiveWriter writer = ArchiveWriter.create(output, options)) {
+      try (ArchiveWriter writer = ArchiveWriter.create(output, options);
+          CleanupOnExit cleanup = CleanupOnExit.register(writer)) {
         CompressionMethod method = method();
         for (var file : files.entrySet()) {
           if (method == null) {

@@ -57,6 +57,7 @@ final class SignCommand extends ArchiveCommand {
   boolean reproducible;
 
   @Override
+  @SuppressWarnings("try") // CleanupOnExit is held for its scope only
   public Integer call() throws IOException {
     boolean inPlace = Files.exists(output) && Files.exists(archive)
         && Files.isSameFile(output, archive);
@@ -99,7 +100,8 @@ final class SignCommand extends ArchiveCommand {
       long total = reader.entries().stream().mapToLong(EntryInfo::uncompressedSize).sum();
       try (Progress progress = progress("sign", total)) {
         WriterOptions built = options.progress(progress).build();
-        try (ArchiveWriter writer = ArchiveWriter.create(output, built)) {
+        try (ArchiveWriter writer = ArchiveWriter.create(output, built);
+            CleanupOnExit cleanup = CleanupOnExit.register(writer)) {
           for (String path : reader.list()) {
             if (!path.equals(Manifest.ENTRY_NAME)) {
               writer.copyEntry(reader, path);

@@ -21,6 +21,7 @@ final class Terminal {
    * Returns whether the file descriptor is a terminal; false when that cannot be known (no C
    * library, native access denied).
    */
+  @SuppressWarnings("restricted") // isatty reads nothing from Java memory
   static boolean isTerminal(int fd) {
     try {
       Linker linker = Linker.nativeLinker();

@@ -44,6 +44,11 @@ final class VerifyCommand extends ArchiveCommand {
     }
     VerificationReport report;
     try (ArchiveReader reader = open()) {
+      if (reader.encryption().isPresent() && !keys.given()) {
+        // without the key every entry would be reported damaged; say what is missing instead
+        throw new CliException(ExitCodes.WRONG_KEY, archive + ": its entries are encrypted;"
+            + " give its key with --key-file FILE, --passphrase or --passphrase-env NAME");
+      }
       long total = reader.entries().stream().mapToLong(EntryInfo::uncompressedSize).sum();
       try (Progress progress = progress("verify", total)) {
         report = reader.verify(options.progress(progress).build());

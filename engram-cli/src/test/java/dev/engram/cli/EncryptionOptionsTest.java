@@ -37,6 +37,11 @@ class EncryptionOptionsTest {
         + " NAME\n", locked.stderr());
     assertEquals("# Library\n", run("cat", "--key-file", key.toString(), archive, "README.md")
         .stdout());
+    Cli.Result verify = run("verify", archive);
+    assertEquals(ExitCodes.WRONG_KEY, verify.exitCode());
+    assertEquals("engram verify: " + archive + ": its entries are encrypted; give its key with"
+        + " --key-file FILE, --passphrase or --passphrase-env NAME\n", verify.stderr());
+    assertEquals(0, run("verify", "--key-file", key.toString(), archive).exitCode());
     Path wrong = Files.write(dir.resolve("w.bin"), new byte[32]);
     Files.write(wrong, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
     Cli.Result badFile = run("cat", "--key-file", wrong.toString(), archive, "README.md");

@@ -81,6 +81,37 @@ class EndToEndTest {
   }
 
   @Test
+  void aPackStoppedBySigtermLeavesNoTemporaryFileAndNoArchive() throws Exception {
+    // a sparse file: large enough to take seconds, cheap to make and to compress
+    try (java.io.RandomAccessFile sparse =
+        new java.io.RandomAccessFile(dir.resolve("zeros.bin").toFile(), "rw")) {
+      sparse.setLength(16L << 30);
+    }
+    List<String> command = new ArrayList<>(javaCommand());
+    command.addAll(List.of("pack", "zeros.bin", "-o", "out.eng", "-c", "zstd", "--level", "1"));
+    java.lang.Process process = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (temporaryFiles().isEmpty() && process.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(process.isAlive(), "pack ended before it could be stopped: "
+        + Files.readString(dir.resolve("log")));
+    assertEquals(1, temporaryFiles().size());
+    process.destroy(); // SIGTERM: shutdown hooks run
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(143, process.exitValue());
+    assertEquals(List.of(), temporaryFiles());
+    assertTrue(Files.notExists(dir.resolve("out.eng")));
+  }
+
+  private List<Path> temporaryFiles() throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList();
+    }
+  }
+
+  @Test
   void theProgressBarShowsRateAndEtaUnderARealTerminal() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
         "needs util-linux 'script' to run the tool under a pseudo-terminal");
