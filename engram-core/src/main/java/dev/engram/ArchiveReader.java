@@ -99,6 +99,7 @@ public final class ArchiveReader implements Closeable {
   /** Decoded frames shared by every {@link RandomAccessEntry} of this reader. */
   private final FrameCache frameCache;
   private final ReadLimits limits;
+  private final ReaderThreads threads;
 
   private ArchiveReader(ArchiveFile container, RandomAccessSource file,
       ReaderEncryption encryption,
@@ -110,6 +111,7 @@ public final class ArchiveReader implements Closeable {
     this.header = header;
     this.entries = entries;
     this.limits = new ReadLimits(options, entries.length);
+    this.threads = new ReaderThreads(options.threads());
     this.frameCache = new FrameCache(options.frameCacheSize());
     this.entryList = Collections.unmodifiableList(Arrays.asList(entries));
     String[] paths = new String[entries.length];
@@ -666,6 +668,7 @@ public final class ArchiveReader implements Closeable {
    */
   @Override
   public void close() throws IOException {
+    threads.close();
     frameCache.clear();
     try (Closeable decrypted = file; Closeable stored = container; Closeable keys = encryption) {
       // closed in reverse order: keys wiped and temporary files deleted, then the files
@@ -724,8 +727,10 @@ public final class ArchiveReader implements Closeable {
       }
       case FRAMED: {
         PlainPayload payload = plainPayload(index, entry);
+        // decode ahead on the other threads: twice as many frames as threads keeps them busy
         return new FramedEntryChannel(payload.source(), frameIndex(index, entry, payload),
-            Codecs.of(entry.method()), entry.path(), entry.crc32(), options.channelFrameCache());
+            Codecs.of(entry.method()), entry.path(), entry.crc32(), options.channelFrameCache(),
+            threads.pool(), 2 * threads.count());
       }
       default:
         throw new AssertionError(entry.method());

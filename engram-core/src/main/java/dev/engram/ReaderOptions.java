@@ -58,6 +58,7 @@ public final class ReaderOptions implements Destroyable {
   private static final ReaderOptions DEFAULTS = new Builder().build();
 
   private final int channelFrameCache;
+  private final int threads;
   private final long frameCacheSize;
   private final int maxEntryCount;
   private final long maxEntrySize;
@@ -71,6 +72,7 @@ public final class ReaderOptions implements Destroyable {
     this.secret = b.secret.copy("ReaderOptions");
     this.temporaryDirectory = b.temporaryDirectory;
     this.channelFrameCache = b.channelFrameCache;
+    this.threads = b.threads;
     this.frameCacheSize = b.frameCacheSize;
     this.maxEntryCount = b.maxEntryCount;
     this.maxEntrySize = b.maxEntrySize;
@@ -105,6 +107,18 @@ public final class ReaderOptions implements Destroyable {
    */
   public int channelFrameCache() {
     return channelFrameCache;
+  }
+
+  /**
+   * Returns how many threads work for one reader: sequential reads of a framed entry ({@code
+   * read}, {@code openStream}, a channel read in order) have the next frames decoded on the
+   * others, and {@link ArchiveReader#extractAll} writes several entries at once. 1 does
+   * everything on the calling thread.
+   *
+   * @return the thread count; by default the number of available processors
+   */
+  public int threads() {
+    return threads;
   }
 
   /**
@@ -213,7 +227,7 @@ public final class ReaderOptions implements Destroyable {
   @Override
   public String toString() {
     return "ReaderOptions[" + (secret.isPresent() ? secret + ", " : "")
-        + "channelFrameCache=" + channelFrameCache
+        + "channelFrameCache=" + channelFrameCache + ", threads=" + threads
         + ", frameCacheSize=" + frameCacheSize
         + ", maxEntryCount=" + maxEntryCount
         + ", maxEntrySize=" + maxEntrySize
@@ -225,6 +239,7 @@ public final class ReaderOptions implements Destroyable {
   /** Builds {@link ReaderOptions}. Not thread-safe. */
   public static final class Builder {
     private int channelFrameCache = DEFAULT_CHANNEL_FRAME_CACHE;
+    private int threads = Runtime.getRuntime().availableProcessors();
     private long frameCacheSize = DEFAULT_FRAME_CACHE_SIZE;
     private int maxEntryCount = DEFAULT_MAX_ENTRY_COUNT;
     private long maxEntrySize = DEFAULT_MAX_ENTRY_SIZE;
@@ -289,6 +304,22 @@ public final class ReaderOptions implements Destroyable {
      */
     public Builder channelFrameCache(int frames) {
       this.channelFrameCache = atLeastOne("channelFrameCache", frames);
+      return this;
+    }
+
+    /**
+     * Sets how many threads work for one reader (see {@link ReaderOptions#threads()}). The
+     * threads are started when first needed, stop when idle, and end when the reader closes.
+     *
+     * @param count 1 to 256; 1 keeps all work on the calling thread
+     * @return this builder
+     * @throws IllegalArgumentException if {@code count} is out of range
+     */
+    public Builder threads(int count) {
+      if (count < 1 || count > 256) {
+        throw new IllegalArgumentException("threads must be 1 to 256: " + count);
+      }
+      this.threads = count;
       return this;
     }
 

@@ -6,11 +6,22 @@ import dev.engram.io.RandomAccessSource;
 import dev.engram.io.ReadOnlyChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 /**
  * Random access into a framed entry: a read decodes only the frames it touches, and keeps the
  * last few decoded frames for the reads that follow.
+ *
+ * <p><b>Decoding ahead.</b> Given an executor, a channel read in order (three frames in a row)
+ * has the next frames decoded on the executor's threads while the caller consumes the
+ * current one, a bounded window of them at a time; a read elsewhere stops that until reading is
+ * sequential again. Random reads therefore decode only what they touch.
  *
  * <p>The entry's CRC32 covers the whole content, so it can only be checked when every frame has
  * been decoded in order, as happens when the channel is read from start to end. That check runs
@@ -33,7 +44,42 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
 
   private final CRC32 crc = new CRC32();
   private int crcFrames;
-  private long framesDecoded;
+  private final AtomicLong framesDecoded = new AtomicLong();
+
+  /** Where frames are decoded ahead, or null to decode only on the caller's thread. */
+  private final Executor decodeAhead;
+  /** At most this many frames decoded ahead at a time. */
+  private final int window;
+  /** The frames being decoded ahead, in frame order. */
+  private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
+  /** Buffers of frames decoded ahead and consumed, for reuse. */
+  private final ArrayDeque<Ahead> spare = new ArrayDeque<>();
+  private int lastFrame = -1;
+  /** How many frames in a row were read in order, up to the current one. */
+  private int streak;
+  private volatile boolean released;
+
+  /** One frame decoded on another thread: its buffers, and when it is done. */
+  private static final class Ahead {
+    final byte[] out;
+    final byte[] encoded;
+    int frame;
+    CompletableFuture<Void> done;
+
+    Ahead(int frameSize, int encodedSize) {
+      this(new byte[frameSize], new byte[encodedSize]);
+    }
+
+    Ahead(byte[] out, byte[] encoded) {
+      this.out = out;
+      this.encoded = encoded;
+    }
+
+    /** A spare with new output space, for when the cache slot had none to give back. */
+    Ahead fresh() {
+      return new Ahead(new byte[out.length], encoded);
+    }
+  }
 
   /**
    * Creates a channel over a framed entry.
@@ -47,7 +93,26 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
    */
   public FramedEntryChannel(RandomAccessSource file, FrameIndex index, Codec codec, String entry,
       int expectedCrc, int cachedFrames) {
+    this(file, index, codec, entry, expectedCrc, cachedFrames, null, 0);
+  }
+
+  /**
+   * Creates a channel over a framed entry that decodes ahead of sequential reads.
+   *
+   * @param file the archive; read from the executor's threads too
+   * @param index the entry's frame index
+   * @param codec the entry's codec
+   * @param entry the entry's path, for messages
+   * @param expectedCrc the CRC32 the directory records
+   * @param cachedFrames how many decoded frames to keep, at least 1
+   * @param decodeAhead where to decode frames ahead of sequential reads, or null for nowhere
+   * @param window how many frames to decode ahead at most (ignored without an executor)
+   */
+  public FramedEntryChannel(RandomAccessSource file, FrameIndex index, Codec codec, String entry,
+      int expectedCrc, int cachedFrames, Executor decodeAhead, int window) {
     super(index.uncompressedSize(), file.path());
+    this.decodeAhead = window > 0 ? decodeAhead : null;
+    this.window = window;
     if (cachedFrames < 1) {
       throw new IllegalArgumentException("cachedFrames must be at least 1: " + cachedFrames);
     }
@@ -63,13 +128,13 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
   }
 
   /**
-   * Returns how many frames this channel has decompressed so far. Reads served from its cache of
-   * recent frames do not count.
+   * Returns how many frames this channel has decompressed so far, on the caller's thread or
+   * ahead of it. Reads served from its cache of recent frames do not count.
    *
    * @return frames decoded
    */
   public long framesDecoded() {
-    return framesDecoded;
+    return framesDecoded.get();
   }
 
   @Override
@@ -93,16 +158,32 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
         return cacheData[i];
       }
     }
+    boolean sequential = k == lastFrame + 1;
+    streak = sequential ? streak + 1 : 0;
+    lastFrame = k;
     int slot = nextSlot;
     nextSlot = (nextSlot + 1) % cacheFrame.length;
     cacheFrame[slot] = -1;
-    if (cacheData[slot] == null) {
-      cacheData[slot] = new byte[index.frameSize()];
+    Ahead decoded = takeAhead(k, sequential);
+    if (decoded != null) {
+      // swap buffers: the decoded frame joins the cache, the slot's old buffer becomes spare
+      byte[] old = cacheData[slot];
+      cacheData[slot] = decoded.out;
+      spare.push(old != null && old.length == decoded.out.length
+          ? new Ahead(old, decoded.encoded) : decoded.fresh());
+    } else {
+      if (cacheData[slot] == null) {
+        cacheData[slot] = new byte[index.frameSize()];
+      }
+      FramedContent.decode(file, index, codec, entry, k, encoded, cacheData[slot]);
+      framesDecoded.incrementAndGet();
+    }
+    // three frames in a row: sequential reading, not one random read across a boundary
+    if (streak >= 3) {
+      scheduleAhead(k);
     }
     byte[] out = cacheData[slot];
     int length = index.frameLength(k);
-    FramedContent.decode(file, index, codec, entry, k, encoded, out);
-    framesDecoded++;
     if (k == crcFrames) {
       crc.update(out, 0, length);
       crcFrames++;
@@ -114,10 +195,78 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     return out;
   }
 
+  /**
+   * Returns frame {@code k} if it was decoded ahead (waiting for it if need be), else null.
+   * Frames decoded ahead that a read elsewhere makes useless are awaited and recycled, so that
+   * no buffer is reused while a thread still writes it.
+   */
+  private Ahead takeAhead(int k, boolean sequential) throws IOException {
+    if (ahead.isEmpty()) {
+      return null;
+    }
+    if (!sequential || ahead.peekFirst().frame != k) {
+      while (!ahead.isEmpty()) {
+        Ahead dropped = ahead.pollFirst();
+        dropped.done.exceptionally(e -> null).join();
+        spare.push(dropped);
+      }
+      return null;
+    }
+    Ahead next = ahead.pollFirst();
+    try {
+      next.done.join();
+    } catch (CompletionException e) {
+      spare.push(next);
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw new IOException("decoding frame " + k + " of '" + entry + "' failed", cause);
+    }
+    return next;
+  }
+
+  /** Keeps the frames after {@code k} being decoded ahead, up to the window. */
+  private void scheduleAhead(int k) {
+    if (decodeAhead == null) {
+      return;
+    }
+    int next = ahead.isEmpty() ? k + 1 : ahead.peekLast().frame + 1;
+    int last = (int) Math.min((long) k + window, index.frameCount() - 1L);
+    for (int j = next; j <= last; j++) {
+      Ahead task = spare.isEmpty() ? new Ahead(index.frameSize(), encoded.length) : spare.pop();
+      task.frame = j;
+      int frame = j;
+      try {
+        task.done = CompletableFuture.runAsync(() -> {
+          if (released) {
+            throw new java.util.concurrent.CancellationException("channel closed");
+          }
+          try {
+            FramedContent.decode(file, index, codec, entry, frame, task.encoded, task.out);
+          } catch (IOException e) {
+            throw new CompletionException(e);
+          }
+          framesDecoded.incrementAndGet();
+        }, decodeAhead);
+      } catch (RejectedExecutionException e) {
+        spare.push(task);
+        return; // the reader is closing: decode on the caller's thread from now on
+      }
+      ahead.addLast(task);
+    }
+  }
+
   @Override
   protected void release() {
+    released = true;
     for (int i = 0; i < cacheData.length; i++) {
       cacheData[i] = null;
     }
+    ahead.clear();
+    spare.clear();
   }
 }
