@@ -29,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,11 +63,32 @@ import java.util.zip.CRC32;
  * uncompressed when compression does not make it smaller, as engram-rs does; a stream of unknown
  * size is therefore buffered until it ends or reaches 50 MiB.
  *
- * <p><b>Failures.</b> An {@code addFile} that fails (bad path, duplicate, unreadable source)
- * leaves the archive as it was before the call; the writer stays usable.
+ * <p><b>Threads.</b> Content is compressed on {@link WriterOptions#threads()} threads (by
+ * default one per processor) while the archive is still written in order, in one pass. An entry
+ * under 50 MiB is read (or copied, when given as an array) by {@code addFile}, which then queues
+ * it for compression and returns; queued entries are written in the order they were added, by
+ * later calls, as they finish. The queue holds at most 64 MiB of content (an eighth of the heap,
+ * if less) and 16 entries per thread; beyond that, {@code addFile} waits. A larger entry waits
+ * for the queue to empty, then streams through with its 64 KiB frames compressed on the threads,
+ * a few frames per thread in flight. The archive's bytes are the same whatever the number of
+ * threads. The threads are daemons, and stop when {@code finish()} or {@code close()} returns.
+ *
+ * <p><b>Failures.</b> An {@code addFile} that fails leaves the archive as it was before the call;
+ * the writer stays usable. A bad path, a duplicate, a source that cannot be read and an entry too
+ * large for the format are always thrown by the call that adds the entry. With more than one
+ * thread, two failures of a queued entry surface later, as an {@link IOException} naming that
+ * entry: its compression failing (which takes a bug or running out of memory), thrown by the
+ * first {@code addFile} or {@link #finish()} that starts after it failed ({@code finish()} at the
+ * latest); and writing it to the temporary file failing (a full disk, say), thrown by the call
+ * that was writing it. Either is thrown before that call does anything else, except that a call
+ * adding an entry of 50 MiB or more (or of unknown size) may first have read the source's first
+ * 50 MiB; the call then adds nothing. The failed entry is not in the archive and its path may be
+ * added again; the entries queued after it are kept; {@code finish()} leaves the writer open, so
+ * that it can be completed or closed. With {@code threads(1)}, each {@code addFile} has written
+ * its entry when it returns, and every failure is thrown by the call it belongs to.
  *
  * <p>Compatible with engram-rs: archives written with default options open, list and read there.
- * Not thread-safe: use it from one thread at a time.
+ * Not thread-safe: use it from one thread at a time (its own threads only compress).
  */
 public final class ArchiveWriter implements Closeable {
   private static final int COPY_BUFFER = 64 * 1024;
@@ -88,7 +108,9 @@ public final class ArchiveWriter implements Closeable {
   private final ArchiveOutput out;
   private final List<DirectoryEntry> entries = new ArrayList<>();
   private final Set<String> paths = new HashSet<>();
-  private final FramedPayloadWriter framedWriter = new FramedPayloadWriter();
+  /** The compression threads and the entries they hold; null with {@code threads(1)}. */
+  private final EntryPipeline pipeline;
+  private final FramedPayloadWriter framedWriter;
   /** Keys and sealing when the archive is encrypted; else null. */
   private final WriterEncryption encryption;
   /** SHA-256 of each entry's content, when the writer generates the manifest; else null. */
@@ -109,7 +131,12 @@ public final class ArchiveWriter implements Closeable {
     this.options = options;
     this.out = out;
     this.encryption = encryption;
-    this.digest = options.manifest().isPresent() ? sha256() : null;
+    this.digest = options.manifest().isPresent() ? BufferedEntry.newSha256() : null;
+    int threads = options.threads();
+    this.pipeline = threads == 1 ? null : new EntryPipeline(threads, options.zstdLevel());
+    // twice the threads in flight: each thread has a frame queued when it finishes one
+    this.framedWriter = pipeline == null ? new FramedPayloadWriter()
+        : new FramedPayloadWriter(pipeline.executor(), 2 * threads);
   }
 
   /**
@@ -170,14 +197,16 @@ public final class ArchiveWriter implements Closeable {
   /**
    * Adds content, choosing the compression method automatically as engram-rs does: content under
    * 4096 bytes is stored; otherwise by extension (media and archives stored, text and databases
-   * Zstandard, the rest LZ4). Compression that does not make the content smaller is dropped.
+   * Zstandard, the rest LZ4). Compression that does not make the content smaller is dropped. With
+   * more than one thread, content under 50 MiB is copied and queued for compression.
    *
    * @param path the entry path ({@code \} becomes {@code /}); see {@link ArchivePaths}
    * @param content the content
    * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
    * @throws FileAlreadyExistsException if the archive already has an entry with this path
    * @throws IllegalStateException if the writer is finished or closed
-   * @throws IOException if writing fails
+   * @throws IOException if writing fails, or an entry added earlier failed (see
+   *     Failures above)
    */
   public void addFile(String path, byte[] content) throws IOException {
     addBytes(path, content, null);
@@ -194,7 +223,8 @@ public final class ArchiveWriter implements Closeable {
    * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
    * @throws FileAlreadyExistsException if the archive already has an entry with this path
    * @throws IllegalStateException if the writer is finished or closed
-   * @throws IOException if writing fails
+   * @throws IOException if writing fails, or an entry added earlier failed (see
+   *     Failures above)
    */
   public void addFile(String path, byte[] content, CompressionMethod method) throws IOException {
     addBytes(path, content, Objects.requireNonNull(method, "method"));
@@ -210,7 +240,8 @@ public final class ArchiveWriter implements Closeable {
    * @throws FileAlreadyExistsException if the archive already has an entry with this path
    * @throws java.nio.file.NoSuchFileException if the source does not exist
    * @throws IllegalStateException if the writer is finished or closed
-   * @throws IOException if reading the source or writing fails
+   * @throws IOException if reading the source or writing fails, or an entry added earlier
+   *     failed (see Failures above)
    */
   public void addFile(String path, Path source) throws IOException {
     addPath(path, source, null);
@@ -226,7 +257,8 @@ public final class ArchiveWriter implements Closeable {
    * @throws FileAlreadyExistsException if the archive already has an entry with this path
    * @throws java.nio.file.NoSuchFileException if the source does not exist
    * @throws IllegalStateException if the writer is finished or closed
-   * @throws IOException if reading the source or writing fails
+   * @throws IOException if reading the source or writing fails, or an entry added earlier
+   *     failed (see Failures above)
    */
   public void addFile(String path, Path source, CompressionMethod method) throws IOException {
     addPath(path, source, Objects.requireNonNull(method, "method"));
@@ -241,7 +273,8 @@ public final class ArchiveWriter implements Closeable {
    * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
    * @throws FileAlreadyExistsException if the archive already has an entry with this path
    * @throws IllegalStateException if the writer is finished or closed
-   * @throws IOException if reading the stream or writing fails
+   * @throws IOException if reading the stream or writing fails, or an entry added earlier
+   *     failed (see Failures above)
    */
   public void addFile(String path, InputStream content) throws IOException {
     addStream(path, content, null);
@@ -257,7 +290,8 @@ public final class ArchiveWriter implements Closeable {
    * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
    * @throws FileAlreadyExistsException if the archive already has an entry with this path
    * @throws IllegalStateException if the writer is finished or closed
-   * @throws IOException if reading the stream or writing fails
+   * @throws IOException if reading the stream or writing fails, or an entry added earlier
+   *     failed (see Failures above)
    */
   public void addFile(String path, InputStream content, CompressionMethod method)
       throws IOException {
@@ -292,6 +326,7 @@ public final class ArchiveWriter implements Closeable {
     DirectoryEntry from = stored.entry();
     String name = beginEntry(from.path());
     byte[] sha256 = checkContent(source, from);
+    writeQueued(true); // entries added before this one go first
     long start = out.position();
     try {
       DirectoryEntry entry = new DirectoryEntry(start, from.uncompressedSize(),
@@ -344,7 +379,8 @@ public final class ArchiveWriter implements Closeable {
    * @throws FileAlreadyExistsException if the archive already has a {@code manifest.json}
    * @throws IllegalStateException if the writer generates the manifest itself, or is finished or
    *     closed
-   * @throws IOException if writing fails
+   * @throws IOException if writing fails, or an entry added earlier failed (see
+   *     Failures above)
    */
   public void addManifest(Manifest manifest) throws IOException {
     Objects.requireNonNull(manifest, "manifest");
@@ -356,24 +392,27 @@ public final class ArchiveWriter implements Closeable {
   }
 
   /**
-   * Returns how many entries have been added.
+   * Returns how many entries have been added, including those still queued for compression.
    *
    * @return the entry count so far
    */
   public int entryCount() {
-    return entries.size();
+    return entries.size() + queuedCount();
   }
 
   /**
-   * Writes the central directory and the end record, forces the file to disk and moves it over
-   * the target. On failure the target is left as it was and the temporary file is deleted.
+   * Writes the entries still queued for compression, the central directory and the end record,
+   * forces the file to disk and moves it over the target. If a queued entry failed, that is
+   * thrown (naming it) and the writer stays open; on any other failure the target is left as it
+   * was and the temporary file is deleted.
    *
    * @throws IllegalStateException if called twice, after {@link #close()}, or after a failure
    *     that could not be undone
-   * @throws IOException if writing, syncing or renaming fails
+   * @throws IOException if a queued entry failed, or writing, syncing or renaming fails
    */
   public void finish() throws IOException {
     ensureOpen();
+    writeQueued(true); // a failed entry is reported with the writer still open
     try {
       if (digest != null) {
         writeGeneratedManifest();
@@ -405,6 +444,7 @@ public final class ArchiveWriter implements Closeable {
       }
       state = State.FINISHED;
       closeEncryption();
+      closePipeline();
     } catch (IOException | RuntimeException | Error e) {
       abandon(e);
       throw e;
@@ -413,7 +453,9 @@ public final class ArchiveWriter implements Closeable {
 
   /**
    * Closes the writer. After {@link #finish()} this does nothing; before it, the archive is
-   * abandoned: the temporary file is deleted and the target is left as it was.
+   * abandoned: entries still queued are dropped, the compression threads are stopped (waiting for
+   * compressions already running), the temporary file is deleted and the target is left as it
+   * was.
    *
    * @throws IOException if the temporary file cannot be closed or deleted
    */
@@ -424,6 +466,7 @@ public final class ArchiveWriter implements Closeable {
     }
     state = State.CLOSED;
     closeEncryption();
+    closePipeline();
     try {
       out.close();
     } finally {
@@ -468,6 +511,12 @@ public final class ArchiveWriter implements Closeable {
     }
   }
 
+  private void closePipeline() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
   /** Completes the manifest template with every entry added, signs it and stores it. */
   private void writeGeneratedManifest() throws IOException {
     Manifest manifest = options.manifest().orElseThrow().withFiles(manifestFiles);
@@ -476,27 +525,14 @@ public final class ArchiveWriter implements Closeable {
       manifest = manifest.sign(signer.key(), signer.name(), signedAt);
     }
     byte[] json = manifest.toJson();
-    long start = out.position();
-    try {
-      writeBuffered(Manifest.ENTRY_NAME, json, json.length, CompressionMethod.NONE,
-          defaultModifiedTime());
-    } catch (IOException | RuntimeException | Error e) {
-      undo(start, e);
-      throw e;
-    }
+    writeNow(new BufferedEntry(Manifest.ENTRY_NAME, json, json.length, CompressionMethod.NONE,
+        defaultModifiedTime(), false));
   }
 
   private void addBytes(String path, byte[] content, CompressionMethod method) throws IOException {
     Objects.requireNonNull(content, "content");
-    String name = beginEntry(path);
-    long start = out.position();
-    try {
-      writeBuffered(name, content, content.length, method, defaultModifiedTime());
-      options.progress().accept(content.length);
-    } catch (IOException | RuntimeException | Error e) {
-      undo(start, e);
-      throw e;
-    }
+    writeBuffered(beginEntry(path), content, content.length, method, defaultModifiedTime(), true);
+    options.progress().accept(content.length);
   }
 
   private void addPath(String path, Path source, CompressionMethod method) throws IOException {
@@ -520,82 +556,122 @@ public final class ArchiveWriter implements Closeable {
 
   private void addStreamChecked(String name, InputStream content, CompressionMethod method,
       long modified, long sizeHint) throws IOException {
-    long start = out.position();
-    try {
-      // The automatic choice depends on size only below 4096 bytes, where it stores anyway.
-      CompressionMethod known = method != null ? method : Codecs.automatic(name, Long.MAX_VALUE);
-      if (known == CompressionMethod.NONE) {
-        writeStreamed(name, content, CompressionMethod.NONE, modified);
-        return;
-      }
-      if (sizeHint >= Framing.THRESHOLD) {
-        // a file measured large: frame it as it streams, with no buffering at all
-        byte[] first = content.readNBytes(SQLITE_HEADER.length);
-        writeStreamed(name, new SequenceInputStream(new ByteArrayInputStream(first), content),
-            known, modified, explicitFrameSize(first, first.length, known));
-        return;
-      }
-      // Buffer up to the framing threshold: only then is it known whether the entry is framed,
-      // and whether compression made a small entry smaller.
-      StreamHead head = StreamHead.read(content, (int) Framing.THRESHOLD, sizeHint);
-      if (head.length() < Framing.THRESHOLD) {
-        writeBuffered(name, head.toArray(), head.length(), method, modified);
-      } else {
-        byte[] first = head.asStream().readNBytes(SQLITE_HEADER.length);
-        writeStreamed(name, new SequenceInputStream(head.asStream(), content), known, modified,
-            explicitFrameSize(first, first.length, known));
-      }
-    } catch (IOException | RuntimeException | Error e) {
-      undo(start, e);
-      throw e;
+    // The automatic choice depends on size only below 4096 bytes, where it stores anyway.
+    CompressionMethod known = method != null ? method : Codecs.automatic(name, Long.MAX_VALUE);
+    if (known == CompressionMethod.NONE) {
+      writeStreamed(name, content, CompressionMethod.NONE, modified);
+      return;
+    }
+    if (sizeHint >= Framing.THRESHOLD) {
+      // a file measured large: frame it as it streams, with no buffering at all
+      writeQueued(true); // before reading, so that an earlier failure leaves this source unread
+      byte[] first = content.readNBytes(SQLITE_HEADER.length);
+      writeStreamed(name, new SequenceInputStream(new ByteArrayInputStream(first), content),
+          known, modified, explicitFrameSize(first, first.length, known));
+      return;
+    }
+    // Buffer up to the framing threshold: only then is it known whether the entry is framed,
+    // and whether compression made a small entry smaller.
+    StreamHead head = StreamHead.read(content, (int) Framing.THRESHOLD, sizeHint);
+    if (head.length() < Framing.THRESHOLD) {
+      writeBuffered(name, head.toArray(), head.length(), method, modified, false);
+    } else {
+      byte[] first = head.asStream().readNBytes(SQLITE_HEADER.length);
+      writeStreamed(name, new SequenceInputStream(head.asStream(), content), known, modified,
+          explicitFrameSize(first, first.length, known));
     }
   }
 
-  /** Writes content held in memory: compressed whole, or framed when large enough. */
+  /**
+   * Writes content held in memory: compressed whole (queued for the pool when there is one, else
+   * at once), or framed when large enough.
+   *
+   * @param callersArray whether {@code data} belongs to the caller, who may change it once this
+   *     returns: a queued entry then holds a copy
+   */
   private void writeBuffered(String name, byte[] data, int length, CompressionMethod requested,
-      long modified) throws IOException {
+      long modified, boolean callersArray) throws IOException {
     CompressionMethod method = requested != null ? requested : Codecs.automatic(name, length);
     int frameSize = explicitFrameSize(data, length, method);
     if (frameSize > 0 || Framing.isFramed(length, method)) {
       writeStreamed(name, new ByteArrayInputStream(data, 0, length), method, modified, frameSize);
       return;
     }
-    CRC32 crc = new CRC32();
-    crc.update(data, 0, length);
-    byte[] sha256 = null;
-    if (digest != null && !name.equals(Manifest.ENTRY_NAME)) {
-      digest.reset(); // an entry that failed half way may have fed it
-      digest.update(data, 0, length);
-      sha256 = digest.digest();
+    if (pipeline == null) {
+      writeNow(new BufferedEntry(name, data, length, method, modified, digest != null));
+      return;
     }
-    byte[] payload = data;
-    int payloadLength = length;
-    if (method != CompressionMethod.NONE) {
-      Codec codec = Codecs.of(method);
-      int bound = codec.maxCompressedLength(length);
-      if (encodeBuffer.length < bound) {
-        encodeBuffer = new byte[bound];
+    byte[] held = callersArray ? Arrays.copyOf(data, length) : data;
+    paths.add(name); // reserved: a duplicate is refused while this one is still queued
+    pipeline.submit(new BufferedEntry(name, held, length, method, modified, digest != null));
+  }
+
+  /** Compresses an entry on this thread and writes it. */
+  private void writeNow(BufferedEntry entry) throws IOException {
+    encodeBuffer = entry.compress(encodeBuffer, options.zstdLevel());
+    writeCompressed(entry);
+  }
+
+  /**
+   * Writes the queued entries that are compressed, in the order they were added: all of them
+   * (waiting for each), or only while the queue is full or its head is ready, or up to an entry
+   * known to have failed.
+   *
+   * @throws IOException naming the entry, if one failed to compress or to be written; that entry
+   *     is dropped (its path may be added again) and the ones after it stay queued
+   */
+  private void writeQueued(boolean all) throws IOException {
+    if (pipeline == null) {
+      return;
+    }
+    boolean reachFailure = pipeline.hasFailure(); // stops at the failed entry, thrown below
+    BufferedEntry entry;
+    while ((entry = pipeline.next(all || reachFailure)) != null) {
+      Throwable failure = entry.failure();
+      if (failure == null) {
+        try {
+          writeCompressed(entry);
+          continue;
+        } catch (IOException | RuntimeException e) {
+          failure = e;
+        }
       }
-      int compressed = codec.compress(data, 0, length, encodeBuffer, 0, options.zstdLevel());
-      if (compressed < length) {
-        payload = encodeBuffer;
-        payloadLength = compressed;
+      paths.remove(entry.name());
+      if (failure instanceof Error) {
+        throw (Error) failure;
+      }
+      throw new IOException("could not add '" + entry.name() + "' (added earlier, written late): "
+          + failure.getMessage() + "; it is not in the archive", failure);
+    }
+  }
+
+  private int queuedCount() {
+    return pipeline == null ? 0 : pipeline.size();
+  }
+
+  /** Writes a compressed entry: local header and payload (sealed when encrypted per file). */
+  private void writeCompressed(BufferedEntry compressed) throws IOException {
+    String name = compressed.name();
+    long start = out.position();
+    DirectoryEntry entry;
+    try {
+      boolean sealed = encryption != null && encryption.perFile();
+      int payloadLength = compressed.payloadLength();
+      // compress first, then encrypt; the CRC stays that of the plaintext
+      long stored = sealed ? encryption.sealedSize(payloadLength) : payloadLength;
+      entry = new DirectoryEntry(start, compressed.length(), stored, compressed.crc(),
+          compressed.modified(), compressed.method(), 0, name, utf8Length(name));
+      out.write(LocalEntryHeader.matching(entry).encode());
+      if (sealed) {
+        encryption.writeSealed(name, compressed.payload(), 0, payloadLength, out);
       } else {
-        method = CompressionMethod.NONE;
+        out.write(compressed.payload(), 0, payloadLength);
       }
+    } catch (IOException | RuntimeException | Error e) {
+      undo(start, e);
+      throw e;
     }
-    boolean sealed = encryption != null && encryption.perFile();
-    // compress first, then encrypt; the CRC stays that of the plaintext
-    long stored = sealed ? encryption.sealedSize(payloadLength) : payloadLength;
-    DirectoryEntry entry = new DirectoryEntry(out.position(), length, stored,
-        (int) crc.getValue(), modified, method, 0, name, utf8Length(name));
-    out.write(LocalEntryHeader.matching(entry).encode());
-    if (sealed) {
-      encryption.writeSealed(name, payload, 0, payloadLength, out);
-    } else {
-      out.write(payload, 0, payloadLength);
-    }
-    register(entry, sha256);
+    register(entry, compressed.sha256());
   }
 
   /**
@@ -621,7 +697,18 @@ public final class ArchiveWriter implements Closeable {
 
   private void writeStreamed(String name, InputStream content, CompressionMethod method,
       long modified, int frameSize) throws IOException {
+    writeQueued(true); // entries added before this one go first
     long start = out.position();
+    try {
+      stream(name, content, method, modified, frameSize, start);
+    } catch (IOException | RuntimeException | Error e) {
+      undo(start, e);
+      throw e;
+    }
+  }
+
+  private void stream(String name, InputStream content, CompressionMethod method, long modified,
+      int frameSize, long start) throws IOException {
     int pathLength = utf8Length(name);
     boolean explicit = frameSize > 0;
     int flags = explicit ? Integer.numberOfTrailingZeros(frameSize) : 0;
@@ -711,6 +798,7 @@ public final class ArchiveWriter implements Closeable {
 
   private String beginEntry(String path) throws IOException {
     ensureOpen();
+    writeQueued(false); // reports an earlier entry's failure before anything of this one is read
     String name = ArchivePaths.normalize(path);
     if (digest != null && name.equals(Manifest.ENTRY_NAME)) {
       throw new IllegalArgumentException("this writer generates " + Manifest.ENTRY_NAME
@@ -720,8 +808,8 @@ public final class ArchiveWriter implements Closeable {
       throw new FileAlreadyExistsException(name, null,
           "the archive already has an entry with this path");
     }
-    if (entries.size() >= MAX_ENTRIES) {
-      throw new EngramException("the archive already holds " + entries.size()
+    if (entries.size() + queuedCount() >= MAX_ENTRIES) {
+      throw new EngramException("the archive already holds " + entryCount()
           + " entries, the most this writer supports");
     }
     return name;
@@ -734,14 +822,6 @@ public final class ArchiveWriter implements Closeable {
     if (sha256 != null) {
       manifestFiles.add(FileEntry.of(entry.path(), HexFormat.of().formatHex(sha256),
           entry.uncompressedSize(), MimeTypes.guess(entry.path())));
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
     }
   }
 
@@ -778,6 +858,7 @@ public final class ArchiveWriter implements Closeable {
   private void abandon(Throwable failure) {
     state = State.CLOSED;
     closeEncryption();
+    closePipeline();
     closeQuietly(out, failure);
     deleteQuietly(temporary, failure);
   }

@@ -34,11 +34,14 @@ import javax.security.auth.Destroyable;
 public final class WriterOptions implements Destroyable {
   /** Zstandard level engram-rs uses, and the default here. */
   public static final int DEFAULT_ZSTD_LEVEL = 6;
+  /** Most compression threads a writer may use. */
+  public static final int MAX_THREADS = 256;
 
   private static final WriterOptions DEFAULTS = new Builder().build();
 
   private final int zstdLevel;
   private final int databaseFrameSize;
+  private final int threads;
   private final Instant modifiedTime;
   private final Instant latestModifiedTime;
   private final int contentVersion;
@@ -59,6 +62,7 @@ public final class WriterOptions implements Destroyable {
   private WriterOptions(Builder b) {
     this.zstdLevel = b.zstdLevel;
     this.databaseFrameSize = b.databaseFrameSize;
+    this.threads = b.threads;
     this.modifiedTime = b.modifiedTime;
     this.latestModifiedTime = b.latestModifiedTime;
     this.contentVersion = b.contentVersion;
@@ -72,8 +76,8 @@ public final class WriterOptions implements Destroyable {
   }
 
   /**
-   * Returns the default options: Zstandard level 6, the current time for entries without one,
-   * content version 0.
+   * Returns the default options: Zstandard level 6, one compression thread per available
+   * processor, the current time for entries without one, content version 0.
    *
    * @return the defaults
    */
@@ -99,6 +103,7 @@ public final class WriterOptions implements Destroyable {
     Builder b = new Builder();
     b.zstdLevel = zstdLevel;
     b.databaseFrameSize = databaseFrameSize;
+    b.threads = threads;
     b.modifiedTime = modifiedTime;
     b.latestModifiedTime = latestModifiedTime;
     b.contentVersion = contentVersion;
@@ -129,6 +134,15 @@ public final class WriterOptions implements Destroyable {
    */
   public int databaseFrameSize() {
     return databaseFrameSize;
+  }
+
+  /**
+   * Returns how many threads compress content. The archive's bytes do not depend on it.
+   *
+   * @return 1 (everything on the calling thread) to {@link #MAX_THREADS}
+   */
+  public int threads() {
+    return threads;
   }
 
   /**
@@ -251,6 +265,7 @@ public final class WriterOptions implements Destroyable {
   public String toString() {
     return "WriterOptions[zstdLevel=" + zstdLevel
         + (databaseFrameSize > 0 ? ", databaseFrameSize=" + databaseFrameSize : "")
+        + ", threads=" + threads
         + ", modifiedTime=" + modifiedTime
         + ", contentVersion=" + contentVersion + ", manifest=" + manifest + ", signers="
         + signers.size() + ", encryption=" + encryption
@@ -261,6 +276,7 @@ public final class WriterOptions implements Destroyable {
   public static final class Builder {
     private int zstdLevel = DEFAULT_ZSTD_LEVEL;
     private int databaseFrameSize;
+    private int threads = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
     private Instant modifiedTime;
     private Instant latestModifiedTime;
     private int contentVersion;
@@ -443,6 +459,27 @@ public final class WriterOptions implements Destroyable {
             + " is not 0 or a power of two from 1024 to 65536");
       }
       this.databaseFrameSize = bytes;
+      return this;
+    }
+
+    /**
+     * Sets how many threads compress content: independent entries under 50 MiB, and the frames
+     * of a large entry, are compressed on a pool of this many threads while the archive is still
+     * written in order, in one pass. The archive's bytes are the same whatever the number. With
+     * 1, everything happens on the thread that calls the writer, and each {@code addFile} has
+     * written its entry when it returns; with more, see {@link ArchiveWriter} for when errors
+     * surface. The default is the number of available processors.
+     *
+     * @param count 1 to {@link #MAX_THREADS}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code count} is outside that range
+     */
+    public Builder threads(int count) {
+      if (count < 1 || count > MAX_THREADS) {
+        throw new IllegalArgumentException("thread count " + count + " is outside 1.."
+            + MAX_THREADS);
+      }
+      this.threads = count;
       return this;
     }
 

@@ -115,6 +115,33 @@ class CopyEntryTest {
   }
 
   @Test
+  void copiesKeepTheirPlaceAmongEntriesStillBeingCompressed() throws IOException {
+    Path from = source(WriterOptions.defaults());
+    Path to = dir.resolve("mixed.eng");
+    try (ArchiveReader in = ArchiveReader.open(from);
+        ArchiveWriter writer = ArchiveWriter.create(to,
+            WriterOptions.builder().threads(4).build())) {
+      for (int i = 0; i < 20; i++) {
+        writer.addFile("queued-" + i + ".txt", TestData.text(200_000, i), CompressionMethod.ZSTD);
+      }
+      writer.copyEntry(in, "text.txt");
+      writer.addFile("last.txt", TestData.text(1000, 99));
+      writer.finish();
+    }
+    try (ArchiveReader out = ArchiveReader.open(to)) {
+      List<String> names = out.list();
+      assertEquals(22, names.size());
+      assertEquals("text.txt", names.get(20));
+      assertEquals("last.txt", names.get(21));
+      for (int i = 0; i < 20; i++) {
+        assertEquals("queued-" + i + ".txt", names.get(i));
+        assertArrayEquals(TestData.text(200_000, i), out.read(names.get(i)));
+      }
+      assertArrayEquals(TestData.text(100_000, 1), out.read("text.txt"));
+    }
+  }
+
+  @Test
   void aDamagedEntryIsNotCopiedAndTheWriterCarriesOn() throws IOException {
     Path from = source(WriterOptions.defaults());
     long offset;
@@ -202,7 +229,7 @@ class CopyEntryTest {
       Path archive = dir.resolve("run" + run + ".eng");
       try (ArchiveWriter writer = ArchiveWriter.create(archive, WriterOptions.builder()
           .latestModifiedTime(TIME)
-          .manifest(Manifest.builder("r", "R", Author.of("Ada"), "1").build())
+          .manifest(Manifest.builder("r", "R", Author.of("Ada"), "1").created(TIME).build())
           .signWith(key.getPrivate(), "ada").build())) {
         writer.addFile("data.txt", file);
         writer.addFile("note.txt", new byte[] {42});

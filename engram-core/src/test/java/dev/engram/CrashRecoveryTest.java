@@ -137,7 +137,9 @@ class CrashRecoveryTest {
   void temporaryFileOfCrashedWriterNeverOpensAsAnArchive() throws IOException {
     Path target = dir.resolve("crashed.eng");
     Path leftover = dir.resolve("leftover-copy.bin");
-    try (ArchiveWriter writer = ArchiveWriter.create(target)) {
+    // one thread: each entry is written by the time addFile returns, none is still queued
+    try (ArchiveWriter writer =
+        ArchiveWriter.create(target, WriterOptions.builder().threads(1).build())) {
       for (Planned p : PLANNED) {
         writer.addFile(p.path(), p.content(), p.method());
       }

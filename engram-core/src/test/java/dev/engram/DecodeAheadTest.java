@@ -147,7 +147,8 @@ class DecodeAheadTest {
     try (ArchiveReader reader = ArchiveReader.open(archive, threads(1))) {
       assertArrayEquals(TestData.pattern(FRAME * 3),
           reader.openStream("big.bin").readNBytes(FRAME * 3));
-      assertEquals(before, readerThreads());
+      // no new reader thread (threads of earlier tests' closed readers may still be ending)
+      assertTrue(before.containsAll(readerThreads()), readerThreads() + " besides " + before);
     }
     assertThrows(IllegalArgumentException.class, () -> ReaderOptions.builder().threads(0));
   }

@@ -21,7 +21,7 @@ public final class LargeEntryProbe {
   /**
    * Entry point.
    *
-   * @param args {@code file} or {@code stream}, working directory, entry size
+   * @param args {@code file}, {@code stream} or {@code parallel}, working directory, entry size
    * @throws IOException on failure
    */
   public static void main(String[] args) throws IOException {
@@ -30,6 +30,8 @@ public final class LargeEntryProbe {
     long size = Long.parseLong(args[2]);
     if (mode.equals("file")) {
       fileEntry(dir, size);
+    } else if (mode.equals("parallel")) {
+      parallelEntries(dir, size);
     } else {
       streamEntry(dir, size);
     }
@@ -98,6 +100,36 @@ public final class LargeEntryProbe {
       int streamCrc = TestData.crc(new StampedStream(size));
       check(stream.crc32() == streamCrc, "entry CRC differs from the content's");
       check(TestData.crc(reader.openStream("stream.bin")) == streamCrc, "read-back CRC");
+    }
+  }
+
+  /**
+   * Four compression threads: many 6 MiB entries queued for the pool, then a stream of unknown
+   * size whose frames are compressed on it, then more small entries.
+   */
+  private static void parallelEntries(Path dir, long size) throws IOException {
+    Path archive = dir.resolve("parallel.eng");
+    int small = 6 << 20;
+    try (ArchiveWriter writer =
+        ArchiveWriter.create(archive, WriterOptions.builder().threads(4).build())) {
+      for (int i = 0; i < 40; i++) {
+        writer.addFile("small-" + i + ".bin", new StampedStream(small), CompressionMethod.ZSTD);
+        if (i == 20) {
+          writer.addFile("stream.bin", new StampedStream(size), CompressionMethod.ZSTD);
+        }
+      }
+      writer.finish();
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      check(reader.entryCount() == 41, "entry count " + reader.entryCount());
+      EntryInfo stream = reader.entry("stream.bin").orElseThrow();
+      check(stream.isFramed() && stream.uncompressedSize() == size, "large entry " + stream);
+      check(TestData.crc(reader.openStream("stream.bin")) == TestData.crc(new StampedStream(size)),
+          "large entry's content");
+      int smallCrc = TestData.crc(new StampedStream(small));
+      for (int i = 0; i < 40; i++) {
+        check(TestData.crc(reader.openStream("small-" + i + ".bin")) == smallCrc, "entry " + i);
+      }
     }
   }
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streaming with bounded memory: child JVMs with small fixed heaps add a 10 GiB file and a 3 GiB
- * stream of unknown size, then read them back (see {@link LargeEntryProbe}). The slowest tests of
+ * stream of unknown size, and pack many entries and a 3 GiB stream on four threads, then read them
+ * back (see {@link LargeEntryProbe}). The slowest tests of
  * the suite; the 10 GiB source is a sparse file, so it costs little disk.
  */
 class LargeEntryTest {
@@ -27,6 +28,11 @@ class LargeEntryTest {
   @Test
   void threeGibStreamOfUnknownSizeNeedsOnlyItsFiftyMibHeadInMemory() throws Exception {
     runProbe("96m", "stream", 3L << 30);
+  }
+
+  @Test
+  void parallelPackingFitsTheHeapOfAStreamAlone() throws Exception {
+    runProbe("96m", "parallel", 3L << 30);
   }
 
   private void runProbe(String heap, String mode, long size) throws IOException,

@@ -82,6 +82,31 @@ final class TestData {
     };
   }
 
+  /** Text that throws {@code IOException("source failed")} once {@code bytes} were read. */
+  static InputStream failingAfter(long bytes) {
+    byte[] chunk = TestData.text(1 << 16, 5);
+    return new InputStream() {
+      private long position;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (position >= bytes) {
+          throw new IOException("source failed");
+        }
+        int n = (int) Math.min(Math.min(len, chunk.length), bytes - position);
+        System.arraycopy(chunk, 0, b, off, n);
+        position += n;
+        return n;
+      }
+    };
+  }
+
   /** {@code size} copies of one byte, generated as they are read. */
   static InputStream repeated(byte value, long size) {
     return new InputStream() {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -143,7 +142,7 @@ class WriterBehaviourTest {
       writer.addFile("first.txt", first);
       for (CompressionMethod method : CompressionMethod.values()) {
         IOException e = assertThrows(IOException.class,
-            () -> writer.addFile("broken.txt", failingAfter(70_000_000), method));
+            () -> writer.addFile("broken.txt", TestData.failingAfter(70_000_000), method));
         assertEquals("source failed", e.getMessage());
       }
       assertThrows(java.nio.file.NoSuchFileException.class,
@@ -215,30 +214,6 @@ class WriterBehaviourTest {
   }
 
   /** A stream that yields text and then fails. */
-  private static InputStream failingAfter(long bytes) {
-    byte[] chunk = TestData.text(1 << 16, 5);
-    return new InputStream() {
-      private long position;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (position >= bytes) {
-          throw new IOException("source failed");
-        }
-        int n = (int) Math.min(Math.min(len, chunk.length), bytes - position);
-        System.arraycopy(chunk, 0, b, off, n);
-        position += n;
-        return n;
-      }
-    };
-  }
-
   @Test
   void abandonedWriterNeverLeavesAnOpenableArchive() throws IOException {
     ArchiveWriter writer = ArchiveWriter.create(archive());

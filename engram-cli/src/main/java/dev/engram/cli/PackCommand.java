@@ -208,6 +208,9 @@ final class PackCommand extends BaseCommand {
     if (level != null) {
       options.zstdLevel(level);
     }
+    if (threads != null) {
+      options.threads(threads);
+    }
     if (databaseFrameSize != null) {
       try {
         options.databaseFrameSize(databaseFrameSize);

@@ -5,22 +5,53 @@ import dev.engram.codec.Codec;
 import dev.engram.io.ArchiveOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.zip.CRC32;
 
 /**
  * Writes a framed payload from a stream: {@code [frame count][size][frame]...}, each frame (64
- * KiB, or an explicit frame size) compressed on its own. Memory stays at two frame buffers whatever the content size; the frame
- * count is patched in when the stream ends.
+ * KiB, or an explicit frame size) compressed on its own. The frame count is patched in when the
+ * stream ends.
+ *
+ * <p>Given an executor, frames are compressed on it while the calling thread reads the next ones
+ * and writes finished ones in order; at most {@code window} frames are in flight, so memory stays
+ * at {@code window} pairs of frame buffers whatever the content size. Without one, each frame is
+ * compressed on the calling thread (one pair of buffers). The bytes written are the same either
+ * way. Frame buffers are allocated once and reused for every payload.
  *
  * <p>Not thread-safe; one instance can write many payloads in turn.
  */
 public final class FramedPayloadWriter {
-  private final byte[] raw = new byte[Framing.FRAME_SIZE];
-  private byte[] encoded = new byte[0];
+  private final Executor executor;
+  private final int window;
+  /** Frames not in flight, ready to be filled; with those in flight, at most {@code window}. */
+  private final ArrayDeque<Frame> idle = new ArrayDeque<>();
 
-  /** Creates a writer; its frame buffers are allocated on first use and then reused. */
-  public FramedPayloadWriter() {}
+  /** Creates a writer that compresses on the calling thread. */
+  public FramedPayloadWriter() {
+    this(null, 1);
+  }
+
+  /**
+   * Creates a writer that compresses frames on an executor.
+   *
+   * @param executor runs frame compressions; null to compress on the calling thread
+   * @param window most frames read but not yet written, at least 1 (with an executor, about
+   *     twice its thread count keeps every thread busy)
+   */
+  public FramedPayloadWriter(Executor executor, int window) {
+    if (window < 1) {
+      throw new IllegalArgumentException("window " + window + " is below 1");
+    }
+    this.executor = executor;
+    this.window = executor == null ? 1 : window;
+  }
 
   /**
    * Where frames go: the plain framed layout ({@link #plain}), or a layout that seals each frame.
@@ -115,33 +146,122 @@ public final class FramedPayloadWriter {
    */
   public Result write(InputStream content, FrameSink sink, Codec codec, int level,
       MessageDigest digest, int frameSize) throws IOException {
-    if (frameSize < 1 || frameSize > raw.length) {
-      throw new IllegalArgumentException("frame size " + frameSize + " is not 1 to " + raw.length);
+    if (frameSize < 1 || frameSize > Framing.FRAME_SIZE) {
+      throw new IllegalArgumentException("frame size " + frameSize + " is not 1 to "
+          + Framing.FRAME_SIZE);
     }
     int bound = Framing.PREFIX + codec.maxCompressedLength(frameSize);
-    if (encoded.length < bound) {
-      encoded = new byte[bound];
-    }
-    CRC32 crc = new CRC32();
-    long total = 0;
-    long frames = 0;
-    int n;
-    while ((n = content.readNBytes(raw, 0, frameSize)) > 0) {
-      if (frames == Framing.MAX_FRAMES) {
-        throw new EngramException("content exceeds " + Framing.MAX_FRAMES + " frames of "
-            + frameSize + " bytes, the most a framed entry can hold");
+    ArrayDeque<Frame> inFlight = new ArrayDeque<>(window);
+    boolean done = false;
+    try {
+      CRC32 crc = new CRC32();
+      long total = 0;
+      long frames = 0;
+      while (true) {
+        if (inFlight.size() == window) {
+          writeOldest(inFlight, sink);
+        }
+        Frame frame = idle.isEmpty() ? new Frame() : idle.poll();
+        int n = content.readNBytes(frame.raw, 0, frameSize);
+        if (n <= 0) {
+          idle.add(frame);
+          break;
+        }
+        if (frames == Framing.MAX_FRAMES) {
+          idle.add(frame);
+          throw new EngramException("content exceeds " + Framing.MAX_FRAMES + " frames of "
+              + frameSize + " bytes, the most a framed entry can hold");
+        }
+        crc.update(frame.raw, 0, n);
+        if (digest != null) {
+          digest.update(frame.raw, 0, n);
+        }
+        total += n;
+        frames++;
+        frame.start(codec, level, n, bound, executor);
+        inFlight.add(frame);
       }
-      crc.update(raw, 0, n);
-      if (digest != null) {
-        digest.update(raw, 0, n);
+      while (!inFlight.isEmpty()) {
+        writeOldest(inFlight, sink);
       }
-      total += n;
-      int length = codec.compress(raw, 0, n, encoded, Framing.PREFIX, level);
-      putU32(encoded, 0, length);
-      sink.frame(encoded, 0, Framing.PREFIX + length);
-      frames++;
+      done = true;
+      return new Result(total, sink.finish(frames), (int) crc.getValue());
+    } finally {
+      if (!done) {
+        abandon(inFlight);
+      }
     }
-    return new Result(total, sink.finish(frames), (int) crc.getValue());
+  }
+
+  /** Waits for the oldest frame in flight, writes it and makes it idle again. */
+  private void writeOldest(ArrayDeque<Frame> inFlight, FrameSink sink) throws IOException {
+    Frame frame = inFlight.peek();
+    frame.await();
+    sink.frame(frame.encoded, 0, Framing.PREFIX + frame.encodedLength);
+    idle.add(inFlight.poll());
+  }
+
+  /**
+   * Gives up the frames in flight after a failure. A frame still being compressed may write into
+   * its buffers later, so those frames are never reused: the next payload allocates new ones.
+   */
+  private void abandon(ArrayDeque<Frame> inFlight) {
+    for (Frame frame : inFlight) {
+      frame.cancel();
+    }
+    inFlight.clear();
+  }
+
+  /** One frame's buffers, and its compression: run inline, or on the executor. */
+  private static final class Frame {
+    final byte[] raw = new byte[Framing.FRAME_SIZE];
+    byte[] encoded = new byte[0];
+    int encodedLength;
+    /** The compression on the executor, or null when it ran inline. */
+    private Future<?> future;
+
+    void start(Codec codec, int level, int rawLength, int bound, Executor executor) {
+      if (encoded.length < bound) {
+        encoded = new byte[bound];
+      }
+      Runnable compression = () -> {
+        encodedLength = codec.compress(raw, 0, rawLength, encoded, Framing.PREFIX, level);
+        putU32(encoded, 0, encodedLength);
+      };
+      if (executor == null) {
+        future = null;
+        compression.run(); // failures propagate as they are
+      } else {
+        FutureTask<Void> task = new FutureTask<>(compression, null);
+        future = task;
+        executor.execute(task);
+      }
+    }
+
+    /** Waits until the frame is compressed; rethrows what its compression threw. */
+    void await() throws IOException {
+      if (future == null) {
+        return;
+      }
+      try {
+        future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for a frame to compress");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Error) {
+          throw (Error) cause;
+        }
+        throw (RuntimeException) cause; // a Runnable throws nothing else
+      }
+    }
+
+    void cancel() {
+      if (future != null) {
+        future.cancel(false);
+      }
+    }
   }
 
   private static void putU32(byte[] b, int offset, long value) {

@@ -1,0 +1,144 @@
+package dev.engram;
+
+import java.io.Closeable;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The compression threads of one {@link ArchiveWriter}, and the entries they are compressing: a
+ * queue in the order the entries were added, from whose head the writer takes finished entries,
+ * so that they are written in that order whatever order they finish in. The queue is bounded in
+ * content bytes and in entries; the writer waits for its head when it is full.
+ *
+ * <p>Used from the writer's thread only. The threads are daemons, started on first use and
+ * stopped by {@link #close()}.
+ */
+final class EntryPipeline implements Closeable {
+  /** Most content bytes queued, unless the heap is small (see {@link #byteLimit}). */
+  private static final long MAX_QUEUED_BYTES = 64L << 20;
+  /** Most entries queued per thread: enough that no thread waits for work. */
+  private static final int QUEUED_PER_THREAD = 16;
+  private static final AtomicInteger WRITERS = new AtomicInteger();
+
+  private final ExecutorService pool;
+  private final int level;
+  private final long byteLimit;
+  private final int countLimit;
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+  private long queuedBytes;
+
+  private record Queued(BufferedEntry entry, Future<?> compressed) {}
+
+  EntryPipeline(int threads, int zstdLevel) {
+    this.pool = Executors.newFixedThreadPool(threads, daemonThreads());
+    this.level = zstdLevel;
+    // on a small heap, pipelining must not multiply what one entry needs
+    this.byteLimit = Math.min(MAX_QUEUED_BYTES, Runtime.getRuntime().maxMemory() / 8);
+    this.countLimit = QUEUED_PER_THREAD * threads;
+  }
+
+  /** The threads, for the frames of a large entry (while the queue is empty). */
+  Executor executor() {
+    return pool;
+  }
+
+  /** Starts compressing an entry; it joins the tail of the queue. */
+  void submit(BufferedEntry entry) {
+    Future<?> compressed = pool.submit(() -> entry.compressOrKeepFailure(level));
+    queue.add(new Queued(entry, compressed));
+    queuedBytes += entry.length();
+  }
+
+  /** Entries queued (compressed or not), not yet taken. */
+  int size() {
+    return queue.size();
+  }
+
+  /**
+   * Says whether a queued entry has failed to compress.
+   *
+   * @return true if one has (the writer should report it now)
+   */
+  boolean hasFailure() {
+    for (Queued queued : queue) {
+      // isDone() orders the pool thread's write of the failure before this read
+      if (queued.compressed().isDone() && queued.entry().failure() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Takes the oldest entry when it is compressed, waiting for it when asked to or when the queue
+   * is full; else returns null. A taken entry may carry a {@link BufferedEntry#failure()}.
+   *
+   * @param wait whether to wait for the head even if the queue has room
+   * @return the oldest entry, or null
+   * @throws InterruptedIOException if interrupted while waiting (the entry stays queued)
+   */
+  BufferedEntry next(boolean wait) throws InterruptedIOException {
+    Queued head = queue.peek();
+    if (head == null) {
+      return null;
+    }
+    boolean full = queuedBytes >= byteLimit || queue.size() >= countLimit;
+    if (!head.compressed().isDone() && !wait && !full) {
+      return null;
+    }
+    try {
+      head.compressed().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for '"
+          + head.entry().name() + "' to compress");
+    } catch (ExecutionException e) {
+      throw new AssertionError(e); // compressOrKeepFailure throws nothing
+    }
+    queue.poll();
+    queuedBytes -= head.entry().length();
+    return head.entry();
+  }
+
+  /**
+   * Drops what is queued and stops the threads, waiting for compressions already running (they
+   * are short and cannot be interrupted), so that no thread of the writer outlives it.
+   */
+  @Override
+  public void close() {
+    queue.clear();
+    queuedBytes = 0;
+    pool.shutdownNow();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true; // keep waiting: a running compression ends on its own
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory daemonThreads() {
+    int writer = WRITERS.incrementAndGet();
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, "engram-writer-" + writer + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
