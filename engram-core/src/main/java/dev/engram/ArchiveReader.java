@@ -602,11 +602,16 @@ public final class ArchiveReader implements Closeable {
 
   /**
    * Extracts the entries whose paths {@code select} accepts, with the safety of {@link
-   * #extractAll(Path)}: every selected name is checked before anything is written.
+   * #extractAll(Path)}: every selected name is checked before anything is written. Several
+   * entries are written at once on the reader's threads ({@link ReaderOptions#threads()});
+   * uncompressed entries are copied file to file by the operating system and their CRC32 checked
+   * on what was written. On an error the entries being written finish or fail, no other starts,
+   * and the first error is thrown; files already extracted stay.
    *
    * @param directory the destination
    * @param select which entry paths to extract
-   * @param progress told, on the calling thread, how many content bytes were just written
+   * @param progress told how many content bytes were just written; called from the extracting
+   *     threads, possibly at the same time
    * @return the files written, in directory order
    * @throws UnsafeEntryPathException if a selected entry's name could escape the directory
    * @throws CorruptArchiveException if an entry is damaged
@@ -622,7 +627,7 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(progress, "progress");
     ensureOpen();
     try {
-      return new Extractor(this, directory, progress).extractAll(select);
+      return new Extractor(this, directory, progress, threads.pool()).extractAll(select);
     } catch (EngramException e) {
       throw e.initArchive(file.path());
     }
@@ -647,7 +652,7 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(directory, "directory");
     int i = require(path);
     try {
-      return new Extractor(this, directory, bytes -> { }).extract(entries[i]);
+      return new Extractor(this, directory, bytes -> { }, null).extract(entries[i]);
     } catch (EngramException e) {
       throw e.initArchive(file.path());
     }
@@ -739,6 +744,30 @@ public final class ArchiveReader implements Closeable {
 
   /** Where an entry's payload can be read as plaintext. */
   private record PlainPayload(RandomAccessSource source, long offset, long length) {}
+
+  /** Where an uncompressed, unsealed entry's content lies in a plain file, for extraction. */
+  record StoredRegion(ArchiveFile file, long offset, long length) {}
+
+  /**
+   * Returns where an entry's content lies as is in a plain file (uncompressed and not sealed on
+   * its own), after checking its local header and the limits; else empty, and the content must
+   * be read through {@link #openStream}.
+   */
+  Optional<StoredRegion> storedRegion(EntryInfo info) throws IOException {
+    int i = require(info.path());
+    DirectoryEntry entry = entries[i].directoryEntry();
+    if (kind(entry) != Kind.STORED || encryption.perFile() || !(file instanceof ArchiveFile)) {
+      return Optional.empty();
+    }
+    try {
+      admit(i, entry);
+      checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
+      return Optional.of(new StoredRegion((ArchiveFile) file, entry.payloadOffset(),
+          entry.uncompressedSize()));
+    } catch (EngramException e) {
+      throw e.initArchive(file.path());
+    }
+  }
 
   /** An entry's directory record and its payload as stored, for {@link ArchiveWriter#copyEntry}. */
   record StoredPayload(DirectoryEntry entry, RandomAccessSource source, long offset) {}

@@ -5,6 +5,7 @@ import dev.engram.io.TemporaryFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -20,9 +21,15 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
+import java.util.zip.CRC32;
 
 /**
  * Writes entries to files under a destination directory, and nowhere else.
@@ -46,14 +53,20 @@ import java.util.function.Predicate;
 final class Extractor {
   /** Latest modified time set on extracted files; stranger values leave the file's own time. */
   private static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59Z");
+  /** Bytes mapped at a time to check the CRC32 of a copied file. */
+  private static final long MAP_STEP = 64L << 20;
 
   private final ArchiveReader reader;
   private final Path root;
   private final LongConsumer progress;
+  /** Threads to extract entries on besides the caller's, or null. */
+  private final Executor workers;
 
-  Extractor(ArchiveReader reader, Path directory, LongConsumer progress) throws IOException {
+  Extractor(ArchiveReader reader, Path directory, LongConsumer progress, Executor workers)
+      throws IOException {
     this.reader = reader;
     this.progress = progress;
+    this.workers = workers;
     this.root = directory.toAbsolutePath().normalize();
     Files.createDirectories(root);
   }
@@ -86,20 +99,82 @@ final class Extractor {
         }
       }
     }
-    List<Path> written = new ArrayList<>(byTarget.size());
+    // directories first, on this thread: then the files can be written in any order
+    List<EntryInfo> selected = new ArrayList<>(byTarget.values());
+    Path[] targets = new Path[selected.size()];
     Set<Path> checkedDirectories = new HashSet<>();
+    int i = 0;
     for (Map.Entry<String, EntryInfo> target : byTarget.entrySet()) {
-      written.add(extract(target.getValue(), target.getKey(), checkedDirectories));
+      targets[i++] = prepare(target.getValue(), target.getKey(), checkedDirectories);
     }
-    return written;
+    writeAll(selected, targets);
+    return List.of(targets);
+  }
+
+  /**
+   * Writes every file. Framed entries go one at a time on this thread, each decoded ahead on the
+   * reader's threads; the others are written on those threads at the same time. No task on the
+   * reader's threads ever waits for another, so they cannot deadlock.
+   */
+  private void writeAll(List<EntryInfo> entries, Path[] targets) throws IOException {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<CompletableFuture<Void>> running = new ArrayList<>();
+    List<Integer> here = new ArrayList<>();
+    for (int i = 0; i < targets.length; i++) {
+      EntryInfo entry = entries.get(i);
+      Path target = targets[i];
+      if (workers == null || entry.isFramed()) {
+        here.add(i);
+        continue;
+      }
+      try {
+        running.add(CompletableFuture.runAsync(() -> {
+          if (failure.get() == null) {
+            try {
+              write(entry, target);
+            } catch (IOException | RuntimeException | Error e) {
+              failure.compareAndSet(null, e);
+            }
+          }
+        }, workers));
+      } catch (RejectedExecutionException e) {
+        here.add(i); // the reader is closing: its own check fails the write with a clear error
+      }
+    }
+    for (int i : here) {
+      if (failure.get() != null) {
+        break;
+      }
+      try {
+        write(entries.get(i), targets[i]);
+      } catch (IOException | RuntimeException | Error e) {
+        failure.compareAndSet(null, e);
+      }
+    }
+    for (CompletableFuture<Void> task : running) {
+      task.join(); // each task records its failure instead of throwing
+    }
+    Throwable first = failure.get();
+    if (first instanceof IOException) {
+      throw (IOException) first;
+    }
+    if (first instanceof RuntimeException) {
+      throw (RuntimeException) first;
+    }
+    if (first instanceof Error) {
+      throw (Error) first;
+    }
   }
 
   /** Extracts one entry. */
   Path extract(EntryInfo entry) throws IOException {
-    return extract(entry, ArchivePaths.forExtraction(entry.path()), new HashSet<>());
+    Path target = prepare(entry, ArchivePaths.forExtraction(entry.path()), new HashSet<>());
+    write(entry, target);
+    return target;
   }
 
-  private Path extract(EntryInfo entry, String relative, Set<Path> checkedDirectories)
+  /** Makes the entry's parent directories exist, safely, and returns the file to write. */
+  private Path prepare(EntryInfo entry, String relative, Set<Path> checkedDirectories)
       throws IOException {
     String[] components = relative.split("/");
     Path parent = root;
@@ -114,12 +189,22 @@ final class Extractor {
       throw new FileSystemException(target.toString(), null,
           "entry '" + entry.path() + "' cannot replace this directory");
     }
+    return target;
+  }
+
+  /** Writes an entry's content to a temporary sibling of the target, then renames it. */
+  private void write(EntryInfo entry, Path target) throws IOException {
     Path temporary = TemporaryFiles.createSibling(target);
     try {
-      try (InputStream in = new ProgressInputStream(reader.openStream(entry.path()), progress);
-          OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS)) {
-        in.transferTo(out);
+      Optional<ArchiveReader.StoredRegion> region = reader.storedRegion(entry);
+      if (region.isPresent()) {
+        copyRegion(entry, region.get(), temporary);
+      } else {
+        try (InputStream in = new ProgressInputStream(reader.openStream(entry.path()), progress);
+            OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+          in.transferTo(out);
+        }
       }
       Instant modified = entry.modifiedTime();
       if (!modified.isAfter(LATEST_TIME)) {
@@ -134,7 +219,26 @@ final class Extractor {
       }
       throw e;
     }
-    return target;
+  }
+
+  /**
+   * Copies uncompressed content file to file inside the operating system, then checks the CRC32
+   * of what was written, through a memory mapping: no byte passes through the Java heap.
+   */
+  private void copyRegion(EntryInfo entry, ArchiveReader.StoredRegion region, Path temporary)
+      throws IOException {
+    try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.READ,
+        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+      region.file().transferTo(region.offset(), region.length(), out, progress);
+      CRC32 crc = new CRC32();
+      for (long at = 0; at < region.length(); at += MAP_STEP) {
+        crc.update(out.map(FileChannel.MapMode.READ_ONLY, at,
+            Math.min(MAP_STEP, region.length() - at)));
+      }
+      if ((int) crc.getValue() != entry.crc32()) {
+        throw new ChecksumMismatchException(entry.path(), entry.crc32(), (int) crc.getValue());
+      }
+    }
   }
 
   /** Makes {@code directory} exist as a real directory, never following a symbolic link. */

@@ -8,11 +8,13 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 
 /**
  * An archive file open for positional reads from many threads at once, without a lock: every
@@ -32,6 +34,8 @@ public final class ArchiveFile implements RandomAccessSource {
    * direct buffer as large as the request; bounding the request bounds that hidden memory.
    */
   private static final int MAX_READ = 256 * 1024;
+  /** Bytes per step of {@link #transferTo}. */
+  private static final long TRANSFER_STEP = 8L << 20;
 
   private final Path path;
   private final Path shownAs;
@@ -147,6 +151,53 @@ public final class ArchiveFile implements RandomAccessSource {
       }
     } finally {
       dst.limit(limit);
+    }
+  }
+
+  /**
+   * Copies a region of the file to a channel without passing it through the Java heap (the
+   * operating system copies it: {@code copy_file_range} or {@code sendfile} on Linux).
+   *
+   * @param position absolute file offset
+   * @param count how many bytes
+   * @param target where to write them, from its current position
+   * @param progress told how many bytes each step copied
+   * @throws CorruptArchiveException if the file ends first
+   * @throws InterruptedIOException if this thread was interrupted
+   * @throws IOException on an I/O error
+   */
+  public void transferTo(long position, long count, WritableByteChannel target,
+      LongConsumer progress) throws IOException {
+    if (position < origin) {
+      throw new CorruptArchiveException(shownAs + ": position " + position
+          + " lies before the decrypted data, which starts at " + origin);
+    }
+    long at = position - origin;
+    long end = at + count;
+    while (at < end) {
+      FileChannel current = channel;
+      long n;
+      try {
+        // in steps, so that progress moves and an interrupt is noticed
+        n = current.transferTo(at, Math.min(end - at, TRANSFER_STEP), target);
+      } catch (ClosedByInterruptException e) {
+        throw interrupted(e);
+      } catch (AsynchronousCloseException e) {
+        reopenAfter(current);
+        continue;
+      } catch (ClosedChannelException e) {
+        if (closed) {
+          throw new IllegalStateException("archive " + shownAs + " is closed", e);
+        }
+        reopenAfter(current);
+        continue;
+      }
+      if (n <= 0) {
+        throw new CorruptArchiveException(shownAs + ": data ends at " + (origin + at)
+            + ", needed " + (end - at) + " more bytes (was it truncated while open?)");
+      }
+      at += n;
+      progress.accept(n);
     }
   }
 
