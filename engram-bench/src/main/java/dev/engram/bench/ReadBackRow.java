@@ -4,6 +4,7 @@ import dev.engram.ArchiveReader;
 import dev.engram.ReaderOptions;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -52,27 +53,50 @@ record ReadBackRow(BenchData data, int runs) implements BenchRow {
     entryCost(table);
   }
 
-  /** The 100 MiB entry: reader with threads(1) vs raw frames, time ratio against a target. */
+  /**
+   * The 100 MiB entry with threads(1) vs raw frames, time ratio against a target: a new reader
+   * each time (open and frame index included, as the raw baseline parses the archive too), and a
+   * reader kept open, whose frame index is built by the warm-up and cached.
+   */
   private void entryCost(ResultTable table) throws Exception {
     Rounds rounds = new Rounds(runs);
     ReaderOptions oneThread = ReaderOptions.builder().threads(1).build();
-    for (PackCodec codec : CODECS) {
-      Path archive = data.framedArchive(codec);
-      rounds.add(engramName(codec), () -> readEngram(archive, oneThread, BenchData.ENTRY_100_MIB));
-      rounds.add(rawName(codec), () -> unpackRaw(archive, codec, BenchData.ENTRY_100_MIB));
+    List<ArchiveReader> openReaders = new ArrayList<>();
+    try {
+      for (PackCodec codec : CODECS) {
+        Path archive = data.framedArchive(codec);
+        ArchiveReader open = ArchiveReader.open(archive, oneThread);
+        openReaders.add(open);
+        Drain drain = new Drain();
+        rounds.add(engramName(codec),
+            () -> readEngram(archive, oneThread, BenchData.ENTRY_100_MIB));
+        rounds.add(engramName(codec) + " open",
+            () -> drain.all(open.openStream(BenchData.ENTRY_100_MIB)));
+        rounds.add(rawName(codec), () -> unpackRaw(archive, codec, BenchData.ENTRY_100_MIB));
+      }
+      System.err.println("row 2: one 100 MiB framed entry");
+      Map<String, Double> seconds = rounds.medianSeconds();
+      for (PackCodec codec : CODECS) {
+        double raw = seconds.get(rawName(codec));
+        double cost = seconds.get(engramName(codec)) / raw;
+        double allowed = codec == PackCodec.LZ4 ? 1.15 : 1.10;
+        entryLine(table, engramName(codec) + ", threads(1), new reader, 100 MiB entry",
+            seconds.get(engramName(codec))).ratio(cost, "time of raw")
+            .target(String.format("<= %.2fx time of raw", allowed), cost <= allowed);
+        double openTime = seconds.get(engramName(codec) + " open");
+        entryLine(table, engramName(codec) + ", threads(1), reader kept open, 100 MiB entry",
+            openTime).ratio(openTime / raw, "time of raw");
+        entryLine(table, rawName(codec) + ", 100 MiB entry", raw);
+      }
+    } finally {
+      for (ArchiveReader reader : openReaders) {
+        reader.close();
+      }
     }
-    System.err.println("row 2: one 100 MiB framed entry");
-    Map<String, Double> seconds = rounds.medianSeconds();
-    for (PackCodec codec : CODECS) {
-      double cost = seconds.get(engramName(codec)) / seconds.get(rawName(codec));
-      double allowed = codec == PackCodec.LZ4 ? 1.15 : 1.10;
-      table.add(ROW, engramName(codec) + ", threads(1), 100 MiB entry",
-          ResultTable.mbPerSecond(100 << 20, seconds.get(engramName(codec))))
-          .ratio(cost, "time of raw")
-          .target(String.format("<= %.2fx time of raw", allowed), cost <= allowed);
-      table.add(ROW, rawName(codec) + ", 100 MiB entry",
-          ResultTable.mbPerSecond(100 << 20, seconds.get(rawName(codec))));
-    }
+  }
+
+  private static ResultTable.Line entryLine(ResultTable table, String contender, double seconds) {
+    return table.add(ROW, contender, ResultTable.mbPerSecond(100 << 20, seconds));
   }
 
   /** Opens the archive and reads every entry, or only {@code only} if not null. */
