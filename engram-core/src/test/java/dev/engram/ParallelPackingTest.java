@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Packing on a pool of threads: the archive does not depend on the thread count, errors still
  * belong to the right call, and no thread or temporary file outlives a writer. (Speed is measured
- * by {@code scripts/bench-pack}, never here.)
+ * by {@code scripts/bench}, row 1, never here.)
  */
 class ParallelPackingTest {
   private static final Instant TIME = Instant.parse("2025-03-04T05:06:07Z");

@@ -1,0 +1,119 @@
+package dev.engram.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * The generated data and the archives made from it, kept in one directory between runs: each is
+ * made the first time a row needs it (into a {@code .partial} sibling, renamed when complete) and
+ * reused afterwards. Everything is deterministic (fixed seeds), so a deleted file comes back the
+ * same.
+ */
+final class BenchData {
+  /** The large framed entry of rows 4 and 5 (as many MiB as the run's size). */
+  static final String LARGE_ENTRY = "large.txt";
+  /** The 100 MiB framed entry of the read-cost and reader-thread targets. */
+  static final String ENTRY_100_MIB = "entry-100MiB.txt";
+  private static final long MIB = 1 << 20;
+  private static final long SEED = 42;
+
+  /** Makes one cached file or directory at a temporary path. */
+  @FunctionalInterface
+  private interface Maker {
+    void make(Path target) throws Exception;
+  }
+
+  private final Path dir;
+  private final int mib;
+
+  BenchData(Path dir, int mib) {
+    this.dir = dir;
+    this.mib = mib;
+  }
+
+  /** The mixed data set of rows 1 and 2 ({@link MixedData}). */
+  FileSet mixedFiles() throws Exception {
+    return FileSet.of(cached("mix-" + mib,
+        target -> MixedData.generate(target, mib * MIB, SEED)));
+  }
+
+  /** The mixed data packed by engram with one codec for every file. */
+  Path mixArchive(PackCodec codec) throws Exception {
+    FileSet files = mixedFiles();
+    return cached("mix-" + mib + "-" + codec.label() + ".eng",
+        target -> Packers.engram(files, target, codec, cores()));
+  }
+
+  /** The mixed data packed by {@link java.util.zip.ZipOutputStream}. */
+  Path mixZip() throws Exception {
+    FileSet files = mixedFiles();
+    return cached("mix-" + mib + ".zip", target -> Packers.zip(files, target));
+  }
+
+  /** An archive of two text entries, {@link #LARGE_ENTRY} and {@link #ENTRY_100_MIB}. */
+  Path framedArchive(PackCodec codec) throws Exception {
+    Path files = cached("framed-" + mib, target -> {
+      SplittableRandom random = new SplittableRandom(SEED);
+      ContentBlocks content = new ContentBlocks(SEED);
+      content.write(target.resolve(LARGE_ENTRY), ContentKind.TEXT, mib * MIB, random);
+      content.write(target.resolve(ENTRY_100_MIB), ContentKind.TEXT, 100 * MIB, random);
+    });
+    return cached("framed-" + mib + "-" + codec.label() + ".eng",
+        target -> Packers.engram(FileSet.of(files), target, codec, cores()));
+  }
+
+  /** The small-file set of row 3: up to 16 KiB each, or 2 KiB for 100,000 and more. */
+  SmallFiles smallFiles(int count) {
+    return new SmallFiles(count, count >= 100_000 ? 2 << 10 : 16 << 10, SEED);
+  }
+
+  Path smallArchive(SmallFiles files) throws Exception {
+    return cached("small-" + files.count() + ".eng", files::writeEngram);
+  }
+
+  Path smallZip(SmallFiles files) throws Exception {
+    return cached("small-" + files.count() + ".zip", files::writeZip);
+  }
+
+  /** A path for output that is not kept (deleted first if present). */
+  Path scratch(String name) throws IOException {
+    Files.createDirectories(dir);
+    Path path = dir.resolve(name);
+    Files.deleteIfExists(path);
+    return path;
+  }
+
+  private Path cached(String name, Maker maker) throws Exception {
+    Path target = dir.resolve(name);
+    if (Files.exists(target)) {
+      return target;
+    }
+    Path partial = dir.resolve(name + ".partial");
+    delete(partial);
+    Files.createDirectories(dir);
+    System.err.println("generating " + target);
+    maker.make(partial);
+    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+    return target;
+  }
+
+  private static void delete(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+}

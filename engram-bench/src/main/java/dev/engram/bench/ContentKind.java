@@ -1,0 +1,18 @@
+package dev.engram.bench;
+
+/** The kinds of generated content, each with the file extension it is stored under. */
+enum ContentKind {
+  TEXT(".txt"),
+  JSON(".json"),
+  BINARY(".bin");
+
+  private final String extension;
+
+  ContentKind(String extension) {
+    this.extension = extension;
+  }
+
+  String extension() {
+    return extension;
+  }
+}
