@@ -627,7 +627,8 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(progress, "progress");
     ensureOpen();
     try {
-      return new Extractor(this, directory, progress, threads.pool()).extractAll(select);
+      return new Extractor(this, directory, progress, threads.pool(), threads.count() - 1)
+          .extractAll(select);
     } catch (EngramException e) {
       throw e.initArchive(file.path());
     }
@@ -652,7 +653,7 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(directory, "directory");
     int i = require(path);
     try {
-      return new Extractor(this, directory, bytes -> { }, null).extract(entries[i]);
+      return new Extractor(this, directory, bytes -> { }, null, 0).extract(entries[i]);
     } catch (EngramException e) {
       throw e.initArchive(file.path());
     }
@@ -732,10 +733,10 @@ public final class ArchiveReader implements Closeable {
       }
       case FRAMED: {
         PlainPayload payload = plainPayload(index, entry);
-        // decode ahead on the other threads: twice as many frames as threads keeps them busy
+        // decode ahead on the other threads: a few frames per thread keeps them all busy
         return new FramedEntryChannel(payload.source(), frameIndex(index, entry, payload),
             Codecs.of(entry.method()), entry.path(), entry.crc32(), options.channelFrameCache(),
-            threads.pool(), 2 * threads.count());
+            threads.pool(), threads.count() - 1, 4 * threads.count());
       }
       default:
         throw new AssertionError(entry.method());

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
@@ -61,12 +62,14 @@ final class Extractor {
   private final LongConsumer progress;
   /** Threads to extract entries on besides the caller's, or null. */
   private final Executor workers;
+  private final int helperCount;
 
-  Extractor(ArchiveReader reader, Path directory, LongConsumer progress, Executor workers)
-      throws IOException {
+  Extractor(ArchiveReader reader, Path directory, LongConsumer progress, Executor workers,
+      int helperCount) throws IOException {
     this.reader = reader;
     this.progress = progress;
     this.workers = workers;
+    this.helperCount = helperCount;
     this.root = directory.toAbsolutePath().normalize();
     Files.createDirectories(root);
   }
@@ -113,46 +116,41 @@ final class Extractor {
 
   /**
    * Writes every file. Framed entries go one at a time on this thread, each decoded ahead on the
-   * reader's threads; the others are written on those threads at the same time. No task on the
-   * reader's threads ever waits for another, so they cannot deadlock.
+   * reader's threads; the others are taken in turn by those threads and, once it is done with
+   * the framed ones, by this thread too. No task on the reader's threads ever waits for another,
+   * so they cannot deadlock.
    */
   private void writeAll(List<EntryInfo> entries, Path[] targets) throws IOException {
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    List<CompletableFuture<Void>> running = new ArrayList<>();
-    List<Integer> here = new ArrayList<>();
+    List<Integer> framed = new ArrayList<>();
+    List<Integer> others = new ArrayList<>();
     for (int i = 0; i < targets.length; i++) {
-      EntryInfo entry = entries.get(i);
-      Path target = targets[i];
-      if (workers == null || entry.isFramed()) {
-        here.add(i);
-        continue;
+      (entries.get(i).isFramed() ? framed : others).add(i);
+    }
+    AtomicInteger cursor = new AtomicInteger();
+    Runnable takeOthers = () -> {
+      int next;
+      while (failure.get() == null && (next = cursor.getAndIncrement()) < others.size()) {
+        int i = others.get(next);
+        write(entries.get(i), targets[i], failure);
       }
-      try {
-        running.add(CompletableFuture.runAsync(() -> {
-          if (failure.get() == null) {
-            try {
-              write(entry, target);
-            } catch (IOException | RuntimeException | Error e) {
-              failure.compareAndSet(null, e);
-            }
-          }
-        }, workers));
-      } catch (RejectedExecutionException e) {
-        here.add(i); // the reader is closing: its own check fails the write with a clear error
+    };
+    List<CompletableFuture<Void>> helpers = new ArrayList<>();
+    if (workers != null && others.size() > 1) {
+      for (int t = 0; t < helperCount; t++) {
+        try {
+          helpers.add(CompletableFuture.runAsync(takeOthers, workers));
+        } catch (RejectedExecutionException e) {
+          break; // the reader is closing: this thread does the rest, and its checks fail them
+        }
       }
     }
-    for (int i : here) {
-      if (failure.get() != null) {
-        break;
-      }
-      try {
-        write(entries.get(i), targets[i]);
-      } catch (IOException | RuntimeException | Error e) {
-        failure.compareAndSet(null, e);
-      }
+    for (int i : framed) {
+      write(entries.get(i), targets[i], failure);
     }
-    for (CompletableFuture<Void> task : running) {
-      task.join(); // each task records its failure instead of throwing
+    takeOthers.run();
+    for (CompletableFuture<Void> helper : helpers) {
+      helper.join(); // failures are recorded, not thrown
     }
     Throwable first = failure.get();
     if (first instanceof IOException) {
@@ -163,6 +161,18 @@ final class Extractor {
     }
     if (first instanceof Error) {
       throw (Error) first;
+    }
+  }
+
+  /** Writes one file unless an earlier one failed; records its failure instead of throwing. */
+  private void write(EntryInfo entry, Path target, AtomicReference<Throwable> failure) {
+    if (failure.get() != null) {
+      return;
+    }
+    try {
+      write(entry, target);
+    } catch (IOException | RuntimeException | Error e) {
+      failure.compareAndSet(null, e);
     }
   }
 

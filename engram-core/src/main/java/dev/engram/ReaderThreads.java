@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads that work for one {@link ArchiveReader} ({@link ReaderOptions#threads()}): started
+ * The threads that work for one {@link ArchiveReader} ({@link ReaderOptions#threads()}, the
+ * caller's thread included, so the pool has one fewer): started
  * on first use, daemons that end when idle for a few seconds, so that a reader that is never
  * closed leaks no thread, and shut down when the reader closes. Thread-safe.
  */
@@ -48,7 +49,7 @@ final class ReaderThreads implements AutoCloseable {
           thread.setDaemon(true);
           return thread;
         };
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(count, count, IDLE_SECONDS,
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(count - 1, count - 1, IDLE_SECONDS,
             TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemons);
         executor.allowCoreThreadTimeOut(true);
         pool = executor;

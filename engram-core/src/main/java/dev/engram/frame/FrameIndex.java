@@ -191,12 +191,16 @@ public final class FrameIndex {
   }
 
   /** Reads little-endian u32s at increasing offsets through a buffered window. */
+  /** Distance between prefixes beyond which each is read on its own (see {@link Window}). */
+  private static final long LARGE_JUMP = 8 * 1024;
+
   private static final class Window {
     private final RandomAccessSource file;
     private final long end;
     private final byte[] buffer = new byte[WINDOW];
     private long start = -1;
     private int length;
+    private long lastPosition;
 
     Window(RandomAccessSource file, long end) {
       this.file = file;
@@ -205,10 +209,14 @@ public final class FrameIndex {
 
     long u32(long position) throws IOException {
       if (start < 0 || position < start || position + 4 > start + length) {
-        length = (int) Math.min(WINDOW, end - position);
+        // Frames that compress to a few KiB are read many to a window; larger ones only by
+        // their prefixes: a window would read most of the payload just to find them.
+        long jump = start < 0 ? 0 : position - lastPosition;
+        length = (int) Math.min(jump >= LARGE_JUMP ? Framing.PREFIX : WINDOW, end - position);
         file.readFully(position, buffer, 0, length);
         start = position;
       }
+      lastPosition = position;
       int i = (int) (position - start);
       return (buffer[i] & 0xFFL)
           | (buffer[i + 1] & 0xFFL) << 8

@@ -10,7 +10,10 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
@@ -50,8 +53,14 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
   private final Executor decodeAhead;
   /** At most this many frames decoded ahead at a time. */
   private final int window;
-  /** The frames being decoded ahead, in frame order. */
+  /** How many pool threads may decode ahead at once. */
+  private final int helpers;
+  /** The frames being decoded ahead, in frame order (the caller's view). */
   private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
+  /** The frames queued for the pool's drainers, in frame order. */
+  private final ConcurrentLinkedDeque<Ahead> pending = new ConcurrentLinkedDeque<>();
+  /** Drainers running on the pool. */
+  private final AtomicInteger drainers = new AtomicInteger();
   /** Buffers of frames decoded ahead and consumed, for reuse. */
   private final ArrayDeque<Ahead> spare = new ArrayDeque<>();
   private int lastFrame = -1;
@@ -64,7 +73,14 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     final byte[] out;
     final byte[] encoded;
     int frame;
+    /** Completed by the pool thread that decodes it. */
     CompletableFuture<Void> done;
+    /** Set by whoever decodes the frame: a pool thread, or the caller if it gets there first. */
+    final AtomicBoolean claimed = new AtomicBoolean();
+    /** Whether the caller's thread decoded it (then its task does nothing). */
+    boolean byCaller;
+    /** Why decoding it on the caller's thread failed, thrown when the frame is read. */
+    IOException failure;
 
     Ahead(int frameSize, int encodedSize) {
       this(new byte[frameSize], new byte[encodedSize]);
@@ -93,7 +109,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
    */
   public FramedEntryChannel(RandomAccessSource file, FrameIndex index, Codec codec, String entry,
       int expectedCrc, int cachedFrames) {
-    this(file, index, codec, entry, expectedCrc, cachedFrames, null, 0);
+    this(file, index, codec, entry, expectedCrc, cachedFrames, null, 0, 0);
   }
 
   /**
@@ -106,12 +122,14 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
    * @param expectedCrc the CRC32 the directory records
    * @param cachedFrames how many decoded frames to keep, at least 1
    * @param decodeAhead where to decode frames ahead of sequential reads, or null for nowhere
+   * @param helpers how many of the executor's threads may decode for this channel at once
    * @param window how many frames to decode ahead at most (ignored without an executor)
    */
   public FramedEntryChannel(RandomAccessSource file, FrameIndex index, Codec codec, String entry,
-      int expectedCrc, int cachedFrames, Executor decodeAhead, int window) {
+      int expectedCrc, int cachedFrames, Executor decodeAhead, int helpers, int window) {
     super(index.uncompressedSize(), file.path());
-    this.decodeAhead = window > 0 ? decodeAhead : null;
+    this.decodeAhead = window > 0 && helpers > 0 ? decodeAhead : null;
+    this.helpers = helpers;
     this.window = window;
     if (cachedFrames < 1) {
       throw new IllegalArgumentException("cachedFrames must be at least 1: " + cachedFrames);
@@ -197,8 +215,10 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
 
   /**
    * Returns frame {@code k} if it was decoded ahead (waiting for it if need be), else null.
-   * Frames decoded ahead that a read elsewhere makes useless are awaited and recycled, so that
-   * no buffer is reused while a thread still writes it.
+   * While a pool thread still decodes it, this thread decodes the last frame of the window that
+   * nobody has started, so that it works too instead of waiting. Frames decoded ahead that a
+   * read elsewhere makes useless are awaited and recycled, so that no buffer is reused while a
+   * thread still writes it.
    */
   private Ahead takeAhead(int k, boolean sequential) throws IOException {
     if (ahead.isEmpty()) {
@@ -207,12 +227,35 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     if (!sequential || ahead.peekFirst().frame != k) {
       while (!ahead.isEmpty()) {
         Ahead dropped = ahead.pollFirst();
-        dropped.done.exceptionally(e -> null).join();
-        spare.push(dropped);
+        if (dropped.claimed.compareAndSet(false, true)) {
+          // never started, and now never will be: a new holder for its buffers, so that its
+          // task (which finds it claimed and does nothing) never sees this one reset
+          spare.push(new Ahead(dropped.out, dropped.encoded));
+        } else {
+          dropped.done.exceptionally(e -> null).join();
+          if (dropped.byCaller) {
+            spare.push(new Ahead(dropped.out, dropped.encoded));
+          } else {
+            spare.push(dropped);
+          }
+        }
       }
       return null;
     }
     Ahead next = ahead.pollFirst();
+    if (!next.claimed.compareAndSet(false, true)) {
+      while (!next.byCaller && !next.done.isDone() && decodeOneFromTheBack()) {
+        // work while the pool thread finishes frame k
+      }
+    } else {
+      decodeHere(next);
+    }
+    if (next.byCaller) {
+      if (next.failure != null) {
+        throw next.failure;
+      }
+      return next;
+    }
     try {
       next.done.join();
     } catch (CompletionException e) {
@@ -229,7 +272,41 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     return next;
   }
 
-  /** Keeps the frames after {@code k} being decoded ahead, up to the window. */
+  /**
+   * Decodes, on this thread, the last frame in flight that no thread has started; returns false
+   * if there is none.
+   */
+  private boolean decodeOneFromTheBack() {
+    for (java.util.Iterator<Ahead> it = ahead.descendingIterator(); it.hasNext(); ) {
+      Ahead candidate = it.next();
+      if (candidate.claimed.compareAndSet(false, true)) {
+        decodeHere(candidate);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Decodes a claimed frame on this thread; a failure is kept for the read that reaches the
+   * frame. The holder is never reused: its task may still run, and finds it claimed.
+   */
+  private void decodeHere(Ahead task) {
+    task.byCaller = true;
+    try {
+      FramedContent.decode(file, index, codec, entry, task.frame, task.encoded, task.out);
+      framesDecoded.incrementAndGet();
+    } catch (IOException e) {
+      task.failure = e;
+    }
+  }
+
+  /**
+   * Keeps the frames after {@code k} being decoded ahead, up to the window: they join the queue
+   * that the pool's drainers take frames from, in order, and enough drainers are started. A
+   * drainer decodes frames until the queue is empty, so a steady read costs no thread wake-up
+   * per frame.
+   */
   private void scheduleAhead(int k) {
     if (decodeAhead == null) {
       return;
@@ -239,25 +316,58 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     for (int j = next; j <= last; j++) {
       Ahead task = spare.isEmpty() ? new Ahead(index.frameSize(), encoded.length) : spare.pop();
       task.frame = j;
-      int frame = j;
-      try {
-        task.done = CompletableFuture.runAsync(() -> {
-          if (released) {
-            throw new java.util.concurrent.CancellationException("channel closed");
-          }
-          try {
-            FramedContent.decode(file, index, codec, entry, frame, task.encoded, task.out);
-          } catch (IOException e) {
-            throw new CompletionException(e);
-          }
-          framesDecoded.incrementAndGet();
-        }, decodeAhead);
-      } catch (RejectedExecutionException e) {
-        spare.push(task);
-        return; // the reader is closing: decode on the caller's thread from now on
-      }
+      task.claimed.set(false);
+      task.byCaller = false;
+      task.failure = null;
+      task.done = new CompletableFuture<>();
       ahead.addLast(task);
+      pending.addLast(task);
     }
+    while (true) {
+      int running = drainers.get();
+      if (running >= helpers || pending.isEmpty()) {
+        return;
+      }
+      if (drainers.compareAndSet(running, running + 1)) {
+        try {
+          decodeAhead.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+          drainers.decrementAndGet();
+          return; // the reader is closing: the caller decodes what it needs itself
+        }
+      }
+    }
+  }
+
+  /** Runs on a pool thread: decodes the queued frames nobody has claimed, in order. */
+  private void drain() {
+    while (true) {
+      Ahead task = pending.pollFirst();
+      if (task == null) {
+        drainers.decrementAndGet();
+        // a frame queued after the check above but before the decrement would wait for the
+        // caller: take it back up if no other drainer did
+        if (pending.isEmpty() || !claimDrainer()) {
+          return;
+        }
+        continue;
+      }
+      if (released || !task.claimed.compareAndSet(false, true)) {
+        continue; // closed, or the caller decoded it
+      }
+      try {
+        FramedContent.decode(file, index, codec, entry, task.frame, task.encoded, task.out);
+        framesDecoded.incrementAndGet();
+        task.done.complete(null);
+      } catch (IOException | RuntimeException | Error e) {
+        task.done.completeExceptionally(e);
+      }
+    }
+  }
+
+  private boolean claimDrainer() {
+    int running = drainers.get();
+    return running < helpers && drainers.compareAndSet(running, running + 1);
   }
 
   @Override
@@ -267,6 +377,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
       cacheData[i] = null;
     }
     ahead.clear();
+    pending.clear();
     spare.clear();
   }
 }
