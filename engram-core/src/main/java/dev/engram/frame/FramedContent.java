@@ -107,10 +107,17 @@ public final class FramedContent {
    */
   static void decode(RandomAccessSource source, FrameIndex index, Codec codec, String entry,
       int k, byte[] encoded, byte[] out) throws IOException {
+    decode(source, index, codec, entry, k, encoded, out, 0);
+  }
+
+  /** {@link #decode(RandomAccessSource, FrameIndex, Codec, String, int, byte[], byte[])} into
+   * {@code out} from {@code outOffset}. */
+  static void decode(RandomAccessSource source, FrameIndex index, Codec codec, String entry,
+      int k, byte[] encoded, byte[] out, int outOffset) throws IOException {
     int encodedLength = index.encodedLength(k);
     source.readFully(index.encodedOffset(k), encoded, 0, encodedLength);
     try {
-      codec.decompress(encoded, 0, encodedLength, out, 0, index.frameLength(k));
+      codec.decompress(encoded, 0, encodedLength, out, outOffset, index.frameLength(k));
     } catch (CorruptArchiveException e) {
       throw new CorruptArchiveException("entry '" + entry + "': frame " + k + " at offset "
           + (index.encodedOffset(k) - Framing.PREFIX) + ": " + e.getMessage(), e);
