@@ -10,21 +10,33 @@ import java.io.IOException;
  */
 final class CleanupOnExit implements AutoCloseable {
   private final Thread hook;
+  private volatile Closeable resource;
 
-  private CleanupOnExit(Closeable resource) {
+  private CleanupOnExit() {
     this.hook = new Thread(() -> {
+      Closeable watched = resource;
+      if (watched == null) {
+        return;
+      }
       try {
-        resource.close();
+        watched.close();
       } catch (IOException | RuntimeException e) {
         // the JVM is going down; nothing else can be done about it
       }
     }, "engram-cleanup");
   }
 
-  static CleanupOnExit register(Closeable resource) {
-    CleanupOnExit cleanup = new CleanupOnExit(resource);
+  /** Registers the hook; call before creating the writer, then {@link #watch} it. */
+  static CleanupOnExit register() {
+    CleanupOnExit cleanup = new CleanupOnExit();
     Runtime.getRuntime().addShutdownHook(cleanup.hook);
     return cleanup;
+  }
+
+  /** Closes {@code writer} if the JVM exits before {@link #close()}. */
+  <T extends Closeable> T watch(T writer) {
+    this.resource = writer;
+    return writer;
   }
 
   @Override

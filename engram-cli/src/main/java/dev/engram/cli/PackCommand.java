@@ -121,7 +121,6 @@ final class PackCommand extends BaseCommand {
   }
 
   @Override
-  @SuppressWarnings("try") // CleanupOnExit is held for its scope only
   public Integer call() throws IOException {
     checkOptions();
     Optional<Instant> fixedTime = SourceDate.of(io(), reproducible);
@@ -132,8 +131,8 @@ final class PackCommand extends BaseCommand {
     }
     try (Progress progress = progress("pack", total)) {
       WriterOptions options = writerOptions(fixedTime, progress);
-      try (ArchiveWriter writer = ArchiveWriter.create(output, options);
-          CleanupOnExit cleanup = CleanupOnExit.register(writer)) {
+      try (CleanupOnExit cleanup = CleanupOnExit.register();
+          ArchiveWriter writer = cleanup.watch(ArchiveWriter.create(output, options))) {
         CompressionMethod method = method();
         for (var file : files.entrySet()) {
           if (method == null) {

@@ -57,7 +57,6 @@ final class SignCommand extends ArchiveCommand {
   boolean reproducible;
 
   @Override
-  @SuppressWarnings("try") // CleanupOnExit is held for its scope only
   public Integer call() throws IOException {
     boolean inPlace = Files.exists(output) && Files.exists(archive)
         && Files.isSameFile(output, archive);
@@ -100,8 +99,8 @@ final class SignCommand extends ArchiveCommand {
       long total = reader.entries().stream().mapToLong(EntryInfo::uncompressedSize).sum();
       try (Progress progress = progress("sign", total)) {
         WriterOptions built = options.progress(progress).build();
-        try (ArchiveWriter writer = ArchiveWriter.create(output, built);
-            CleanupOnExit cleanup = CleanupOnExit.register(writer)) {
+        try (CleanupOnExit cleanup = CleanupOnExit.register();
+            ArchiveWriter writer = cleanup.watch(ArchiveWriter.create(output, built))) {
           for (String path : reader.list()) {
             if (!path.equals(Manifest.ENTRY_NAME)) {
               writer.copyEntry(reader, path);

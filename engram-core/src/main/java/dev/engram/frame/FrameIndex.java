@@ -190,10 +190,13 @@ public final class FrameIndex {
     return Framing.frameLength(uncompressedSize, k, frameSize);
   }
 
-  /** Reads little-endian u32s at increasing offsets through a buffered window. */
   /** Distance between prefixes beyond which each is read on its own (see {@link Window}). */
   private static final long LARGE_JUMP = 8 * 1024;
 
+  /**
+   * Reads little-endian u32s at increasing offsets: through a buffered window while they are
+   * close together, one by one when they are far apart.
+   */
   private static final class Window {
     private final RandomAccessSource file;
     private final long end;
