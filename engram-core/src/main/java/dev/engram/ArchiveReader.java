@@ -755,19 +755,13 @@ public final class ArchiveReader implements Closeable {
    * be read through {@link #openStream}.
    */
   Optional<StoredRegion> storedRegion(EntryInfo info) throws IOException {
-    int i = require(info.path());
-    DirectoryEntry entry = entries[i].directoryEntry();
+    DirectoryEntry entry = info.directoryEntry();
     if (kind(entry) != Kind.STORED || encryption.perFile() || !(file instanceof ArchiveFile)) {
       return Optional.empty();
     }
-    try {
-      admit(i, entry);
-      checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
-      return Optional.of(new StoredRegion((ArchiveFile) file, entry.payloadOffset(),
-          entry.uncompressedSize()));
-    } catch (EngramException e) {
-      throw e.initArchive(file.path());
-    }
+    StoredPayload stored = storedPayload(info.path());
+    return Optional.of(new StoredRegion((ArchiveFile) stored.source(), stored.offset(),
+        stored.entry().uncompressedSize()));
   }
 
   /** An entry's directory record and its payload as stored, for {@link ArchiveWriter#copyEntry}. */
