@@ -48,8 +48,8 @@ final class ExtractCommand extends ArchiveCommand {
       List<EntryInfo> entries = reader.entries().stream().filter(e -> selected.test(e.path()))
           .toList();
       for (String pattern : patterns) {
-        if (entries.stream().noneMatch(e -> e.path().equals(pattern)
-            || Globs.of(List.of(pattern)).matches(e.path()))) {
+        Globs one = Globs.of(List.of(pattern));
+        if (entries.stream().noneMatch(e -> e.path().equals(pattern) || one.matches(e.path()))) {
           throw new CliException(ExitCodes.NOT_FOUND, "no entry of " + archive + " matches '"
               + pattern + "'");
         }
