@@ -733,10 +733,10 @@ public final class ArchiveReader implements Closeable {
       }
       case FRAMED: {
         PlainPayload payload = plainPayload(index, entry);
-        // decode ahead on the other threads: a few frames per thread keeps them all busy
         return new FramedEntryChannel(payload.source(), frameIndex(index, entry, payload),
             Codecs.of(entry.method()), entry.path(), entry.crc32(), options.channelFrameCache(),
-            threads.pool(), threads.count() - 1, 4 * threads.count());
+            threads.pool(), threads.count() - 1,
+            FramedEntryChannel.aheadWindow(threads.count()));
       }
       default:
         throw new AssertionError(entry.method());

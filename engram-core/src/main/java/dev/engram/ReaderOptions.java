@@ -112,8 +112,9 @@ public final class ReaderOptions implements Destroyable {
   /**
    * Returns how many threads work for one reader: sequential reads of a framed entry ({@code
    * read}, {@code openStream}, a channel read in order) have the next frames decoded on the
-   * others, and {@link ArchiveReader#extractAll} writes several entries at once. 1 does
-   * everything on the calling thread.
+   * others (up to 16 frames per thread, 64 at most, each a buffer of one decoded frame), and
+   * {@link ArchiveReader#extractAll} writes several entries at once. 1 does everything on the
+   * calling thread.
    *
    * @return the thread count; by default the number of available processors
    */

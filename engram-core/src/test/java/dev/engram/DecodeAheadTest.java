@@ -127,6 +127,25 @@ class DecodeAheadTest {
   }
 
   @Test
+  void decodingAheadStopsAtTheWindow() throws Exception {
+    int window = FramedEntryChannel.aheadWindow(2);
+    try (ArchiveReader reader = ArchiveReader.open(archive, threads(2));
+        FramedEntryChannel channel = (FramedEntryChannel) reader.openChannel("big.bin")) {
+      ByteBuffer frame = ByteBuffer.allocate(FRAME);
+      for (int k = 0; k < 4; k++) {
+        assertEquals(FRAME, channel.read(frame.clear()));
+      }
+      // frames 0-3 were read, the third one in a row started decoding ahead: 3 + window frames
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (channel.framesDecoded() < 4 + window && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(100); // time to decode more, were the window not respected
+      assertEquals(4 + window, channel.framesDecoded());
+    }
+  }
+
+  @Test
   void closingTheReaderMidStreamStopsItsThreads() throws Exception {
     ArchiveReader reader = ArchiveReader.open(archive, threads(3));
     InputStream in = reader.openStream("big.bin");

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,15 +64,16 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
   private final AtomicInteger drainers = new AtomicInteger();
   /** Buffers of frames decoded ahead and consumed, for reuse. */
   private final ArrayDeque<Ahead> spare = new ArrayDeque<>();
+  /** Scratch space for encoded frames, one per running drainer (the caller has its own). */
+  private final ConcurrentLinkedQueue<byte[]> drainerScratch = new ConcurrentLinkedQueue<>();
   private int lastFrame = -1;
   /** How many frames in a row were read in order, up to the current one. */
   private int streak;
   private volatile boolean released;
 
-  /** One frame decoded on another thread: its buffers, and when it is done. */
+  /** One frame decoded on another thread: its buffer, and when it is done. */
   private static final class Ahead {
     final byte[] out;
-    final byte[] encoded;
     int frame;
     /** Completed by the pool thread that decodes it. */
     CompletableFuture<Void> done;
@@ -82,18 +84,8 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     /** Why decoding it on the caller's thread failed, thrown when the frame is read. */
     IOException failure;
 
-    Ahead(int frameSize, int encodedSize) {
-      this(new byte[frameSize], new byte[encodedSize]);
-    }
-
-    Ahead(byte[] out, byte[] encoded) {
+    Ahead(byte[] out) {
       this.out = out;
-      this.encoded = encoded;
-    }
-
-    /** A spare with new output space, for when the cache slot had none to give back. */
-    Ahead fresh() {
-      return new Ahead(new byte[out.length], encoded);
     }
   }
 
@@ -143,6 +135,19 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     this.cacheData = new byte[cachedFrames][];
     this.cacheFrame = new int[cachedFrames];
     java.util.Arrays.fill(cacheFrame, -1);
+  }
+
+  /**
+   * Returns how many frames to decode ahead of a sequential read for a reader of {@code threads}
+   * threads, the caller included: 16 per thread, so that a thread the scheduler delays leaves
+   * the others work to do (with 4 per thread, a pool thread sat idle a third of the time on two
+   * cores), and at most 64 (4 MiB of decoded 64 KiB frames).
+   *
+   * @param threads the reader's threads, at least 1
+   * @return the window, in frames
+   */
+  public static int aheadWindow(int threads) {
+    return Math.min(16 * threads, 64);
   }
 
   /**
@@ -226,8 +231,8 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
       // swap buffers: the decoded frame joins the cache, the slot's old buffer becomes spare
       byte[] old = cacheData[slot];
       cacheData[slot] = decoded.out;
-      spare.push(old != null && old.length == decoded.out.length
-          ? new Ahead(old, decoded.encoded) : decoded.fresh());
+      spare.push(new Ahead(old != null && old.length == decoded.out.length
+          ? old : new byte[decoded.out.length]));
     } else {
       if (cacheData[slot] == null) {
         cacheData[slot] = new byte[index.frameSize()];
@@ -254,8 +259,8 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
 
   /**
    * Returns frame {@code k} if it was decoded ahead (waiting for it if need be), else null.
-   * While a pool thread still decodes it, this thread decodes the last frame of the window that
-   * nobody has started, so that it works too instead of waiting. Frames decoded ahead that a
+   * While a pool thread still decodes it, this thread decodes the next frame that nobody has
+   * started, so that it works too instead of waiting. Frames decoded ahead that a
    * read elsewhere makes useless are awaited and recycled, so that no buffer is reused while a
    * thread still writes it.
    */
@@ -269,11 +274,11 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
         if (dropped.claimed.compareAndSet(false, true)) {
           // never started, and now never will be: a new holder for its buffers, so that its
           // task (which finds it claimed and does nothing) never sees this one reset
-          spare.push(new Ahead(dropped.out, dropped.encoded));
+          spare.push(new Ahead(dropped.out));
         } else {
           dropped.done.exceptionally(e -> null).join();
           if (dropped.byCaller) {
-            spare.push(new Ahead(dropped.out, dropped.encoded));
+            spare.push(new Ahead(dropped.out));
           } else {
             spare.push(dropped);
           }
@@ -283,7 +288,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     }
     Ahead next = ahead.pollFirst();
     if (!next.claimed.compareAndSet(false, true)) {
-      while (!next.byCaller && !next.done.isDone() && decodeOneFromTheBack()) {
+      while (!next.byCaller && !next.done.isDone() && decodeNextUnstarted()) {
         // work while the pool thread finishes frame k
       }
     } else {
@@ -312,12 +317,12 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
   }
 
   /**
-   * Decodes, on this thread, the last frame in flight that no thread has started; returns false
-   * if there is none.
+   * Decodes, on this thread, the first frame in flight that no thread has started; returns false
+   * if there is none. The first, not the last: frames then finish roughly in order, and the
+   * drainers' queue is not emptied from its far end (an empty queue sends a drainer to sleep).
    */
-  private boolean decodeOneFromTheBack() {
-    for (java.util.Iterator<Ahead> it = ahead.descendingIterator(); it.hasNext(); ) {
-      Ahead candidate = it.next();
+  private boolean decodeNextUnstarted() {
+    for (Ahead candidate : ahead) {
       if (candidate.claimed.compareAndSet(false, true)) {
         decodeHere(candidate);
         return true;
@@ -333,7 +338,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
   private void decodeHere(Ahead task) {
     task.byCaller = true;
     try {
-      FramedContent.decode(file, index, codec, entry, task.frame, task.encoded, task.out);
+      FramedContent.decode(file, index, codec, entry, task.frame, encoded, task.out);
       framesDecoded.incrementAndGet();
     } catch (IOException e) {
       task.failure = e;
@@ -353,7 +358,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     int next = ahead.isEmpty() ? k + 1 : ahead.peekLast().frame + 1;
     int last = (int) Math.min((long) k + window, index.frameCount() - 1L);
     for (int j = next; j <= last; j++) {
-      Ahead task = spare.isEmpty() ? new Ahead(index.frameSize(), encoded.length) : spare.pop();
+      Ahead task = spare.isEmpty() ? new Ahead(new byte[index.frameSize()]) : spare.pop();
       task.frame = j;
       task.claimed.set(false);
       task.byCaller = false;
@@ -380,6 +385,18 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
 
   /** Runs on a pool thread: decodes the queued frames nobody has claimed, in order. */
   private void drain() {
+    byte[] scratch = drainerScratch.poll();
+    if (scratch == null) {
+      scratch = new byte[encoded.length];
+    }
+    try {
+      drainWith(scratch);
+    } finally {
+      drainerScratch.offer(scratch);
+    }
+  }
+
+  private void drainWith(byte[] scratch) {
     while (true) {
       Ahead task = pending.pollFirst();
       if (task == null) {
@@ -395,7 +412,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
         continue; // closed, or the caller decoded it
       }
       try {
-        FramedContent.decode(file, index, codec, entry, task.frame, task.encoded, task.out);
+        FramedContent.decode(file, index, codec, entry, task.frame, scratch, task.out);
         framesDecoded.incrementAndGet();
         task.done.complete(null);
       } catch (IOException | RuntimeException | Error e) {
@@ -418,5 +435,6 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     ahead.clear();
     pending.clear();
     spare.clear();
+    drainerScratch.clear();
   }
 }
