@@ -68,9 +68,9 @@ import java.util.zip.CRC32;
  * under 50 MiB is read (or copied, when given as an array) by {@code addFile}, which then queues
  * it for compression and returns; queued entries are written in the order they were added, by
  * later calls, as they finish. The queue holds at most 64 MiB of content (an eighth of the heap,
- * if less) and 16 entries per thread; beyond that, {@code addFile} waits. A larger entry waits
+ * if less) and 32 entries per thread; beyond that, {@code addFile} waits. A larger entry waits
  * for the queue to empty, then streams through with its 64 KiB frames compressed on the threads,
- * a few frames per thread in flight. The archive's bytes are the same whatever the number of
+ * two batches of 8 frames per thread in flight (2 MiB of buffers per thread). The archive's bytes are the same whatever the number of
  * threads. The threads are daemons, and stop when {@code finish()} or {@code close()} returns.
  *
  * <p><b>Failures.</b> An {@code addFile} that fails leaves the archive as it was before the call;
@@ -134,7 +134,7 @@ public final class ArchiveWriter implements Closeable {
     this.digest = options.manifest().isPresent() ? BufferedEntry.newSha256() : null;
     int threads = options.threads();
     this.pipeline = threads == 1 ? null : new EntryPipeline(threads, options.zstdLevel());
-    // twice the threads in flight: each thread has a frame queued when it finishes one
+    // twice the threads in flight: each thread has a batch queued when it finishes one
     this.framedWriter = pipeline == null ? new FramedPayloadWriter()
         : new FramedPayloadWriter(pipeline.executor(), 2 * threads);
   }

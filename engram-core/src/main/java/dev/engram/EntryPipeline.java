@@ -3,6 +3,9 @@ package dev.engram;
 import java.io.Closeable;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +28,14 @@ final class EntryPipeline implements Closeable {
   /** Most content bytes queued, unless the heap is small (see {@link #byteLimit}). */
   private static final long MAX_QUEUED_BYTES = 64L << 20;
   /** Most entries queued per thread: enough that no thread waits for work. */
-  private static final int QUEUED_PER_THREAD = 16;
+  private static final int QUEUED_PER_THREAD = 32;
+  /**
+   * Entries are handed to the threads in groups of up to this many content bytes, or {@link
+   * #GROUP_ENTRIES} entries: one hand-over (and thread wake-up) per group rather than per entry,
+   * which costs as much as compressing a small file with LZ4.
+   */
+  private static final long GROUP_BYTES = 256 << 10;
+  private static final int GROUP_ENTRIES = 8;
   private static final AtomicInteger WRITERS = new AtomicInteger();
 
   private final ExecutorService pool;
@@ -34,8 +44,11 @@ final class EntryPipeline implements Closeable {
   private final int countLimit;
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private long queuedBytes;
+  /** The queue's tail: entries not yet handed to the threads, the next group. */
+  private final ArrayList<Queued> group = new ArrayList<>();
+  private long groupBytes;
 
-  private record Queued(BufferedEntry entry, Future<?> compressed) {}
+  private record Queued(BufferedEntry entry, CompletableFuture<Void> compressed) {}
 
   EntryPipeline(int threads, int zstdLevel) {
     this.pool = Executors.newFixedThreadPool(threads, daemonThreads());
@@ -50,11 +63,35 @@ final class EntryPipeline implements Closeable {
     return pool;
   }
 
-  /** Starts compressing an entry; it joins the tail of the queue. */
+  /**
+   * Queues an entry to be compressed; it joins the tail of the queue, and the threads get it with
+   * the group it completes, or when the writer waits for it.
+   */
   void submit(BufferedEntry entry) {
-    Future<?> compressed = pool.submit(() -> entry.compressOrKeepFailure(level));
-    queue.add(new Queued(entry, compressed));
+    Queued queued = new Queued(entry, new CompletableFuture<>());
+    queue.add(queued);
     queuedBytes += entry.length();
+    group.add(queued);
+    groupBytes += entry.length();
+    if (groupBytes >= GROUP_BYTES || group.size() >= GROUP_ENTRIES) {
+      sendGroup();
+    }
+  }
+
+  /** Hands the entries not yet sent to the threads, as one task that compresses them in order. */
+  private void sendGroup() {
+    if (group.isEmpty()) {
+      return;
+    }
+    List<Queued> entries = List.copyOf(group);
+    group.clear();
+    groupBytes = 0;
+    pool.execute(() -> {
+      for (Queued queued : entries) {
+        queued.entry().compressOrKeepFailure(level); // keeps every failure, throws nothing
+        queued.compressed().complete(null);
+      }
+    });
   }
 
   /** Entries queued (compressed or not), not yet taken. */
@@ -94,6 +131,9 @@ final class EntryPipeline implements Closeable {
     if (!head.compressed().isDone() && !wait && !full) {
       return null;
     }
+    if (!head.compressed().isDone()) {
+      sendGroup(); // the writer is about to wait: every queued entry goes to the threads
+    }
     try {
       head.compressed().get();
     } catch (InterruptedException e) {
@@ -116,6 +156,8 @@ final class EntryPipeline implements Closeable {
   public void close() {
     queue.clear();
     queuedBytes = 0;
+    group.clear();
+    groupBytes = 0;
     pool.shutdownNow();
     boolean interrupted = false;
     while (true) {

@@ -40,8 +40,11 @@ class ParallelPackingTest {
   private static final KeyPair SIGNER = SigningKeys.generate();
   private static final byte[] KEY = TestData.random(32, 99);
   private static final byte[] DATABASE = database();
-  /** Above the 50 MiB framing threshold, with compressible and incompressible frames. */
-  private static final long LARGE = 53L << 20;
+  /**
+   * Above the 50 MiB framing threshold, with compressible and incompressible frames; ends inside a
+   * frame and inside a batch of frames compressed together.
+   */
+  private static final long LARGE = (53L << 20) + 3 * 65536 + 1234;
   private static final byte[] LARGE_TAIL = TestData.random(3 << 20, 8);
 
   @TempDir Path dir;
