@@ -34,7 +34,7 @@ public final class Bench {
     }
     BenchData data = new BenchData(options.dataDir(), options.mib());
     Map<Integer, BenchRow> rows = new LinkedHashMap<>();
-    rows.put(1, new PackRow(data, options.runs()));
+    rows.put(1, new PackRow(data, options.runs(), options.packDir()));
     rows.put(2, new ReadBackRow(data, options.runs()));
     rows.put(3, new SmallFilesRow(data, options.runs()));
     rows.put(4, new FramedReadRow(data, options.runs()));
@@ -45,10 +45,11 @@ public final class Bench {
     }
     Runtime runtime = Runtime.getRuntime();
     System.out.printf("%s: %d MiB of data, rows %s, median of %d runs after a warm-up;"
-            + " %d cores, Java %s, heap %d MiB%n%n",
+            + " %d cores, Java %s, heap %d MiB%s%n%n",
         ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE), options.mib(),
         options.rows(), options.runs(), runtime.availableProcessors(),
-        Runtime.version(), runtime.maxMemory() >> 20);
+        Runtime.version(), runtime.maxMemory() >> 20,
+        options.rows().contains(1) ? "; row 1 packs into " + options.packDir() : "");
     table.print(System.out);
   }
 }

@@ -80,14 +80,6 @@ final class BenchData {
     return cached("small-" + files.count() + ".zip", files::writeZip);
   }
 
-  /** A path for output that is not kept (deleted first if present). */
-  Path scratch(String name) throws IOException {
-    Files.createDirectories(dir);
-    Path path = dir.resolve(name);
-    Files.deleteIfExists(path);
-    return path;
-  }
-
   private Path cached(String name, Maker maker) throws Exception {
     Path target = dir.resolve(name);
     if (Files.exists(target)) {

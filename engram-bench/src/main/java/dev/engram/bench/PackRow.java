@@ -14,8 +14,9 @@ import java.util.Map;
  *
  * @param data where the data and archives come from
  * @param runs timed rounds per contender
+ * @param packDir where the packed archives are written (and deleted)
  */
-record PackRow(BenchData data, int runs) implements BenchRow {
+record PackRow(BenchData data, int runs, Path packDir) implements BenchRow {
   private static final String ROW = "1 pack";
   private static final String ZIP = "ZipOutputStream (deflate)";
   private static final List<PackCodec> CODECS = List.of(PackCodec.ZSTD_3, PackCodec.ZSTD_6,
@@ -26,7 +27,9 @@ record PackRow(BenchData data, int runs) implements BenchRow {
   public void run(ResultTable table) throws Exception {
     FileSet files = data.mixedFiles();
     FileSet warmUp = files.sample(8, RawPacker.FRAMED_FROM);
-    Path output = data.scratch("pack-output");
+    Files.createDirectories(packDir);
+    Path output = packDir.resolve("engram-bench-pack-output");
+    Files.deleteIfExists(output);
     System.err.printf("row 1: packing %,d files, %,d bytes%n", files.files().size(),
         files.totalBytes());
     Map<String, Long> sizes = new HashMap<>();
