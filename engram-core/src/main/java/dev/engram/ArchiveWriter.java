@@ -64,13 +64,15 @@ import java.util.zip.CRC32;
  * size is therefore buffered until it ends or reaches 50 MiB.
  *
  * <p><b>Threads.</b> Content is compressed on {@link WriterOptions#threads()} threads (by
- * default one per processor) while the archive is still written in order, in one pass. An entry
+ * default one per processor): a pool of one fewer, and the thread that calls the writer whenever
+ * it would otherwise wait for the pool, while the archive is still written in order, in one
+ * pass. An entry
  * under 50 MiB is read (or copied, when given as an array) by {@code addFile}, which then queues
  * it for compression and returns; queued entries are written in the order they were added, by
  * later calls, as they finish. The queue holds at most 64 MiB of content (an eighth of the heap,
  * if less) and 32 entries per thread; beyond that, {@code addFile} waits. A larger entry waits
  * for the queue to empty, then streams through with its 64 KiB frames compressed on the threads,
- * two batches of 8 frames per thread in flight (2 MiB of buffers per thread). The archive's bytes are the same whatever the number of
+ * two batches of 8 frames per thread in flight (about 1 MiB of buffers each, 16 at most). The archive's bytes are the same whatever the number of
  * threads. The threads are daemons, and stop when {@code finish()} or {@code close()} returns.
  *
  * <p><b>Failures.</b> An {@code addFile} that fails leaves the archive as it was before the call;
@@ -134,9 +136,10 @@ public final class ArchiveWriter implements Closeable {
     this.digest = options.manifest().isPresent() ? BufferedEntry.newSha256() : null;
     int threads = options.threads();
     this.pipeline = threads == 1 ? null : new EntryPipeline(threads, options.zstdLevel());
-    // twice the threads in flight: each thread has a batch queued when it finishes one
+    // twice the threads in flight, each thread has a batch queued when it finishes one; at most
+    // 16 batches (16 MiB of buffers)
     this.framedWriter = pipeline == null ? new FramedPayloadWriter()
-        : new FramedPayloadWriter(pipeline.executor(), 2 * threads);
+        : new FramedPayloadWriter(pipeline.executor(), Math.min(2 * threads, 16));
   }
 
   /**

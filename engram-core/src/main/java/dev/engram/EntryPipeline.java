@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,18 +48,53 @@ final class EntryPipeline implements Closeable {
   /** The queue's tail: entries not yet handed to the threads, the next group. */
   private final ArrayList<Queued> group = new ArrayList<>();
   private long groupBytes;
+  /** Groups handed to the threads that may not have been started yet, oldest first. */
+  private final ArrayDeque<Group> sent = new ArrayDeque<>();
 
   private record Queued(BufferedEntry entry, CompletableFuture<Void> compressed) {}
 
+  /** Entries compressed in order by one task: on a pool thread, or the writer's if it gets there first. */
+  private final class Group implements Runnable {
+    private final List<Queued> entries;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+
+    Group(List<Queued> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public void run() {
+      runIfUnclaimed();
+    }
+
+    /** Compresses the group on this thread unless another has started it; says whether it did. */
+    boolean runIfUnclaimed() {
+      if (!claimed.compareAndSet(false, true)) {
+        return false;
+      }
+      for (Queued queued : entries) {
+        queued.entry().compressOrKeepFailure(level); // keeps every failure, throws nothing
+        queued.compressed().complete(null);
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Creates the pipeline of a writer with {@code threads} threads, its own included.
+   *
+   * @param threads at least 2: the writer's thread and {@code threads - 1} pool threads
+   * @param zstdLevel the Zstandard level
+   */
   EntryPipeline(int threads, int zstdLevel) {
-    this.pool = Executors.newFixedThreadPool(threads, daemonThreads());
+    this.pool = Executors.newFixedThreadPool(threads - 1, daemonThreads());
     this.level = zstdLevel;
     // on a small heap, pipelining must not multiply what one entry needs
     this.byteLimit = Math.min(MAX_QUEUED_BYTES, Runtime.getRuntime().maxMemory() / 8);
     this.countLimit = QUEUED_PER_THREAD * threads;
   }
 
-  /** The threads, for the frames of a large entry (while the queue is empty). */
+  /** The pool threads, for the frames of a large entry (while the queue is empty). */
   Executor executor() {
     return pool;
   }
@@ -83,15 +119,37 @@ final class EntryPipeline implements Closeable {
     if (group.isEmpty()) {
       return;
     }
-    List<Queued> entries = List.copyOf(group);
+    Group task = new Group(List.copyOf(group));
     group.clear();
     groupBytes = 0;
-    pool.execute(() -> {
-      for (Queued queued : entries) {
-        queued.entry().compressOrKeepFailure(level); // keeps every failure, throws nothing
-        queued.compressed().complete(null);
+    forgetStartedGroups();
+    sent.add(task);
+    pool.execute(task);
+  }
+
+  /**
+   * Drops the started groups at the head of {@link #sent}: nothing left there for the writer's
+   * thread, and their entries' buffers must not stay reachable once written. Pool threads start
+   * groups in the order they were sent and the writer's thread takes the oldest, so the started
+   * ones are the oldest.
+   */
+  private void forgetStartedGroups() {
+    while (!sent.isEmpty() && sent.peek().claimed.get()) {
+      sent.poll();
+    }
+  }
+
+  /**
+   * Compresses, on the writer's thread, the oldest group no pool thread has started; says
+   * whether there was one. Groups already started are forgotten on the way.
+   */
+  private boolean compressAGroupHere() {
+    while (!sent.isEmpty()) {
+      if (sent.poll().runIfUnclaimed()) {
+        return true;
       }
-    });
+    }
+    return false;
   }
 
   /** Entries queued (compressed or not), not yet taken. */
@@ -133,6 +191,10 @@ final class EntryPipeline implements Closeable {
     }
     if (!head.compressed().isDone()) {
       sendGroup(); // the writer is about to wait: every queued entry goes to the threads
+      // and rather than wait, it compresses groups nobody has started, the head's first
+      while (!head.compressed().isDone() && compressAGroupHere()) {
+        // until the head is done or every group has been started
+      }
     }
     try {
       head.compressed().get();
@@ -145,6 +207,7 @@ final class EntryPipeline implements Closeable {
     }
     queue.poll();
     queuedBytes -= head.entry().length();
+    forgetStartedGroups();
     return head.entry();
   }
 
@@ -158,6 +221,7 @@ final class EntryPipeline implements Closeable {
     queuedBytes = 0;
     group.clear();
     groupBytes = 0;
+    sent.clear();
     pool.shutdownNow();
     boolean interrupted = false;
     while (true) {

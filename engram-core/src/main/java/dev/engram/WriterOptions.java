@@ -137,7 +137,8 @@ public final class WriterOptions implements Destroyable {
   }
 
   /**
-   * Returns how many threads compress content. The archive's bytes do not depend on it.
+   * Returns how many threads compress content, the thread that calls the writer included. The
+   * archive's bytes do not depend on it.
    *
    * @return 1 (everything on the calling thread) to {@link #MAX_THREADS}
    */
@@ -463,9 +464,12 @@ public final class WriterOptions implements Destroyable {
     }
 
     /**
-     * Sets how many threads compress content: independent entries under 50 MiB, and the frames
-     * of a large entry, are compressed on a pool of this many threads while the archive is still
-     * written in order, in one pass. The archive's bytes are the same whatever the number. With
+     * Sets how many threads compress content, the thread that calls the writer included:
+     * independent entries under 50 MiB, and the frames of a large entry, are compressed on a pool
+     * of {@code count - 1} threads, and by the calling thread whenever it would otherwise wait
+     * for them, while the archive is still written in order, in one pass (so {@code count}
+     * threads keep {@code count} processors busy). The archive's bytes are the same whatever the
+     * number. With
      * 1, everything happens on the thread that calls the writer, and each {@code addFile} has
      * written its entry when it returns; with more, see {@link ArchiveWriter} for when errors
      * surface. The default is the number of available processors.

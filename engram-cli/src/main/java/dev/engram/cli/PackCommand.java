@@ -97,7 +97,7 @@ final class PackCommand extends BaseCommand {
   Integer databaseFrameSize;
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Compression threads (default: the number of cores).")
+      description = "Threads that compress, this one included (default: the number of cores).")
   Integer threads;
 
   @Option(names = "--reproducible",

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32;
 
 /**
@@ -203,9 +204,21 @@ public final class FramedPayloadWriter {
     }
   }
 
-  /** Waits for the oldest batch in flight, writes its frames and makes it idle again. */
+  /**
+   * Waits for the oldest batch in flight, writes its frames and makes it idle again. Rather than
+   * wait, this thread compresses the oldest batch itself if no pool thread has started it, or
+   * else the next batches nobody has started, until the oldest is done.
+   */
   private void writeOldest(ArrayDeque<Batch> inFlight, FrameSink sink) throws IOException {
     Batch batch = inFlight.peek();
+    if (!batch.runHere()) {
+      for (Batch other : inFlight) {
+        if (batch.isDone()) {
+          break;
+        }
+        other.runHere();
+      }
+    }
     batch.await();
     for (int i = 0; i < batch.frames; i++) {
       sink.frame(batch.encoded, batch.encodedOffset[i], Framing.PREFIX + batch.encodedLength[i]);
@@ -236,8 +249,15 @@ public final class FramedPayloadWriter {
     /** Where each frame's size prefix starts in {@link #encoded}. */
     final int[] encodedOffset;
     final int[] encodedLength;
-    /** The compression on the executor, or null when it ran inline. */
+    /** The compression on the executor (or the writer's thread), or null when it ran inline. */
     private Future<?> future;
+    /** This round's compression, and who runs it: a pool thread or the writer's, whoever claims. */
+    private Runnable compression;
+    /**
+     * A new one each round: a pool task of an earlier round that the writer's thread ran itself
+     * may start late, and must find its own round's claim taken, not this one's.
+     */
+    private AtomicBoolean claim;
 
     Batch(int capacity) {
       raw = new byte[capacity * Framing.FRAME_SIZE];
@@ -252,7 +272,7 @@ public final class FramedPayloadWriter {
         encoded = new byte[encodedOffset.length * bound];
       }
       frames = count;
-      Runnable compression = () -> {
+      Runnable work = () -> {
         for (int i = 0; i < count; i++) {
           int from = i * frameSize;
           int at = i * bound;
@@ -263,14 +283,39 @@ public final class FramedPayloadWriter {
           encodedLength[i] = length;
         }
       };
+      compression = work;
       if (executor == null) {
         future = null;
-        compression.run(); // failures propagate as they are
+        work.run(); // failures propagate as they are
       } else {
-        FutureTask<Void> task = new FutureTask<>(compression, null);
+        AtomicBoolean round = new AtomicBoolean();
+        claim = round;
+        FutureTask<Void> task = new FutureTask<>(() -> {
+          if (round.compareAndSet(false, true)) {
+            work.run();
+          }
+        }, null);
         future = task;
         executor.execute(task);
       }
+    }
+
+    /**
+     * Compresses the batch on this thread if no pool thread has started it; says whether it did.
+     * A failure is kept for {@link #await()}.
+     */
+    boolean runHere() {
+      if (future == null || !claim.compareAndSet(false, true)) {
+        return false;
+      }
+      FutureTask<Void> here = new FutureTask<>(compression, null);
+      here.run();
+      future = here;
+      return true;
+    }
+
+    boolean isDone() {
+      return future == null || future.isDone();
     }
 
     /** Waits until the frame is compressed; rethrows what its compression threw. */
