@@ -18,7 +18,7 @@ final class Rounds {
     void run() throws Exception;
   }
 
-  private record Contender(Task warmUp, Task timed) {}
+  private record Contender(Task warmUp, Task timed, Task after) {}
 
   private final int runs;
   private final Map<String, Contender> contenders = new LinkedHashMap<>();
@@ -34,7 +34,16 @@ final class Rounds {
 
   /** Adds a contender with a cheaper warm-up (e.g. the same work on part of the data). */
   Rounds add(String name, Task warmUp, Task timed) {
-    contenders.put(name, new Contender(warmUp, timed));
+    return add(name, warmUp, timed, () -> { });
+  }
+
+  /**
+   * Adds a contender with a cheaper warm-up and work to do, untimed, after its warm-up and after
+   * each timed run (e.g. deleting its output, so that the next contender does not pay for
+   * replacing it).
+   */
+  Rounds add(String name, Task warmUp, Task timed, Task after) {
+    contenders.put(name, new Contender(warmUp, timed, after));
     return this;
   }
 
@@ -48,6 +57,7 @@ final class Rounds {
     for (Map.Entry<String, Contender> contender : contenders.entrySet()) {
       System.err.println("  warm-up: " + contender.getKey());
       contender.getValue().warmUp().run();
+      contender.getValue().after().run();
     }
     Map<String, List<Double>> times = new LinkedHashMap<>();
     for (int round = 0; round < runs; round++) {
@@ -55,6 +65,9 @@ final class Rounds {
         long start = System.nanoTime();
         contender.getValue().timed().run();
         double seconds = (System.nanoTime() - start) / 1e9;
+        contender.getValue().after().run();
+        System.err.printf("  round %d/%d: %s: %.3f s%n", round + 1, runs, contender.getKey(),
+            seconds);
         times.computeIfAbsent(contender.getKey(), k -> new ArrayList<>()).add(seconds);
       }
     }
