@@ -4,6 +4,7 @@ import dev.engram.ArchiveReader;
 import dev.engram.RandomAccessEntry;
 import dev.engram.ReaderOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ record ThreadsRow(BenchData data, int runs) implements BenchRow {
   public void run(ResultTable table) throws Exception {
     for (PackCodec codec : List.of(PackCodec.ZSTD_3, PackCodec.LZ4)) {
       readerThreads(table, codec);
+      rawCeiling(table, codec);
     }
     sharedRandomAccess(table);
     sharedSmallFiles(table);
@@ -79,6 +81,54 @@ record ThreadsRow(BenchData data, int runs) implements BenchRow {
         if (threads == 2 && kind.equals("new")) {
           line.target(">= 1.7x of threads(1)", speedUp >= 1.7);
         }
+      }
+    }
+  }
+
+  /**
+   * What the machine itself allows: the codec library decompressing the 100 MiB entry's frames,
+   * held in memory, on 1, 2 and 4 threads, each with a codec of its own and every n-th frame (no
+   * I/O, no order, no CRC, nothing handed between threads). The reader's threads rows compare
+   * with this.
+   */
+  private void rawCeiling(ResultTable table, PackCodec codec) throws Exception {
+    Path archive = data.framedArchive(codec);
+    System.err.println("row 5: raw decompression on threads, " + archive.getFileName());
+    List<byte[]> frames = new ArrayList<>();
+    long size;
+    try (FileChannel channel = FileChannel.open(archive)) {
+      RawArchive.Payload payload = RawArchive.payloads(channel).stream()
+          .filter(p -> p.path().equals(BenchData.ENTRY_100_MIB)).findFirst().orElseThrow();
+      size = payload.size();
+      ByteBuffer bytes = RawArchive.read(channel, payload.offset(), payload.storedSize());
+      for (long k = Integer.toUnsignedLong(bytes.getInt()); k > 0; k--) {
+        byte[] frame = new byte[bytes.getInt()];
+        bytes.get(frame);
+        frames.add(frame);
+      }
+    }
+    long frameSize = RawPacker.FRAME_SIZE;
+    Rounds rounds = new Rounds(runs);
+    for (int threads : THREADS) {
+      rounds.add(String.valueOf(threads), () -> Parallel.run(threads, thread -> {
+        try (RawCodec raw = new RawCodec(codec)) {
+          byte[] out = new byte[RawPacker.FRAME_SIZE];
+          for (int k = thread; k < frames.size(); k += threads) {
+            byte[] frame = frames.get(k);
+            raw.decompress(frame, 0, frame.length, out,
+                (int) Math.min(frameSize, size - k * frameSize));
+          }
+        }
+      }));
+    }
+    Map<String, Double> seconds = rounds.medianSeconds();
+    for (int threads : THREADS) {
+      double time = seconds.get(String.valueOf(threads));
+      ResultTable.Line line = table.add(ROW, String.format(
+          "raw %s decompression of the 100 MiB entry's frames in memory, %d %s", codec.label(),
+          threads, threads == 1 ? "thread" : "threads"), ResultTable.mbPerSecond(size, time));
+      if (threads > 1) {
+        line.ratio(seconds.get("1") / time, "of 1 thread");
       }
     }
   }
