@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The compression threads of one {@link ArchiveWriter}, and the entries they are compressing: a
  * queue in the order the entries were added, from whose head the writer takes finished entries,
  * so that they are written in that order whatever order they finish in. The queue is bounded in
- * content bytes and in entries; the writer waits for its head when it is full.
+ * content bytes and in entries; when it is full, the writer's thread compresses the groups no
+ * pool thread has started, then waits for its head.
  *
  * <p>Used from the writer's thread only. The threads are daemons, started on first use and
  * stopped by {@link #close()}.
@@ -53,7 +53,7 @@ final class EntryPipeline implements Closeable {
 
   private record Queued(BufferedEntry entry, CompletableFuture<Void> compressed) {}
 
-  /** Entries compressed in order by one task: on a pool thread, or the writer's if it gets there first. */
+  /** Entries compressed in order by one task: on a pool thread, or the writer's if first. */
   private final class Group implements Runnable {
     private final List<Queued> entries;
     private final AtomicBoolean claimed = new AtomicBoolean();
