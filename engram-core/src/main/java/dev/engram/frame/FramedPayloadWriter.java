@@ -221,7 +221,7 @@ public final class FramedPayloadWriter {
     }
     batch.await();
     for (int i = 0; i < batch.frames; i++) {
-      sink.frame(batch.encoded, batch.encodedOffset[i], Framing.PREFIX + batch.encodedLength[i]);
+      sink.frame(batch.encoded, i * batch.stride, Framing.PREFIX + batch.encodedLength[i]);
     }
     idle.add(inFlight.poll());
   }
@@ -246,8 +246,8 @@ public final class FramedPayloadWriter {
     byte[] encoded = new byte[0];
     /** Frames in this batch. */
     int frames;
-    /** Where each frame's size prefix starts in {@link #encoded}. */
-    final int[] encodedOffset;
+    /** Frame {@code i}'s size prefix starts at {@code i * stride} in {@link #encoded}. */
+    int stride;
     final int[] encodedLength;
     /** The compression on the executor (or the writer's thread), or null when it ran inline. */
     private Future<?> future;
@@ -261,7 +261,6 @@ public final class FramedPayloadWriter {
 
     Batch(int capacity) {
       raw = new byte[capacity * Framing.FRAME_SIZE];
-      encodedOffset = new int[capacity];
       encodedLength = new int[capacity];
     }
 
@@ -269,9 +268,10 @@ public final class FramedPayloadWriter {
         Executor executor) {
       int count = (rawLength + frameSize - 1) / frameSize;
       if (encoded.length < count * bound) {
-        encoded = new byte[encodedOffset.length * bound];
+        encoded = new byte[encodedLength.length * bound];
       }
       frames = count;
+      stride = bound;
       Runnable work = () -> {
         for (int i = 0; i < count; i++) {
           int from = i * frameSize;
@@ -279,7 +279,6 @@ public final class FramedPayloadWriter {
           int length = codec.compress(raw, from, Math.min(frameSize, rawLength - from), encoded,
               at + Framing.PREFIX, level);
           putU32(encoded, at, length);
-          encodedOffset[i] = at;
           encodedLength[i] = length;
         }
       };
@@ -318,7 +317,7 @@ public final class FramedPayloadWriter {
       return future == null || future.isDone();
     }
 
-    /** Waits until the frame is compressed; rethrows what its compression threw. */
+    /** Waits until the batch is compressed; rethrows what its compression threw. */
     void await() throws IOException {
       if (future == null) {
         return;
