@@ -1,53 +1,35 @@
 package dev.engram;
 
-import dev.engram.codec.Codec;
-import dev.engram.codec.Codecs;
-import dev.engram.crypto.AesGcm;
-import dev.engram.crypto.SegmentedSource;
-import dev.engram.crypto.SegmentedWriter;
-import dev.engram.crypto.Segments;
+import dev.engram.crypto.Encryption;
+import dev.engram.crypto.Sealing;
 import dev.engram.format.ArchiveLayout;
+import dev.engram.format.Directory;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.EndRecord;
 import dev.engram.format.Header;
-import dev.engram.format.LocalEntryHeader;
 import dev.engram.frame.FrameCache;
-import dev.engram.frame.FrameIndex;
-import dev.engram.frame.FramedContent;
-import dev.engram.frame.FramedEntryChannel;
-import dev.engram.frame.Framing;
-import dev.engram.io.ArchiveFile;
 import dev.engram.io.ChannelInputStream;
-import dev.engram.io.RandomAccessSource;
+import dev.engram.io.Cleanup;
 import dev.engram.io.ReadOnlyChannel;
-import dev.engram.manifest.FileEntry;
 import dev.engram.manifest.Manifest;
 import dev.engram.manifest.ManifestException;
-import dev.engram.manifest.SignatureCheck;
+import dev.engram.source.ArchiveSource;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32;
 
 /**
  * Reads an Engram archive: lists its entries and reads any of them, whole, as a stream, or at
@@ -81,38 +63,34 @@ public final class ArchiveReader implements Closeable {
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
   /** Largest {@code manifest.json} that {@link #manifest()} parses: 64 MiB. */
   public static final int MAX_MANIFEST_BYTES = 64 << 20;
-  /** Directory entries decoded per bulk read at open. */
-  private static final int DIRECTORY_CHUNK = 4096;
 
-  /** The archive's bytes: the file itself, or its decrypted body for whole-archive encryption. */
-  private final RandomAccessSource file;
-  /** The archive file as stored; the same object as {@link #file} unless the body is decrypted. */
-  private final ArchiveFile container;
-  private final ReaderEncryption encryption;
-  private final ReaderOptions options;
+  /** The archive as stored. */
+  private final ArchiveSource source;
+  /** The archive's plain bytes: {@link #source}, or its decrypted body. */
+  private final ArchiveSource body;
+  private final Encryption encryption;
   private final Header header;
   private final EntryInfo[] entries;
   private final List<EntryInfo> entryList;
   private final List<String> pathList;
   private final Map<String, Integer> byPath;
-  private final Map<Integer, FrameIndex> frameIndexes = new ConcurrentHashMap<>();
   /** Decoded frames shared by every {@link RandomAccessEntry} of this reader. */
   private final FrameCache frameCache;
   private final ReadLimits limits;
   private final ReaderThreads threads;
+  private final EntryAccess access;
 
-  private ArchiveReader(ArchiveFile container, RandomAccessSource file,
-      ReaderEncryption encryption,
+  private ArchiveReader(ArchiveSource source, ArchiveSource body, Encryption encryption,
       ReaderOptions options, Header header, EntryInfo[] entries) {
-    this.container = container;
+    this.source = source;
+    this.body = body;
     this.encryption = encryption;
-    this.file = file;
-    this.options = options;
     this.header = header;
     this.entries = entries;
     this.limits = new ReadLimits(options, entries.length);
     this.threads = new ReaderThreads(options.threads());
     this.frameCache = new FrameCache(options.frameCacheSize());
+    this.access = new EntryAccess(body, encryption.payloads(), options, threads, frameCache);
     this.entryList = Collections.unmodifiableList(Arrays.asList(entries));
     String[] paths = new String[entries.length];
     Map<String, Integer> index = new HashMap<>(Math.max(16, entries.length * 4 / 3 + 1));
@@ -152,33 +130,54 @@ public final class ArchiveReader implements Closeable {
   public static ArchiveReader open(Path archive, ReaderOptions options) throws IOException {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
-    ArchiveFile container = ArchiveFile.open(archive);
-    RandomAccessSource file = container;
-    ReaderEncryption encryption = null;
+    return open(ArchiveSource.open(archive), options);
+  }
+
+  /**
+   * Opens and validates an archive read from any source: a local file ({@link
+   * ArchiveSource#open(Path)}), bytes in memory ({@link ArchiveSource#wrap}), or a source of
+   * another module. The reader owns the source: it closes it when it is closed, and at once if
+   * opening fails.
+   *
+   * @param source the archive's bytes
+   * @param options how to read
+   * @return the reader
+   * @throws CorruptArchiveException if the structure is damaged (the message says what and where)
+   * @throws UnsupportedArchiveException if the archive needs a feature this version lacks
+   * @throws KeyRequiredException if the whole archive is encrypted and no key was given
+   * @throws AuthenticationFailedException if the key is wrong or the encrypted body was changed
+   * @throws IOException if the source cannot be read
+   */
+  public static ArchiveReader open(ArchiveSource source, ReaderOptions options)
+      throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(options, "options");
+    Encryption encryption = null;
+    Sealing.Body body = null;
     try {
-      long size = container.size();
+      long size = source.size();
       ArchiveLayout.checkFileSize(size);
-      Header header = Header.decode(read(container, 0, Header.SIZE));
-      EndRecord end = EndRecord.decode(read(container, size - EndRecord.SIZE, EndRecord.SIZE),
+      Header header = Header.decode(read(source, 0, Header.SIZE));
+      EndRecord end = EndRecord.decode(read(source, size - EndRecord.SIZE, EndRecord.SIZE),
           size - EndRecord.SIZE);
-      encryption = ReaderEncryption.of(archive, header, options);
-      long logicalSize = size;
-      if (header.encryptionMode() == Header.ENCRYPTION_ARCHIVE) {
-        // header || sealed body || end record, with the offsets of the plain archive
-        end.checkAgrees(header);
-        file = header.isSegmented()
-            ? encryption.segmentedBody(container, header)
-            : encryption.decryptBody(container);
-        logicalSize = file.size() + EndRecord.SIZE;
+      end.checkAgrees(header);
+      encryption = Encryption.forReading(header, options::key, options::passphrase,
+          options.temporaryDirectory().orElse(null));
+      body = encryption.body().openBody(source, header);
+      ArchiveLayout.checkDirectory(header, end, body.archiveSize());
+      ReadLimits.checkEntryCount(header.entryCount(), options);
+      DirectoryEntry[] directory =
+          Directory.read(body.source(), header, encryption.payloads());
+      EntryInfo[] entries = new EntryInfo[directory.length];
+      for (int i = 0; i < directory.length; i++) {
+        entries[i] = new EntryInfo(directory[i]);
       }
-      ArchiveLayout.checkDirectory(header, end, logicalSize);
-      EntryInfo[] entries = readDirectory(file, header, options);
-      return new ArchiveReader(container, file, encryption, options, header, entries);
+      return new ArchiveReader(source, body.source(), encryption, options, header, entries);
     } catch (EngramException e) {
-      closeAfter(e, file, container, encryption);
-      throw e.initArchive(archive);
+      closeAfter(e, source, body, encryption);
+      throw e.initArchive(source.name());
     } catch (IOException | RuntimeException | Error e) {
-      closeAfter(e, file, container, encryption);
+      closeAfter(e, source, body, encryption);
       throw e;
     }
   }
@@ -191,7 +190,6 @@ public final class ArchiveReader implements Closeable {
   public List<EntryInfo> entries() {
     return entryList;
   }
-
   /**
    * Returns every entry's path, in directory order.
    *
@@ -200,7 +198,6 @@ public final class ArchiveReader implements Closeable {
   public List<String> list() {
     return pathList;
   }
-
   /**
    * Returns the paths that start with a prefix, in directory order.
    *
@@ -217,7 +214,6 @@ public final class ArchiveReader implements Closeable {
     }
     return matching;
   }
-
   /**
    * Says whether the archive has an entry with this path ({@code \} is also tried as {@code /}).
    *
@@ -227,7 +223,6 @@ public final class ArchiveReader implements Closeable {
   public boolean contains(String path) {
     return indexOf(path) >= 0;
   }
-
   /**
    * Returns what the directory records about an entry.
    *
@@ -238,7 +233,6 @@ public final class ArchiveReader implements Closeable {
     int i = indexOf(path);
     return i < 0 ? Optional.empty() : Optional.of(entries[i]);
   }
-
   /**
    * Returns the number of entries.
    *
@@ -247,7 +241,6 @@ public final class ArchiveReader implements Closeable {
   public int entryCount() {
     return entries.length;
   }
-
   /**
    * Returns the application content version recorded in the header.
    *
@@ -256,21 +249,13 @@ public final class ArchiveReader implements Closeable {
   public int contentVersion() {
     return header.contentVersion();
   }
-
   /**
    * Returns how the archive is encrypted.
    *
    * @return the mode, or empty for an archive that is not encrypted
    */
   public Optional<EncryptionMode> encryption() {
-    switch (header.encryptionMode()) {
-      case Header.ENCRYPTION_PER_FILE:
-        return Optional.of(EncryptionMode.PER_FILE);
-      case Header.ENCRYPTION_ARCHIVE:
-        return Optional.of(EncryptionMode.ARCHIVE);
-      default:
-        return Optional.empty();
-    }
+    return encryption.mode();
   }
 
   /**
@@ -283,14 +268,38 @@ public final class ArchiveReader implements Closeable {
   public String formatVersion() {
     return header.versionMajor() + "." + header.versionMinor();
   }
+  /**
+   * Returns what messages call this archive: the path of a local file, else its source's name.
+   *
+   * @return the archive's name
+   */
+  public String name() {
+    return source.name();
+  }
 
   /**
-   * Returns the archive file this reader reads.
+   * Returns the source this reader reads, for its {@link ArchiveSource#identity() identity}.
+   * Reading it directly bypasses every check of this reader; closing it closes the reader's
+   * access to the archive.
    *
-   * @return the path it was opened with
+   * @return the source the reader was opened with
    */
-  public Path path() {
-    return file.path();
+  public ArchiveSource source() {
+    return source;
+  }
+
+  /**
+   * Asks the storage whether the archive has changed since it was opened (rewritten, replaced or
+   * truncated): its {@link ArchiveSource#currentIdentity() current identity} differs from the
+   * one this reader read. A reader keeps serving what it validated at open, but a changed
+   * archive's content may no longer match its directory.
+   *
+   * @return true when the archive is no longer the one this reader opened
+   * @throws java.nio.file.NoSuchFileException if the archive is gone
+   * @throws IOException if the storage cannot be asked
+   */
+  public boolean hasChanged() throws IOException {
+    return !source.currentIdentity().equals(source.identity());
   }
 
   /**
@@ -316,23 +325,9 @@ public final class ArchiveReader implements Closeable {
             + entry.uncompressedSize() + " bytes, more than read() can return in one array ("
             + MAX_ARRAY + "); use openStream or openChannel");
       }
-      if (kind(entry) == Kind.BLOCK) {
-        return decodeBlock(i, entry);
-      }
-      // the channel first: for a framed entry it walks and checks the frame layout, so a payload
-      // whose frames are garbage fails before the content's array is allocated
-      try (ReadOnlyChannel channel = channel(i, entry)) {
-        byte[] content = new byte[(int) entry.uncompressedSize()];
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          if (channel.read(buffer) < 0) {
-            throw new AssertionError("channel ended before its size");
-          }
-        }
-        return content;
-      }
+      return access.readAll(i, entry);
     } catch (EngramException e) {
-      throw e.initArchive(file.path());
+      throw e.initArchive(name());
     }
   }
 
@@ -355,7 +350,7 @@ public final class ArchiveReader implements Closeable {
     try {
       return new ChannelInputStream(openChannel(i));
     } catch (EngramException e) {
-      throw e.initArchive(file.path());
+      throw e.initArchive(name());
     }
   }
 
@@ -379,7 +374,7 @@ public final class ArchiveReader implements Closeable {
     try {
       return openChannel(i);
     } catch (EngramException e) {
-      throw e.initArchive(file.path());
+      throw e.initArchive(name());
     }
   }
 
@@ -401,29 +396,11 @@ public final class ArchiveReader implements Closeable {
    */
   public RandomAccessEntry openRandomAccess(String path) throws IOException {
     int i = require(path);
-    DirectoryEntry entry = entries[i].directoryEntry();
     try {
-      admit(i, entry);
-      if (decodedInMemory(entry)) {
-        return RandomAccessEntry.decoded(entries[i], file, decodeBlock(i, entry));
-      }
-      switch (kind(entry)) {
-        case STORED: {
-          PlainPayload payload = plainPayload(i, entry);
-          return RandomAccessEntry.stored(entries[i], file, payload.source(), payload.offset());
-        }
-        case FRAMED: {
-          PlainPayload payload = plainPayload(i, entry);
-          FramedContent content = new FramedContent(payload.source(),
-              frameIndex(i, entry, payload), Codecs.of(entry.method()), entry.path(), frameCache,
-              i);
-          return RandomAccessEntry.framed(entries[i], file, content);
-        }
-        default:
-          throw new AssertionError(entry.method());
-      }
+      admit(i, entries[i].directoryEntry());
+      return access.randomAccess(i, entries[i]);
     } catch (EngramException e) {
-      throw e.initArchive(file.path());
+      throw e.initArchive(name());
     }
   }
 
@@ -436,7 +413,6 @@ public final class ArchiveReader implements Closeable {
   public FrameCache frameCache() {
     return frameCache;
   }
-
   /**
    * Returns the archive's manifest ({@code manifest.json}), parsed.
    *
@@ -456,13 +432,13 @@ public final class ArchiveReader implements Closeable {
     long size = entries[i].uncompressedSize();
     if (size > MAX_MANIFEST_BYTES) {
       throw new ManifestException(Manifest.ENTRY_NAME + " is " + size + " bytes, more than the "
-          + MAX_MANIFEST_BYTES + " this reader parses").initArchive(file.path());
+          + MAX_MANIFEST_BYTES + " this reader parses").initArchive(name());
     }
     byte[] json = read(Manifest.ENTRY_NAME);
     try {
       return Optional.of(Manifest.parse(json));
     } catch (ManifestException e) {
-      throw e.initArchive(file.path());
+      throw e.initArchive(name());
     }
   }
 
@@ -481,99 +457,7 @@ public final class ArchiveReader implements Closeable {
   public VerificationReport verify(VerifyOptions options) throws IOException {
     Objects.requireNonNull(options, "options");
     ensureOpen();
-    VerificationReport.EntryCheck[] checks = new VerificationReport.EntryCheck[entries.length];
-    MessageDigest sha256 = sha256();
-    byte[] buffer = new byte[1 << 16];
-    for (int i = 0; i < entries.length; i++) {
-      EntryInfo entry = entries[i];
-      String hash = null;
-      String problem = null;
-      try (ReadOnlyChannel channel = openChannel(i)) {
-        sha256.reset();
-        ByteBuffer chunk = ByteBuffer.wrap(buffer);
-        while (channel.read(chunk.clear()) > 0) {
-          sha256.update(buffer, 0, chunk.position());
-          options.progress().accept(chunk.position());
-        }
-        hash = HexFormat.of().formatHex(sha256.digest());
-      } catch (EngramException e) {
-        problem = e.reason();
-      }
-      checks[i] = new VerificationReport.EntryCheck(entry.path(), entry.uncompressedSize(), hash,
-          problem);
-    }
-
-    Manifest manifest = null;
-    String manifestProblem = null;
-    int manifestIndex = indexOf(Manifest.ENTRY_NAME);
-    if (manifestIndex >= 0) {
-      if (!checks[manifestIndex].isIntact()) {
-        manifestProblem = "cannot be read: " + checks[manifestIndex].problem();
-      } else {
-        try {
-          manifest = manifest().orElseThrow();
-        } catch (EngramException e) {
-          manifestProblem = e.reason();
-        }
-      }
-    }
-
-    List<VerificationReport.FileCheck> files = new ArrayList<>();
-    List<SignatureCheck> signatures = List.of();
-    List<String> uncovered = new ArrayList<>();
-    if (manifest != null) {
-      Set<String> declared = new HashSet<>();
-      for (FileEntry file : manifest.files()) {
-        files.add(checkFile(file, declared, checks));
-      }
-      signatures = manifest.checkSignatures(options.trustedKeys());
-      for (int i = 0; i < entries.length; i++) {
-        String path = entries[i].path();
-        if (indexOf(path) == i && !path.equals(Manifest.ENTRY_NAME) && !declared.contains(path)) {
-          uncovered.add(path);
-        }
-      }
-    }
-    return new VerificationReport(file.path(), Arrays.asList(checks), manifest, manifestProblem,
-        files, signatures, uncovered, !options.trustedKeys().isEmpty());
-  }
-
-  private VerificationReport.FileCheck checkFile(FileEntry file, Set<String> declared,
-      VerificationReport.EntryCheck[] checks) {
-    if (!declared.add(file.path())) {
-      return new VerificationReport.FileCheck(file,
-          VerificationReport.FileCheck.Status.LISTED_TWICE, "listed more than once");
-    }
-    int i = indexOf(file.path());
-    if (i < 0) {
-      return new VerificationReport.FileCheck(file, VerificationReport.FileCheck.Status.MISSING,
-          "no entry has this path");
-    }
-    VerificationReport.EntryCheck entry = checks[i];
-    if (!entry.isIntact()) {
-      return new VerificationReport.FileCheck(file,
-          VerificationReport.FileCheck.Status.UNREADABLE, entry.problem());
-    }
-    if (entry.size() != file.size()) {
-      return new VerificationReport.FileCheck(file,
-          VerificationReport.FileCheck.Status.SIZE_DIFFERS, "size is " + entry.size()
-              + " bytes, the manifest says " + Long.toUnsignedString(file.size()));
-    }
-    if (!entry.sha256().equalsIgnoreCase(file.sha256())) {
-      return new VerificationReport.FileCheck(file,
-          VerificationReport.FileCheck.Status.HASH_DIFFERS, "SHA-256 is " + entry.sha256()
-              + ", the manifest says " + file.sha256());
-    }
-    return new VerificationReport.FileCheck(file, VerificationReport.FileCheck.Status.MATCHES,
-        null);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    return new Verifier(this, options).verify();
   }
 
   /**
@@ -599,7 +483,6 @@ public final class ArchiveReader implements Closeable {
   public List<Path> extractAll(Path directory) throws IOException {
     return extractAll(directory, path -> true, bytes -> { });
   }
-
   /**
    * Extracts the entries whose paths {@code select} accepts, with the safety of {@link
    * #extractAll(Path)}: every selected name is checked before anything is written. Several
@@ -630,10 +513,9 @@ public final class ArchiveReader implements Closeable {
       return new Extractor(this, directory, progress, threads.pool(), threads.count() - 1)
           .extractAll(select);
     } catch (EngramException e) {
-      throw e.initArchive(file.path());
+      throw e.initArchive(name());
     }
   }
-
   /**
    * Extracts one entry to {@code directory/path}, creating parent directories, with the same
    * safety as {@link #extractAll(Path)}.
@@ -655,10 +537,9 @@ public final class ArchiveReader implements Closeable {
     try {
       return new Extractor(this, directory, bytes -> { }, null, 0).extract(entries[i]);
     } catch (EngramException e) {
-      throw e.initArchive(file.path());
+      throw e.initArchive(name());
     }
   }
-
   /** For tests and benchmarks: how many encrypted segments this reader has decrypted. */
   long segmentsDecrypted() {
     return encryption.segmentsDecrypted();
@@ -676,249 +557,78 @@ public final class ArchiveReader implements Closeable {
   public void close() throws IOException {
     threads.close();
     frameCache.clear();
-    try (Closeable decrypted = file; Closeable stored = container; Closeable keys = encryption) {
-      // closed in reverse order: keys wiped and temporary files deleted, then the files
+    try (Closeable stored = source; Closeable decrypted = body == source ? null : body;
+        Closeable keys = encryption) {
+      // closed in reverse order: keys wiped and temporary files deleted, then the sources
     }
   }
 
   // ---------------------------------------------------------------------------------------------
 
-  /** How an entry's payload is laid out. */
-  private enum Kind { STORED, BLOCK, FRAMED }
-
-  private static Kind kind(DirectoryEntry entry) {
-    if (entry.method() == CompressionMethod.NONE) {
-      return Kind.STORED;
-    }
-    return entry.isFramed() ? Kind.FRAMED : Kind.BLOCK;
-  }
-
-  /**
-   * Says whether an entry is served from a decoded copy in memory: a compressed entry that is not
-   * framed, or an uncompressed one that engram-rs encrypted as a whole and is small enough to
-   * decrypt in memory rather than in a temporary file.
-   */
-  private boolean decodedInMemory(DirectoryEntry entry) {
-    Kind kind = kind(entry);
-    return kind == Kind.BLOCK || kind == Kind.STORED && encryption.perFile()
-        && !encryption.segmented() && entry.storedSize() <= ReaderEncryption.IN_MEMORY_LIMIT;
-  }
-
   /** Opens a channel on an entry after checking it may be read. */
-  private ReadOnlyChannel openChannel(int index) throws IOException {
+  ReadOnlyChannel openChannel(int index) throws IOException {
     DirectoryEntry entry = entries[index].directoryEntry();
     admit(index, entry);
-    return channel(index, entry);
+    return access.channel(index, entry);
   }
 
   /**
-   * The gate every read of content passes: the reader is open, the entry is not encrypted, and
-   * the limits allow it.
+   * The gate every read of content passes: the reader is open, the key is known if the entry
+   * needs one, and the limits allow it.
    */
   private void admit(int index, DirectoryEntry entry) throws EngramException {
-    ensureReadable(entry);
+    ensureOpen();
+    access.requireKey(entry);
     limits.admit(index, entry);
   }
 
-  /** Opens the channel an entry's layout needs; callers have admitted the entry. */
-  private ReadOnlyChannel channel(int index, DirectoryEntry entry) throws IOException {
-    if (decodedInMemory(entry)) {
-      return new MemoryEntryChannel(file, decodeBlock(index, entry));
-    }
-    switch (kind(entry)) {
-      case STORED: {
-        PlainPayload payload = plainPayload(index, entry);
-        return new StoredEntryChannel(payload.source(), payload.offset(),
-            entry.uncompressedSize(), entry.path(), entry.crc32());
-      }
-      case FRAMED: {
-        PlainPayload payload = plainPayload(index, entry);
-        return new FramedEntryChannel(payload.source(), frameIndex(index, entry, payload),
-            Codecs.of(entry.method()), entry.path(), entry.crc32(), options.channelFrameCache(),
-            threads.pool(), threads.count() - 1,
-            FramedEntryChannel.aheadWindow(threads.count()));
-      }
-      default:
-        throw new AssertionError(entry.method());
-    }
-  }
-
-  /** Where an entry's payload can be read as plaintext. */
-  private record PlainPayload(RandomAccessSource source, long offset, long length) {}
-
-  /** Where an uncompressed, unsealed entry's content lies in a plain file, for extraction. */
-  record StoredRegion(ArchiveFile file, long offset, long length) {}
+  /** Where an uncompressed entry's content lies as is, for extraction by the operating system. */
+  record StoredRegion(ArchiveSource source, long offset, long length) {}
 
   /**
-   * Returns where an entry's content lies as is in a plain file (uncompressed and not sealed on
-   * its own), after checking its local header and the limits; else empty, and the content must
-   * be read through {@link #openStream}.
+   * Returns where an entry's content lies exactly as it is (uncompressed and not sealed on its
+   * own), after checking its local header and the limits; else empty, and the content must be
+   * read through {@link #openStream}.
    */
   Optional<StoredRegion> storedRegion(EntryInfo info) throws IOException {
     DirectoryEntry entry = info.directoryEntry();
-    if (kind(entry) != Kind.STORED || encryption.perFile() || !(file instanceof ArchiveFile)) {
+    if (EntryAccess.layout(entry) != EntryAccess.Layout.STORED) {
       return Optional.empty();
     }
-    StoredPayload stored = storedPayload(info.path());
-    return Optional.of(new StoredRegion((ArchiveFile) stored.source(), stored.offset(),
-        stored.entry().uncompressedSize()));
+    int i = require(info.path());
+    admit(i, entry);
+    return access.payloadAsStored(entry).map(payload -> new StoredRegion(payload.source(),
+        payload.offset(), entry.uncompressedSize()));
   }
 
   /** An entry's directory record and its payload as stored, for {@link ArchiveWriter#copyEntry}. */
-  record StoredPayload(DirectoryEntry entry, RandomAccessSource source, long offset) {}
+  record StoredPayload(DirectoryEntry entry, ArchiveSource source, long offset) {}
 
   /**
    * Returns where an entry's payload lies as stored (compressed, framed), after checking its
    * local header and the limits.
    *
-   * @throws UnsupportedArchiveException if the archive encrypts each entry: its stored bytes are
-   *     sealed to this archive's key
+   * @throws UnsupportedArchiveException if the entry is sealed to this archive (encrypted on its
+   *     own)
    */
   StoredPayload storedPayload(String path) throws IOException {
     int i = require(path);
     DirectoryEntry entry = entries[i].directoryEntry();
     try {
       admit(i, entry);
-      if (encryption.perFile()) {
-        throw new UnsupportedArchiveException("entry '" + entry.path() + "' is encrypted on its"
-            + " own; its stored bytes cannot be copied to another archive");
-      }
-      checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
-      return new StoredPayload(entry, file, entry.payloadOffset());
+      Sealing.Payload payload = access.payloadAsStored(entry).orElseThrow(
+          () -> new UnsupportedArchiveException("entry '" + entry.path() + "' is encrypted on"
+              + " its own; its stored bytes cannot be copied to another archive"));
+      return new StoredPayload(entry, payload.source(), payload.offset());
     } catch (EngramException e) {
-      throw e.initArchive(file.path());
+      throw e.initArchive(name());
     }
-  }
-
-  /**
-   * Checks the entry's local header, and returns where its plain payload is: in the archive, or,
-   * for a per-file encrypted entry, in a temporary file it is decrypted to (once).
-   */
-  private PlainPayload plainPayload(int index, DirectoryEntry entry) throws IOException {
-    checkLocalHeader(entry, read(file, entry.dataOffset(), localHeaderSize(entry)), 0);
-    if (!encryption.perFile()) {
-      return new PlainPayload(file, entry.payloadOffset(), entry.storedSize());
-    }
-    RandomAccessSource plain = encryption.payloadFile(index, entry, file);
-    return new PlainPayload(plain, 0, plain.size());
-  }
-
-  /**
-   * Reads local header and payload in one read, decrypts a per-file encrypted payload, decodes,
-   * checks length and CRC.
-   */
-  private byte[] decodeBlock(int index, DirectoryEntry entry) throws IOException {
-    int headerSize = localHeaderSize(entry);
-    byte[] payload;
-    int payloadOffset;
-    int payloadLength;
-    if (encryption.perFile() && encryption.segmented()) {
-      RandomAccessSource plain = plainPayload(index, entry).source();
-      // its size is bounded at open: at most the codec's worst case for < 50 MiB of content
-      payload = new byte[(int) plain.size()];
-      plain.readFully(0, payload, 0, payload.length);
-      payloadOffset = 0;
-      payloadLength = payload.length;
-    } else {
-      // storedSize is bounded at open: the codec's worst case for a content of < 50 MiB, or
-      // the in-memory limit for an encrypted stored entry
-      byte[] stored = read(file, entry.dataOffset(), headerSize + (int) entry.storedSize());
-      checkLocalHeader(entry, stored, 0);
-      payload = stored;
-      payloadOffset = headerSize;
-      payloadLength = (int) entry.storedSize();
-      if (encryption.perFile()) {
-        payload = encryption.open(entry.path(), stored, headerSize, payloadLength);
-        payloadOffset = 0;
-        payloadLength = payload.length;
-      }
-    }
-    byte[] content = new byte[(int) entry.uncompressedSize()];
-    try {
-      Codecs.of(entry.method()).decompress(payload, payloadOffset, payloadLength, content,
-          0, content.length);
-    } catch (CorruptArchiveException e) {
-      throw new CorruptArchiveException("entry '" + entry.path() + "': " + e.getMessage(), e);
-    }
-    CRC32 crc = new CRC32();
-    crc.update(content);
-    if ((int) crc.getValue() != entry.crc32()) {
-      throw new ChecksumMismatchException(entry.path(), entry.crc32(), (int) crc.getValue());
-    }
-    return content;
-  }
-
-  private FrameIndex frameIndex(int index, DirectoryEntry entry, PlainPayload payload)
-      throws IOException {
-    FrameIndex frames = frameIndexes.get(index);
-    if (frames == null) {
-      // a per-file segmented payload holds one frame per segment; everything else (including a
-      // frame inside a segmented whole-archive body) has the plain framed layout
-      frames = encryption.perFile() && encryption.segmented()
-          ? framesOfSegments((SegmentedSource) payload.source(), entry)
-          : FrameIndex.build(payload.source(), payload.offset(), payload.length(),
-              entry.uncompressedSize(), entry.frameSize(), Codecs.of(entry.method()),
-              entry.path());
-      FrameIndex raced = frameIndexes.putIfAbsent(index, frames);
-      frames = raced != null ? raced : frames;
-    }
-    return frames;
-  }
-
-  /**
-   * The frame index of a segmented framed payload, from its segment table: segment 0 holds the
-   * frame count, segment k + 1 frame k with its size prefix. Only segment 0 is decrypted.
-   */
-  private static FrameIndex framesOfSegments(SegmentedSource segments, DirectoryEntry entry)
-      throws IOException {
-    String where = "entry '" + entry.path() + "'";
-    if (segments.segmentLength(0) != Framing.PREFIX) {
-      throw new CorruptArchiveException(where + ": its first segment holds "
-          + segments.segmentLength(0) + " bytes, not a 4-byte frame count");
-    }
-    byte[] count = new byte[Framing.PREFIX];
-    segments.readFully(0, count, 0, count.length);
-    long frames = (count[0] & 0xFFL) | (count[1] & 0xFFL) << 8 | (count[2] & 0xFFL) << 16
-        | (count[3] & 0xFFL) << 24;
-    if (frames != segments.segmentCount() - 1) {
-      throw new CorruptArchiveException(where + ": frame count " + frames + " but "
-          + (segments.segmentCount() - 1) + " frame segments");
-    }
-    long[] starts = new long[segments.segmentCount()];
-    for (int k = 1; k < segments.segmentCount(); k++) {
-      starts[k - 1] = segments.segmentStart(k);
-    }
-    starts[segments.segmentCount() - 1] = segments.plainLength();
-    return FrameIndex.fromPositions(starts, entry.uncompressedSize(), entry.frameSize(),
-        Codecs.of(entry.method()), entry.path());
   }
 
   private void ensureOpen() {
-    if (file.isClosed()) {
-      throw new IllegalStateException("archive reader for " + file.path() + " is closed");
+    if (!body.isOpen()) {
+      throw new IllegalStateException("archive reader for " + name() + " is closed");
     }
-  }
-
-  private void ensureReadable(DirectoryEntry entry) throws KeyRequiredException {
-    ensureOpen();
-    if (encryption.perFile()) {
-      encryption.requireKey("entry '" + entry.path() + "'");
-    }
-  }
-
-  private static int localHeaderSize(DirectoryEntry entry) {
-    return LocalEntryHeader.sizeFor(entry.pathLength());
-  }
-
-  private static void checkLocalHeader(DirectoryEntry entry, byte[] bytes, int offset)
-      throws CorruptArchiveException {
-    LocalEntryHeader local;
-    try {
-      local = LocalEntryHeader.decode(bytes, offset, localHeaderSize(entry), entry.dataOffset());
-    } catch (CorruptArchiveException e) {
-      throw new CorruptArchiveException("entry '" + entry.path() + "': " + e.getMessage(), e);
-    }
-    local.checkAgrees(entry);
   }
 
   private int require(String path) throws NoSuchFileException {
@@ -926,12 +636,13 @@ public final class ArchiveReader implements Closeable {
     ensureOpen();
     int i = indexOf(path);
     if (i < 0) {
-      throw new NoSuchFileException(path, null, "no such entry in " + file.path());
+      throw new NoSuchFileException(path, null, "no such entry in " + name());
     }
     return i;
   }
 
-  private int indexOf(String path) {
+  /** The index of the entry lookups find for a path ({@code \} also tried as {@code /}), or -1. */
+  int indexOf(String path) {
     Integer i = byPath.get(path);
     if (i == null && path.indexOf('\\') >= 0) {
       i = byPath.get(path.replace('\\', '/'));
@@ -939,170 +650,16 @@ public final class ArchiveReader implements Closeable {
     return i == null ? -1 : i;
   }
 
-  private static EntryInfo[] readDirectory(RandomAccessSource file, Header header,
-      ReaderOptions options) throws IOException {
-    ReadLimits.checkEntryCount(header.entryCount(), options);
-    if (header.entryCount() > MAX_ARRAY) {
-      throw new UnsupportedArchiveException(
-          header.entryCount() + " entries are more than this reader can index");
-    }
-    int count = (int) header.entryCount();
-    // per-file encrypted payloads wrap what the codec produced in a nonce and tag, or segments
-    Sealing sealing = header.encryptionMode() != Header.ENCRYPTION_PER_FILE ? Sealing.NONE
-        : header.isSegmented() ? Sealing.SEGMENTS : Sealing.MESSAGE;
-    EntryInfo[] entries = new EntryInfo[count];
-    byte[] chunk = new byte[DirectoryEntry.SIZE * Math.max(1, Math.min(count, DIRECTORY_CHUNK))];
-    for (int first = 0; first < count; first += DIRECTORY_CHUNK) {
-      int n = Math.min(DIRECTORY_CHUNK, count - first);
-      long chunkOffset = header.directoryOffset() + (long) first * DirectoryEntry.SIZE;
-      file.readFully(chunkOffset, chunk, 0, n * DirectoryEntry.SIZE);
-      for (int j = 0; j < n; j++) {
-        int index = first + j;
-        DirectoryEntry entry = DirectoryEntry.decode(chunk, j * DirectoryEntry.SIZE, index,
-            chunkOffset + (long) j * DirectoryEntry.SIZE);
-        if (entry.explicitFrames() && !header.hasExplicitFrames()) {
-          throw new CorruptArchiveException("directory entry " + index + " '" + entry.path()
-              + "' has an explicit frame size, which the header does not declare");
-        }
-        ArchiveLayout.checkEntryBounds(entry, index, header.directoryOffset());
-        checkStoredSize(entry, index, sealing);
-        entries[index] = new EntryInfo(entry);
-      }
-    }
-    checkNoOverlap(entries);
-    return entries;
+  private static void closeAfter(Throwable failure, ArchiveSource source, Sealing.Body body,
+      Encryption encryption) {
+    Cleanup.closeAfter(failure, body == null || body.source() == source ? null : body.source(),
+        source, encryption);
   }
 
-  /**
-   * Checks that no two entries share bytes of the data region. Overlapping entries are how
-   * "overlapping" zip bombs make one payload count many times; engram-rs never writes them.
-   */
-  private static void checkNoOverlap(EntryInfo[] entries) throws CorruptArchiveException {
-    DirectoryEntry[] byOffset = new DirectoryEntry[entries.length];
-    boolean sorted = true;
-    for (int i = 0; i < entries.length; i++) {
-      byOffset[i] = entries[i].directoryEntry();
-      sorted &= i == 0 || byOffset[i - 1].dataOffset() <= byOffset[i].dataOffset();
-    }
-    if (!sorted) { // entries written in one pass are already in offset order
-      Arrays.sort(byOffset, Comparator.comparingLong(DirectoryEntry::dataOffset));
-    }
-    for (int i = 1; i < byOffset.length; i++) {
-      DirectoryEntry previous = byOffset[i - 1];
-      DirectoryEntry next = byOffset[i];
-      if (next.dataOffset() < previous.payloadEnd()) {
-        throw new CorruptArchiveException("entries '" + previous.path() + "' (offset "
-            + previous.dataOffset() + " to " + previous.payloadEnd() + ") and '" + next.path()
-            + "' (offset " + next.dataOffset() + ") overlap");
-      }
-    }
-  }
-
-  /** How payloads are wrapped around what the codec produced. */
-  private enum Sealing {
-    /** As is. */
-    NONE,
-    /** One AES-GCM message: 28 more bytes. */
-    MESSAGE,
-    /** Authenticated segments: a salt, and 20 bytes per segment. */
-    SEGMENTS
-  }
-
-  /**
-   * Checks that a payload's stored size is possible for its content size and method (after the
-   * encryption wrapped around it is taken away), which bounds every allocation a later read
-   * makes.
-   */
-  private static void checkStoredSize(DirectoryEntry entry, int index, Sealing sealing)
-      throws CorruptArchiveException {
-    long size = entry.uncompressedSize();
-    long storedSize = entry.storedSize();
-    String where = "directory entry " + index + " '" + entry.path() + "'";
-    Kind kind = kind(entry);
-    // the range the plain payload's size can have, given the stored size
-    long low;
-    long high;
-    switch (sealing) {
-      case NONE:
-        low = high = storedSize;
-        break;
-      case MESSAGE:
-        low = high = storedSize - AesGcm.OVERHEAD;
-        break;
-      case SEGMENTS:
-        if (kind == Kind.FRAMED) { // one segment for the frame count, one per frame
-          low = high = storedSize - Segments.SALT_BYTES
-              - (Framing.frameCount(size, entry.frameSize()) + 1) * Segments.SEGMENT_OVERHEAD;
-        } else { // 64 KiB segments, at least one
-          high = storedSize - Segments.SALT_BYTES - Segments.SEGMENT_OVERHEAD;
-          low = high - Segments.SEGMENT_OVERHEAD * (Math.max(0, high) / Segments.SEGMENT_SIZE);
-        }
-        break;
-      default:
-        throw new AssertionError(sealing);
-    }
-    if (high < 0) {
-      throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot hold"
-          + " the encryption around its payload");
-    }
-    switch (kind) {
-      case STORED:
-        if (size < low || size > high
-            || (sealing == Sealing.SEGMENTS && SegmentedWriter.streamSize(size) != storedSize)) {
-          throw new CorruptArchiveException(where + ": stored uncompressed, but its stored size "
-              + storedSize + " differs from its size " + size
-              + (sealing == Sealing.NONE ? "" : " (and its encryption)"));
-        }
-        break;
-      case BLOCK: {
-        Codec codec = Codecs.of(entry.method());
-        long most = codec.maxCompressedLength((int) size);
-        long least = codec.minCompressedLength((int) size);
-        if (low > most || high < least) {
-          throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot be "
-              + entry.method() + " data for " + size + " bytes (it needs " + least + " to " + most
-              + (sealing == Sealing.NONE ? ")" : ", and its encryption)"));
-        }
-        break;
-      }
-      case FRAMED: {
-        int frameSize = entry.frameSize();
-        long frames = Framing.frameCount(size, frameSize);
-        Codec codec = Codecs.of(entry.method());
-        long least = 4;
-        if (frames > 0) {
-          int last = Framing.frameLength(size, frames - 1, frameSize);
-          least += frames * 4 + (frames - 1) * codec.minCompressedLength(frameSize)
-              + codec.minCompressedLength(last);
-        }
-        long most = 4 + frames * (4L + codec.maxCompressedLength(frameSize));
-        if (frames > Framing.MAX_FRAMES || high < least || low > most) {
-          throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot"
-              + " hold the " + frames + " frames its size of " + size + " bytes needs");
-        }
-        break;
-      }
-      default:
-        throw new AssertionError(entry.method());
-    }
-  }
-
-  private static byte[] read(RandomAccessSource file, long position, int length)
+  private static byte[] read(ArchiveSource source, long position, int length)
       throws IOException {
     byte[] bytes = new byte[length];
-    file.readFully(position, bytes, 0, length);
+    source.readFully(position, bytes, 0, length);
     return bytes;
-  }
-
-  private static void closeAfter(Throwable failure, Closeable... resources) {
-    for (Closeable resource : resources) {
-      try {
-        if (resource != null) {
-          resource.close();
-        }
-      } catch (IOException e) {
-        failure.addSuppressed(e);
-      }
-    }
   }
 }

@@ -1,44 +1,38 @@
 package dev.engram;
 
-import dev.engram.codec.Codec;
 import dev.engram.codec.Codecs;
+import dev.engram.crypto.Encryption;
+import dev.engram.crypto.PassphraseKdf;
+import dev.engram.format.Directory;
 import dev.engram.format.DirectoryEntry;
-import dev.engram.format.EndRecord;
+import dev.engram.format.Framing;
 import dev.engram.format.Header;
 import dev.engram.format.LocalEntryHeader;
 import dev.engram.frame.FramedPayloadWriter;
-import dev.engram.frame.Framing;
 import dev.engram.io.ArchiveOutput;
+import dev.engram.io.Cleanup;
 import dev.engram.io.ProgressInputStream;
 import dev.engram.io.TemporaryFiles;
-import dev.engram.manifest.FileEntry;
 import dev.engram.manifest.Manifest;
-import dev.engram.manifest.MimeTypes;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 
 /**
  * Writes an Engram archive in one streaming pass: entries as they are added, then the central
@@ -93,14 +87,8 @@ import java.util.zip.CRC32;
  * Not thread-safe: use it from one thread at a time (its own threads only compress).
  */
 public final class ArchiveWriter implements Closeable {
-  private static final int COPY_BUFFER = 64 * 1024;
-  /** Entries per chunk when writing the directory. */
-  private static final int DIRECTORY_CHUNK = 4096;
   /** The format counts entries in 32 bits; a Java list holds fewer. */
   private static final int MAX_ENTRIES = Integer.MAX_VALUE - 8;
-  /** How every SQLite database file starts: what {@link WriterOptions#databaseFrameSize} finds. */
-  private static final byte[] SQLITE_HEADER =
-      "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private enum State { OPEN, FINISHED, CLOSED }
 
@@ -112,13 +100,13 @@ public final class ArchiveWriter implements Closeable {
   private final Set<String> paths = new HashSet<>();
   /** The compression threads and the entries they hold; null with {@code threads(1)}. */
   private final EntryPipeline pipeline;
-  private final FramedPayloadWriter framedWriter;
-  /** Keys and sealing when the archive is encrypted; else null. */
-  private final WriterEncryption encryption;
+  private final EntryWriter entryWriter;
+  /** The key, and how the body and each payload are sealed (not at all, when not encrypted). */
+  private final Encryption encryption;
+  /** The manifest this writer generates at {@link #finish()}; null when it generates none. */
+  private final GeneratedManifest manifest;
   /** SHA-256 of each entry's content, when the writer generates the manifest; else null. */
   private final MessageDigest digest;
-  /** The generated manifest's files, in the order entries were added. */
-  private final List<FileEntry> manifestFiles = new ArrayList<>();
   private byte[] encodeBuffer = new byte[0];
   private State state = State.OPEN;
   /** Set once an entry has an explicit frame size: the header must then declare the extension. */
@@ -127,19 +115,22 @@ public final class ArchiveWriter implements Closeable {
   private IOException broken;
 
   private ArchiveWriter(Path target, Path temporary, WriterOptions options, ArchiveOutput out,
-      WriterEncryption encryption) {
+      Encryption encryption) {
     this.target = target;
     this.temporary = temporary;
     this.options = options;
     this.out = out;
     this.encryption = encryption;
-    this.digest = options.manifest().isPresent() ? BufferedEntry.newSha256() : null;
+    this.manifest = GeneratedManifest.of(options);
+    this.digest = manifest == null ? null : manifest.digest();
     int threads = options.threads();
     this.pipeline = threads == 1 ? null : new EntryPipeline(threads, options.zstdLevel());
     // twice the threads in flight, each thread has a batch queued when it finishes one; at most
     // 16 batches (16 MiB of buffers)
-    this.framedWriter = pipeline == null ? new FramedPayloadWriter()
+    FramedPayloadWriter framedWriter = pipeline == null ? new FramedPayloadWriter()
         : new FramedPayloadWriter(pipeline.executor(), Math.min(2 * threads, 16));
+    this.entryWriter = new EntryWriter(out, framedWriter, encryption.payloads(), options,
+        digest);
   }
 
   /**
@@ -172,26 +163,25 @@ public final class ArchiveWriter implements Closeable {
     if (Files.isDirectory(absolute)) {
       throw new FileSystemException(target.toString(), null, "is a directory");
     }
-    WriterEncryption encryption = WriterEncryption.of(options); // derives a passphrase's key
+    WriterOptions.PassphraseCost cost = options.passphraseCost();
+    Encryption encryption = Encryption.forWriting(options.encryption().orElse(null),
+        options.segmentedEncryption(), options::key, options::passphrase,
+        () -> PassphraseKdf.withCost(cost.log2MemoryKiB(), cost.iterations(),
+            cost.parallelism()),
+        absolute); // derives a passphrase's key
     Path temporary = null;
     ArchiveOutput out = null;
     try {
-      // a whole-archive body is written in the clear first: keep it from other users
-      temporary = TemporaryFiles.createSibling(absolute,
-          encryption != null && encryption.wholeArchive());
+      // a body sealed at the end is written in the clear first: keep it from other users
+      temporary = TemporaryFiles.createSibling(absolute, encryption.body().sealsBodyAtEnd());
       out = ArchiveOutput.open(temporary);
       // Zeros until finish(): an unfinished file has no magic and never opens as an archive.
       out.write(new byte[Header.SIZE]);
       return new ArchiveWriter(absolute, temporary, options, out, encryption);
     } catch (IOException | RuntimeException | Error e) {
-      if (out != null) {
-        closeQuietly(out, e);
-      }
+      Cleanup.closeAfter(e, out, encryption);
       if (temporary != null) {
-        deleteQuietly(temporary, e);
-      }
-      if (encryption != null) {
-        encryption.close();
+        Cleanup.deleteAfter(e, temporary);
       }
       throw e;
     }
@@ -321,56 +311,21 @@ public final class ArchiveWriter implements Closeable {
   public void copyEntry(ArchiveReader source, String path) throws IOException {
     Objects.requireNonNull(source, "source");
     ensureOpen();
-    if (encryption != null && encryption.perFile()) {
-      throw new UnsupportedArchiveException("this archive encrypts each entry on its own: '"
-          + path + "' cannot be copied as stored; add its content instead");
-    }
+    encryption.payloads().checkCopyAsStored(path);
     ArchiveReader.StoredPayload stored = source.storedPayload(path);
-    DirectoryEntry from = stored.entry();
-    String name = beginEntry(from.path());
-    byte[] sha256 = checkContent(source, from);
+    String name = beginEntry(stored.entry().path());
+    byte[] sha256 = entryWriter.checkContent(source, stored.entry());
     writeQueued(true); // entries added before this one go first
     long start = out.position();
     try {
-      DirectoryEntry entry = new DirectoryEntry(start, from.uncompressedSize(),
-          from.storedSize(), from.crc32(), from.modifiedTime(), from.method(), from.flags(), name,
-          utf8Length(name), from.explicitFrames());
-      out.write(LocalEntryHeader.matching(entry).encode());
-      byte[] buffer = new byte[COPY_BUFFER];
-      for (long copied = 0; copied < from.storedSize(); ) {
-        int n = (int) Math.min(buffer.length, from.storedSize() - copied);
-        stored.source().readFully(stored.offset() + copied, buffer, 0, n);
-        out.write(buffer, 0, n);
-        copied += n;
-      }
+      DirectoryEntry entry = entryWriter.writeCopy(name, stored, start);
       explicitFramesUsed |= entry.explicitFrames();
       register(entry, sha256);
-      options.progress().accept(from.uncompressedSize());
+      options.progress().accept(entry.uncompressedSize());
     } catch (IOException | RuntimeException | Error e) {
       undo(start, e);
       throw e;
     }
-  }
-
-  /**
-   * Reads an entry's content to its end, which checks its CRC32, and returns its SHA-256 when
-   * the manifest is generated (else null).
-   */
-  private byte[] checkContent(ArchiveReader source, DirectoryEntry entry) throws IOException {
-    boolean hash = digest != null && !entry.path().equals(Manifest.ENTRY_NAME);
-    if (hash) {
-      digest.reset();
-    }
-    byte[] buffer = new byte[COPY_BUFFER];
-    try (InputStream content = source.openStream(entry.path())) {
-      int n;
-      while ((n = content.read(buffer)) > 0) {
-        if (hash) {
-          digest.update(buffer, 0, n);
-        }
-      }
-    }
-    return hash ? digest.digest() : null;
   }
 
   /**
@@ -417,34 +372,28 @@ public final class ArchiveWriter implements Closeable {
     ensureOpen();
     writeQueued(true); // a failed entry is reported with the writer still open
     try {
-      if (digest != null) {
-        writeGeneratedManifest();
+      if (manifest != null) {
+        byte[] json = manifest.toJson(Instant.ofEpochSecond(defaultModifiedTime()));
+        writeNow(new BufferedEntry(Manifest.ENTRY_NAME, json, json.length,
+            CompressionMethod.NONE, defaultModifiedTime(), false));
       }
       long directoryOffset = out.position();
-      ByteBuffer chunk = ByteBuffer.allocate(DirectoryEntry.SIZE
-          * Math.max(1, Math.min(entries.size(), DIRECTORY_CHUNK))).order(ByteOrder.LITTLE_ENDIAN);
-      for (DirectoryEntry entry : entries) {
-        if (!chunk.hasRemaining()) {
-          out.write(chunk.array(), 0, chunk.position());
-          chunk.clear();
-        }
-        entry.encodeTo(chunk);
-      }
-      out.write(chunk.array(), 0, chunk.position());
+      Directory.write(entries, out::write);
       Header header = Header.of(directoryOffset, (long) entries.size() * DirectoryEntry.SIZE,
           entries.size(), options.contentVersion(),
-          (encryption == null ? Header.ENCRYPTION_NONE : encryption.headerFlags())
-              | (explicitFramesUsed ? Header.FLAG_EXPLICIT_FRAMES : 0),
-          encryption == null ? null : encryption.headerReserved());
-      if (encryption != null && encryption.wholeArchive()) {
-        sealWholeArchive(header);
-      } else {
-        out.write(EndRecord.matching(header).encode());
-        out.patch(0, header.encode());
-        out.force();
-        out.close();
-        moveIntoPlace(temporary);
+          encryption.headerFlags() | (explicitFramesUsed ? Header.FLAG_EXPLICIT_FRAMES : 0),
+          encryption.headerReserved());
+      Path finished = encryption.body().completeArchive(out, temporary, header, target);
+      try {
+        TemporaryFiles.moveIntoPlace(finished, target);
+        TemporaryFiles.syncDirectory(target.getParent());
+      } catch (IOException | RuntimeException | Error e) {
+        if (!finished.equals(temporary)) {
+          Cleanup.deleteAfter(e, finished);
+        }
+        throw e;
       }
+      Files.deleteIfExists(temporary); // the plain body of a sealed archive, if any
       state = State.FINISHED;
       closeEncryption();
       closePipeline();
@@ -479,57 +428,14 @@ public final class ArchiveWriter implements Closeable {
 
   // ---------------------------------------------------------------------------------------------
 
-  /**
-   * Writes the final file of a whole-archive-encrypted archive, as engram-rs does: header in the
-   * clear, then {@code [nonce][ciphertext || tag]} of everything from offset 64 to the end of the
-   * directory (the plain body written so far), then the end record in the clear. The header's
-   * offsets keep their unencrypted meaning.
-   */
-  private void sealWholeArchive(Header header) throws IOException {
-    long bodyEnd = out.position();
-    out.flush(); // no fsync: this plain copy is read once more, then deleted
-    out.close();
-    Path sealed = TemporaryFiles.createSibling(target);
-    try (ArchiveOutput sealedOut = ArchiveOutput.open(sealed)) {
-      sealedOut.write(header.encode());
-      encryption.sealBody(temporary, Header.SIZE, bodyEnd, sealedOut, header.encode());
-      sealedOut.write(EndRecord.matching(header).encode());
-      sealedOut.force();
-    } catch (IOException | RuntimeException | Error e) {
-      deleteQuietly(sealed, e);
-      throw e;
-    }
-    try {
-      moveIntoPlace(sealed);
-    } catch (IOException | RuntimeException | Error e) {
-      deleteQuietly(sealed, e);
-      throw e;
-    }
-    Files.deleteIfExists(temporary);
-  }
-
-  private void closeEncryption() {
-    if (encryption != null) {
-      encryption.close();
-    }
+  private void closeEncryption() throws IOException {
+    encryption.close();
   }
 
   private void closePipeline() {
     if (pipeline != null) {
       pipeline.close();
     }
-  }
-
-  /** Completes the manifest template with every entry added, signs it and stores it. */
-  private void writeGeneratedManifest() throws IOException {
-    Manifest manifest = options.manifest().orElseThrow().withFiles(manifestFiles);
-    Instant signedAt = Instant.ofEpochSecond(defaultModifiedTime());
-    for (WriterOptions.Signer signer : options.signers()) {
-      manifest = manifest.sign(signer.key(), signer.name(), signedAt);
-    }
-    byte[] json = manifest.toJson();
-    writeNow(new BufferedEntry(Manifest.ENTRY_NAME, json, json.length, CompressionMethod.NONE,
-        defaultModifiedTime(), false));
   }
 
   private void addBytes(String path, byte[] content, CompressionMethod method) throws IOException {
@@ -568,9 +474,9 @@ public final class ArchiveWriter implements Closeable {
     if (sizeHint >= Framing.THRESHOLD) {
       // a file measured large: frame it as it streams, with no buffering at all
       writeQueued(true); // before reading, so that an earlier failure leaves this source unread
-      byte[] first = content.readNBytes(SQLITE_HEADER.length);
+      byte[] first = content.readNBytes(EntryWriter.SNIFF_BYTES);
       writeStreamed(name, new SequenceInputStream(new ByteArrayInputStream(first), content),
-          known, modified, explicitFrameSize(first, first.length, known));
+          known, modified, entryWriter.explicitFrameSize(first, first.length, known));
       return;
     }
     // Buffer up to the framing threshold: only then is it known whether the entry is framed,
@@ -579,9 +485,9 @@ public final class ArchiveWriter implements Closeable {
     if (head.length() < Framing.THRESHOLD) {
       writeBuffered(name, head.toArray(), head.length(), method, modified, false);
     } else {
-      byte[] first = head.asStream().readNBytes(SQLITE_HEADER.length);
+      byte[] first = head.asStream().readNBytes(EntryWriter.SNIFF_BYTES);
       writeStreamed(name, new SequenceInputStream(head.asStream(), content), known, modified,
-          explicitFrameSize(first, first.length, known));
+          entryWriter.explicitFrameSize(first, first.length, known));
     }
   }
 
@@ -595,7 +501,7 @@ public final class ArchiveWriter implements Closeable {
   private void writeBuffered(String name, byte[] data, int length, CompressionMethod requested,
       long modified, boolean callersArray) throws IOException {
     CompressionMethod method = requested != null ? requested : Codecs.automatic(name, length);
-    int frameSize = explicitFrameSize(data, length, method);
+    int frameSize = entryWriter.explicitFrameSize(data, length, method);
     if (frameSize > 0 || Framing.isFramed(length, method)) {
       writeStreamed(name, new ByteArrayInputStream(data, 0, length), method, modified, frameSize);
       return;
@@ -654,38 +560,15 @@ public final class ArchiveWriter implements Closeable {
 
   /** Writes a compressed entry: local header and payload (sealed when encrypted per file). */
   private void writeCompressed(BufferedEntry compressed) throws IOException {
-    String name = compressed.name();
     long start = out.position();
     DirectoryEntry entry;
     try {
-      boolean sealed = encryption != null && encryption.perFile();
-      int payloadLength = compressed.payloadLength();
-      // compress first, then encrypt; the CRC stays that of the plaintext
-      long stored = sealed ? encryption.sealedSize(payloadLength) : payloadLength;
-      entry = new DirectoryEntry(start, compressed.length(), stored, compressed.crc(),
-          compressed.modified(), compressed.method(), 0, name, utf8Length(name));
-      out.write(LocalEntryHeader.matching(entry).encode());
-      if (sealed) {
-        encryption.writeSealed(name, compressed.payload(), 0, payloadLength, out);
-      } else {
-        out.write(compressed.payload(), 0, payloadLength);
-      }
+      entry = entryWriter.writeCompressed(compressed, start);
     } catch (IOException | RuntimeException | Error e) {
       undo(start, e);
       throw e;
     }
     register(entry, compressed.sha256());
-  }
-
-  /**
-   * Returns the explicit frame size an entry gets: {@link WriterOptions#databaseFrameSize()} for
-   * compressed content that starts with SQLite's header, else 0 (the base format's rules).
-   */
-  private int explicitFrameSize(byte[] start, int length, CompressionMethod method) {
-    int frameSize = options.databaseFrameSize();
-    boolean database = length >= SQLITE_HEADER.length && Arrays.equals(start, 0,
-        SQLITE_HEADER.length, SQLITE_HEADER, 0, SQLITE_HEADER.length);
-    return frameSize > 0 && method != CompressionMethod.NONE && database ? frameSize : 0;
   }
 
   /**
@@ -703,99 +586,12 @@ public final class ArchiveWriter implements Closeable {
     writeQueued(true); // entries added before this one go first
     long start = out.position();
     try {
-      stream(name, content, method, modified, frameSize, start);
+      DirectoryEntry entry = entryWriter.writeStreamed(name, content, method, modified, frameSize, start);
+      explicitFramesUsed |= entry.explicitFrames();
+      register(entry, digest == null ? null : digest.digest());
     } catch (IOException | RuntimeException | Error e) {
       undo(start, e);
       throw e;
-    }
-  }
-
-  private void stream(String name, InputStream content, CompressionMethod method, long modified,
-      int frameSize, long start) throws IOException {
-    int pathLength = utf8Length(name);
-    boolean explicit = frameSize > 0;
-    int flags = explicit ? Integer.numberOfTrailingZeros(frameSize) : 0;
-    int frames = explicit ? frameSize : Framing.FRAME_SIZE;
-    DirectoryEntry placeholder = new DirectoryEntry(start, 0, 0, 0, modified, method, flags,
-        name, pathLength, explicit);
-    out.write(LocalEntryHeader.matching(placeholder).encode());
-    long size;
-    long stored;
-    int crc;
-    if (digest != null) {
-      digest.reset();
-    }
-    boolean sealed = encryption != null && encryption.perFile();
-    if (method == CompressionMethod.NONE) {
-      WriterEncryption.Sealer sealer = sealed ? encryption.begin(name, out) : null;
-      CRC32 checksum = new CRC32();
-      byte[] buffer = new byte[COPY_BUFFER];
-      size = 0;
-      int n;
-      while ((n = content.read(buffer)) > 0) {
-        checksum.update(buffer, 0, n);
-        if (digest != null) {
-          digest.update(buffer, 0, n);
-        }
-        if (sealer != null) {
-          sealer.write(buffer, 0, n);
-        } else {
-          out.write(buffer, 0, n);
-        }
-        size += n;
-      }
-      if (sealer != null) {
-        sealer.finish();
-      }
-      stored = out.position() - start - LocalEntryHeader.sizeFor(pathLength);
-      crc = (int) checksum.getValue();
-    } else {
-      FramedPayloadWriter.Result result;
-      if (!sealed) {
-        result = framedWriter.write(content, out, Codecs.of(method), options.zstdLevel(), digest,
-            frames);
-      } else if (encryption.segmented()) {
-        result = framedWriter.write(content, encryption.segmentedFrames(name, out),
-            Codecs.of(method), options.zstdLevel(), digest, frames);
-      } else {
-        result = writeSealedFrames(content, method, frames);
-      }
-      size = result.uncompressedSize();
-      stored = result.storedSize();
-      crc = result.crc32();
-      if (!explicit && !Framing.isFramed(size, method)) {
-        // only possible if the source shrank after it was measured
-        throw new IOException("content of '" + name + "' ended at " + size
-            + " bytes, below the framing threshold it was measured above");
-      }
-    }
-    DirectoryEntry entry = new DirectoryEntry(start, size, stored, crc, modified, method, flags,
-        name, pathLength, explicit);
-    out.patch(start, LocalEntryHeader.matching(entry).encode());
-    explicitFramesUsed |= explicit;
-    register(entry, digest == null ? null : digest.digest());
-  }
-
-  /**
-   * Writes a framed payload as one sealed message. Its frame count is only known at the end and
-   * sealed bytes cannot be patched, so the frames go to a private spill file first and are then
-   * sealed into the archive: one extra pass over the compressed bytes.
-   */
-  private FramedPayloadWriter.Result writeSealedFrames(InputStream content,
-      CompressionMethod method, int frameSize) throws IOException {
-    Path spill = TemporaryFiles.createSibling(target, true);
-    try {
-      FramedPayloadWriter.Result plain;
-      try (ArchiveOutput spillOut = ArchiveOutput.open(spill)) {
-        plain = framedWriter.write(content, spillOut, Codecs.of(method), options.zstdLevel(),
-            digest, frameSize);
-        spillOut.flush();
-      }
-      encryption.sealRegion(spill, 0, plain.storedSize(), out);
-      return new FramedPayloadWriter.Result(plain.uncompressedSize(),
-          plain.storedSize() + dev.engram.crypto.AesGcm.OVERHEAD, plain.crc32());
-    } finally {
-      Files.deleteIfExists(spill);
     }
   }
 
@@ -822,9 +618,8 @@ public final class ArchiveWriter implements Closeable {
   private void register(DirectoryEntry entry, byte[] sha256) {
     entries.add(entry);
     paths.add(entry.path());
-    if (sha256 != null) {
-      manifestFiles.add(FileEntry.of(entry.path(), HexFormat.of().formatHex(sha256),
-          entry.uncompressedSize(), MimeTypes.guess(entry.path())));
+    if (manifest != null) {
+      manifest.add(entry, sha256);
     }
   }
 
@@ -853,45 +648,12 @@ public final class ArchiveWriter implements Closeable {
     }
   }
 
-  private void moveIntoPlace(Path finished) throws IOException {
-    TemporaryFiles.moveIntoPlace(finished, target);
-    syncDirectory(target.getParent());
-  }
-
   private void abandon(Throwable failure) {
     state = State.CLOSED;
-    closeEncryption();
+    Cleanup.closeAfter(failure, encryption);
     closePipeline();
-    closeQuietly(out, failure);
-    deleteQuietly(temporary, failure);
+    Cleanup.closeAfter(failure, out);
+    Cleanup.deleteAfter(failure, temporary);
   }
 
-  /** Makes the rename durable. Best effort: not every platform can open a directory. */
-  private static void syncDirectory(Path directory) {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // the data itself is already forced; only the rename's durability is at stake
-    }
-  }
-
-  private static int utf8Length(String name) {
-    return name.getBytes(StandardCharsets.UTF_8).length;
-  }
-
-  private static void closeQuietly(Closeable closeable, Throwable failure) {
-    try {
-      closeable.close();
-    } catch (IOException e) {
-      failure.addSuppressed(e);
-    }
-  }
-
-  private static void deleteQuietly(Path file, Throwable failure) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      failure.addSuppressed(e);
-    }
-  }
 }

@@ -1,14 +1,13 @@
 package dev.engram;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Base class of every error this library reports about the content of an archive: a structure
  * that is malformed, a checksum that does not match, a feature this version cannot read.
  *
  * <p>The message always says what is wrong and where (offset, directory index or entry path).
- * When the archive file is known, {@link #archive()} names it and the message starts with it.
+ * When the archive is known, {@link #archive()} names it and the message starts with it.
  *
  * <p>Plain I/O failures (a disk error, a missing file) are reported as ordinary {@link
  * IOException}s; a missing entry is a {@link java.nio.file.NoSuchFileException}.
@@ -16,8 +15,8 @@ import java.nio.file.Path;
 public class EngramException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** The archive the error is about; not serialized, since a {@link Path} is not. */
-  private transient Path archive;
+  /** The name of the archive the error is about ({@link dev.engram.source.ArchiveSource#name()}). */
+  private String archive;
 
   /**
    * Creates an exception with a message that says what is wrong and where.
@@ -39,11 +38,12 @@ public class EngramException extends IOException {
   }
 
   /**
-   * Returns the archive file this error is about, if known.
+   * Returns the name of the archive this error is about, if known: its path for a local file,
+   * else its {@link dev.engram.source.ArchiveSource#name()}.
    *
-   * @return the archive file, or {@code null} when the error is not tied to a file
+   * @return the archive's name, or {@code null} when the error is not tied to an archive
    */
-  public Path archive() {
+  public String archive() {
     return archive;
   }
 
@@ -52,12 +52,12 @@ public class EngramException extends IOException {
    * Throwable#initCause}, only the first call has an effect; the library's readers call it before
    * an error leaves them.
    *
-   * @param file the archive file
+   * @param name the archive's name ({@link dev.engram.source.ArchiveSource#name()})
    * @return this exception
    */
-  public EngramException initArchive(Path file) {
+  public EngramException initArchive(String name) {
     if (archive == null) {
-      archive = file;
+      archive = name;
     }
     return this;
   }

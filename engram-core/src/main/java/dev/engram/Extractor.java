@@ -1,5 +1,6 @@
 package dev.engram;
 
+import dev.engram.io.Cleanup;
 import dev.engram.io.ProgressInputStream;
 import dev.engram.io.TemporaryFiles;
 import java.io.IOException;
@@ -56,6 +57,8 @@ final class Extractor {
   private static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59Z");
   /** Bytes mapped at a time to check the CRC32 of a copied file. */
   private static final long MAP_STEP = 64L << 20;
+  /** Bytes per step of an operating-system copy, between progress reports. */
+  private static final long TRANSFER_STEP = 8L << 20;
 
   private final ArchiveReader reader;
   private final Path root;
@@ -222,11 +225,7 @@ final class Extractor {
       }
       TemporaryFiles.moveIntoPlace(temporary, target);
     } catch (IOException | RuntimeException | Error e) {
-      try {
-        Files.deleteIfExists(temporary);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      Cleanup.deleteAfter(e, temporary);
       throw e;
     }
   }
@@ -239,7 +238,13 @@ final class Extractor {
       throws IOException {
     try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.READ,
         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-      region.file().transferTo(region.offset(), region.length(), out, progress);
+      // in steps, so that progress moves
+      for (long done = 0; done < region.length(); ) {
+        long step = Math.min(TRANSFER_STEP, region.length() - done);
+        region.source().transferTo(region.offset() + done, step, out);
+        done += step;
+        progress.accept(step);
+      }
       CRC32 crc = new CRC32();
       for (long at = 0; at < region.length(); at += MAP_STEP) {
         crc.update(out.map(FileChannel.MapMode.READ_ONLY, at,

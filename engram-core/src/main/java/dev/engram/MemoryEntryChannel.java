@@ -1,6 +1,6 @@
 package dev.engram;
 
-import dev.engram.io.RandomAccessSource;
+import dev.engram.source.ArchiveSource;
 import dev.engram.io.ReadOnlyChannel;
 import java.nio.ByteBuffer;
 
@@ -9,19 +9,19 @@ import java.nio.ByteBuffer;
  * when its reader is closed. Not thread-safe.
  */
 final class MemoryEntryChannel extends ReadOnlyChannel {
-  private final RandomAccessSource file;
+  private final ArchiveSource file;
   private byte[] content;
 
-  MemoryEntryChannel(RandomAccessSource file, byte[] content) {
-    super(content.length, file.path());
+  MemoryEntryChannel(ArchiveSource file, byte[] content) {
+    super(content.length, file.name());
     this.file = file;
     this.content = content;
   }
 
   @Override
   protected int readAt(ByteBuffer dst, long position) {
-    if (file.isClosed()) {
-      throw new IllegalStateException("archive reader for " + file.path() + " is closed");
+    if (!file.isOpen()) {
+      throw new IllegalStateException("archive reader for " + file.name() + " is closed");
     }
     int n = (int) Math.min(dst.remaining(), content.length - position);
     dst.put(content, (int) position, n);

@@ -1,7 +1,7 @@
 package dev.engram;
 
 import dev.engram.frame.FramedContent;
-import dev.engram.io.RandomAccessSource;
+import dev.engram.source.ArchiveSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,11 +30,11 @@ public final class RandomAccessEntry {
   }
 
   private final EntryInfo info;
-  private final RandomAccessSource archive;
+  private final ArchiveSource archive;
   private final Content content;
   private final FramedContent framed;
 
-  private RandomAccessEntry(EntryInfo info, RandomAccessSource archive, Content content,
+  private RandomAccessEntry(EntryInfo info, ArchiveSource archive, Content content,
       FramedContent framed) {
     this.info = info;
     this.archive = archive;
@@ -42,13 +42,13 @@ public final class RandomAccessEntry {
     this.framed = framed;
   }
 
-  static RandomAccessEntry framed(EntryInfo info, RandomAccessSource archive,
+  static RandomAccessEntry framed(EntryInfo info, ArchiveSource archive,
       FramedContent framed) {
     return new RandomAccessEntry(info, archive, framed::read, framed);
   }
 
-  static RandomAccessEntry stored(EntryInfo info, RandomAccessSource archive,
-      RandomAccessSource payload, long payloadOffset) {
+  static RandomAccessEntry stored(EntryInfo info, ArchiveSource archive,
+      ArchiveSource payload, long payloadOffset) {
     Content direct = (position, dst) -> {
       int n = (int) Math.min(dst.remaining(), info.uncompressedSize() - position);
       int limit = dst.limit();
@@ -63,7 +63,7 @@ public final class RandomAccessEntry {
     return new RandomAccessEntry(info, archive, direct, null);
   }
 
-  static RandomAccessEntry decoded(EntryInfo info, RandomAccessSource archive, byte[] bytes) {
+  static RandomAccessEntry decoded(EntryInfo info, ArchiveSource archive, byte[] bytes) {
     Content memory = (position, dst) -> {
       int n = (int) Math.min(dst.remaining(), bytes.length - position);
       dst.put(bytes, (int) position, n);
@@ -126,8 +126,8 @@ public final class RandomAccessEntry {
     if (position < 0) {
       throw new IllegalArgumentException("negative position: " + position);
     }
-    if (archive.isClosed()) {
-      throw new IllegalStateException("archive reader for " + archive.path() + " is closed");
+    if (!archive.isOpen()) {
+      throw new IllegalStateException("archive reader for " + archive.name() + " is closed");
     }
     if (!dst.hasRemaining()) {
       return 0;
@@ -138,7 +138,7 @@ public final class RandomAccessEntry {
     try {
       return content.read(position, dst);
     } catch (EngramException e) {
-      throw e.initArchive(archive.path());
+      throw e.initArchive(archive.name());
     }
   }
 

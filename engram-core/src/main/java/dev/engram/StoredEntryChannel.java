@@ -1,6 +1,6 @@
 package dev.engram;
 
-import dev.engram.io.RandomAccessSource;
+import dev.engram.source.ArchiveSource;
 import dev.engram.io.ReadOnlyChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +12,7 @@ import java.util.zip.CRC32;
  * handed out. Not thread-safe.
  */
 final class StoredEntryChannel extends ReadOnlyChannel {
-  private final RandomAccessSource file;
+  private final ArchiveSource file;
   private final long payloadOffset;
   private final long size;
   private final String entry;
@@ -21,9 +21,9 @@ final class StoredEntryChannel extends ReadOnlyChannel {
   /** Content bytes [0, crcPosition) have gone into {@link #crc}. */
   private long crcPosition;
 
-  StoredEntryChannel(RandomAccessSource file, long payloadOffset, long size, String entry,
+  StoredEntryChannel(ArchiveSource file, long payloadOffset, long size, String entry,
       int expectedCrc) throws ChecksumMismatchException {
-    super(size, file.path());
+    super(size, file.name());
     this.file = file;
     this.payloadOffset = payloadOffset;
     this.size = size;

@@ -3,7 +3,6 @@ package dev.engram;
 import dev.engram.manifest.FileEntry;
 import dev.engram.manifest.Manifest;
 import dev.engram.manifest.SignatureCheck;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,7 +16,7 @@ import java.util.Objects;
  * signature vouches for all of it. {@link #summary()} says both plainly.
  */
 public final class VerificationReport {
-  private final Path archive;
+  private final String archive;
   private final List<EntryCheck> entries;
   private final Manifest manifest;
   private final String manifestProblem;
@@ -26,7 +25,7 @@ public final class VerificationReport {
   private final List<String> uncovered;
   private final boolean trustedKeysGiven;
 
-  VerificationReport(Path archive, List<EntryCheck> entries, Manifest manifest,
+  VerificationReport(String archive, List<EntryCheck> entries, Manifest manifest,
       String manifestProblem, List<FileCheck> files, List<SignatureCheck> signatures,
       List<String> uncovered, boolean trustedKeysGiven) {
     this.archive = archive;
@@ -99,11 +98,11 @@ public final class VerificationReport {
   }
 
   /**
-   * Returns the archive verified.
+   * Returns the name of the archive verified.
    *
-   * @return its path
+   * @return its name ({@link ArchiveReader#name()})
    */
-  public Path archive() {
+  public String archive() {
     return archive;
   }
 

@@ -2,7 +2,7 @@ package dev.engram;
 
 import dev.engram.codec.Codecs;
 import dev.engram.crypto.PassphraseKdf;
-import dev.engram.frame.Framing;
+import dev.engram.format.Framing;
 import dev.engram.manifest.Manifest;
 import dev.engram.manifest.SigningKeys;
 import java.security.PrivateKey;

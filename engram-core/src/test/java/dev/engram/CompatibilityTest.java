@@ -304,12 +304,12 @@ class CompatibilityTest {
   /** Checks path, size, stored size, method and CRC32 of every entry, in directory order. */
   private static void assertListingMatches(List<Expected> expected, ArchiveReader reader) {
     List<EntryInfo> entries = reader.entries();
-    assertEquals(expected.size(), entries.size(), "entry count of " + reader.path());
+    assertEquals(expected.size(), entries.size(), "entry count of " + reader.name());
     assertEquals(expected.size(), reader.entryCount());
     for (int i = 0; i < expected.size(); i++) {
       Expected line = expected.get(i);
       EntryInfo entry = entries.get(i);
-      String where = reader.path().getFileName() + " entry " + i + " '" + line.path + "'";
+      String where = Path.of(reader.name()).getFileName() + " entry " + i + " '" + line.path + "'";
       assertEquals(line.path, entry.path(), where + ": path");
       assertEquals(line.size, entry.uncompressedSize(), where + ": uncompressed size");
       assertEquals(line.storedSize, entry.storedSize(), where + ": stored size");

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.engram.frame.Framing;
+import dev.engram.format.Framing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

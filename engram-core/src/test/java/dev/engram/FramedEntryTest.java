@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.engram.frame.FramedEntryChannel;
-import dev.engram.frame.Framing;
+import dev.engram.format.Framing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

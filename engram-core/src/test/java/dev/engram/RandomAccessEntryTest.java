@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.frame.Framing;
+import dev.engram.format.Framing;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package dev.engram.crypto;
 
-import dev.engram.io.RandomAccessSource;
+import dev.engram.source.ArchiveSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,7 +32,7 @@ public final class SealedFiles {
    * @throws AEADBadTagException if the message does not authenticate (the file is deleted)
    * @throws IOException if reading or writing fails (the file is deleted)
    */
-  public static Path decryptToTemporaryFile(RandomAccessSource source, long offset, long sealedLength,
+  public static Path decryptToTemporaryFile(ArchiveSource source, long offset, long sealedLength,
       byte[] key, Path directory) throws IOException, AEADBadTagException {
     if (sealedLength < AesGcm.OVERHEAD) {
       throw new AEADBadTagException("a sealed message has at least 28 bytes, not " + sealedLength);

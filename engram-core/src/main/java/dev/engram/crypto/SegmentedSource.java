@@ -2,10 +2,10 @@ package dev.engram.crypto;
 
 import dev.engram.AuthenticationFailedException;
 import dev.engram.CorruptArchiveException;
-import dev.engram.io.RandomAccessSource;
+import dev.engram.source.ArchiveSource;
+import dev.engram.source.SourceIdentity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,11 +21,11 @@ import javax.crypto.AEADBadTagException;
  *
  * <p>Thread-safe: segments are decrypted with a cipher per call; the cache is synchronized.
  */
-public final class SegmentedSource implements RandomAccessSource {
+public final class SegmentedSource implements ArchiveSource {
   private static final int CACHED_SEGMENTS = 8;
   private static final int MIN_SEGMENT_SPACE = Segments.SEGMENT_OVERHEAD;
 
-  private final RandomAccessSource container;
+  private final ArchiveSource container;
   private final Segments cipher;
   private final long origin;
   private final String what;
@@ -44,7 +44,7 @@ public final class SegmentedSource implements RandomAccessSource {
     }
   };
 
-  private SegmentedSource(RandomAccessSource container, Segments cipher, long origin, String what,
+  private SegmentedSource(ArchiveSource container, Segments cipher, long origin, String what,
       long[] cipherStarts, long[] plainStarts, int[] lengths, long plainLength,
       LongAdder decrypted) {
     this.decrypted = decrypted;
@@ -73,7 +73,7 @@ public final class SegmentedSource implements RandomAccessSource {
    * @throws CorruptArchiveException if the segment lengths do not fill the stream exactly
    * @throws IOException if reading fails
    */
-  public static SegmentedSource open(RandomAccessSource container, long offset, long length,
+  public static SegmentedSource open(ArchiveSource container, long offset, long length,
       byte[] archiveKey, byte[] associatedData, long origin, String what, LongAdder decrypted)
       throws IOException {
     if (length < Segments.SALT_BYTES + MIN_SEGMENT_SPACE) {
@@ -177,8 +177,14 @@ public final class SegmentedSource implements RandomAccessSource {
   }
 
   @Override
-  public Path path() {
-    return container.path();
+  public String name() {
+    return container.name();
+  }
+
+  /** Returns the container's identity: these bytes are a view of its bytes. */
+  @Override
+  public SourceIdentity identity() {
+    return container.identity();
   }
 
   @Override
@@ -187,15 +193,15 @@ public final class SegmentedSource implements RandomAccessSource {
   }
 
   @Override
-  public boolean isClosed() {
-    return container.isClosed();
+  public boolean isOpen() {
+    return container.isOpen();
   }
 
   @Override
   public void readFully(long position, ByteBuffer dst) throws IOException {
     long plain = position - origin;
     if (plain < 0 || plain + dst.remaining() > plainLength) {
-      throw new CorruptArchiveException(container.path() + ": " + what + ": bytes " + position
+      throw new CorruptArchiveException(container.name() + ": " + what + ": bytes " + position
           + " to " + (position + dst.remaining()) + " lie outside its " + plainLength
           + " bytes of plaintext");
     }

@@ -3,7 +3,6 @@ package dev.engram.format;
 import dev.engram.CompressionMethod;
 import dev.engram.CorruptArchiveException;
 import dev.engram.UnsupportedArchiveException;
-import dev.engram.frame.Framing;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

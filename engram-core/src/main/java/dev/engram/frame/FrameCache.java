@@ -1,5 +1,6 @@
 package dev.engram.frame;
 
+import dev.engram.format.Framing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

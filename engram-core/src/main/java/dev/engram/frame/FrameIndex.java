@@ -1,8 +1,9 @@
 package dev.engram.frame;
 
+import dev.engram.format.Framing;
 import dev.engram.CorruptArchiveException;
 import dev.engram.codec.Codec;
-import dev.engram.io.RandomAccessSource;
+import dev.engram.source.ArchiveSource;
 import java.io.IOException;
 
 /**
@@ -43,7 +44,7 @@ public final class FrameIndex {
    * @throws CorruptArchiveException if the count, a prefix or the payload's end is inconsistent
    * @throws IOException on an I/O error
    */
-  public static FrameIndex build(RandomAccessSource file, long payloadOffset, long storedSize,
+  public static FrameIndex build(ArchiveSource file, long payloadOffset, long storedSize,
       long uncompressedSize, int frameSize, Codec codec, String entry) throws IOException {
     String where = "entry '" + entry + "'";
     long end = payloadOffset + storedSize;
@@ -198,14 +199,14 @@ public final class FrameIndex {
    * close together, one by one when they are far apart.
    */
   private static final class Window {
-    private final RandomAccessSource file;
+    private final ArchiveSource file;
     private final long end;
     private final byte[] buffer = new byte[WINDOW];
     private long start = -1;
     private int length;
     private long lastPosition;
 
-    Window(RandomAccessSource file, long end) {
+    Window(ArchiveSource file, long end) {
       this.file = file;
       this.end = end;
     }

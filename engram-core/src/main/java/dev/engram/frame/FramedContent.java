@@ -1,8 +1,9 @@
 package dev.engram.frame;
 
+import dev.engram.format.Framing;
 import dev.engram.CorruptArchiveException;
 import dev.engram.codec.Codec;
-import dev.engram.io.RandomAccessSource;
+import dev.engram.source.ArchiveSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe.
  */
 public final class FramedContent {
-  private final RandomAccessSource source;
+  private final ArchiveSource source;
   private final FrameIndex index;
   private final Codec codec;
   private final String entry;
@@ -35,7 +36,7 @@ public final class FramedContent {
    * @param cache the cache to share decoded frames through
    * @param cacheId the entry's identity in the cache (its directory index)
    */
-  public FramedContent(RandomAccessSource source, FrameIndex index, Codec codec, String entry,
+  public FramedContent(ArchiveSource source, FrameIndex index, Codec codec, String entry,
       FrameCache cache, int cacheId) {
     this.source = source;
     this.index = index;
@@ -105,14 +106,14 @@ public final class FramedContent {
    * @param encoded scratch space of at least the codec's worst case for one frame
    * @param out receives the frame, from offset 0
    */
-  static void decode(RandomAccessSource source, FrameIndex index, Codec codec, String entry,
+  static void decode(ArchiveSource source, FrameIndex index, Codec codec, String entry,
       int k, byte[] encoded, byte[] out) throws IOException {
     decode(source, index, codec, entry, k, encoded, out, 0);
   }
 
-  /** {@link #decode(RandomAccessSource, FrameIndex, Codec, String, int, byte[], byte[])} into
+  /** {@link #decode(ArchiveSource, FrameIndex, Codec, String, int, byte[], byte[])} into
    * {@code out} from {@code outOffset}. */
-  static void decode(RandomAccessSource source, FrameIndex index, Codec codec, String entry,
+  static void decode(ArchiveSource source, FrameIndex index, Codec codec, String entry,
       int k, byte[] encoded, byte[] out, int outOffset) throws IOException {
     int encodedLength = index.encodedLength(k);
     source.readFully(index.encodedOffset(k), encoded, 0, encodedLength);

@@ -2,7 +2,7 @@ package dev.engram.frame;
 
 import dev.engram.ChecksumMismatchException;
 import dev.engram.codec.Codec;
-import dev.engram.io.RandomAccessSource;
+import dev.engram.source.ArchiveSource;
 import dev.engram.io.ReadOnlyChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,7 +35,7 @@ import java.util.zip.CRC32;
  * <p>Not thread-safe: use one channel per thread.
  */
 public final class FramedEntryChannel extends ReadOnlyChannel {
-  private final RandomAccessSource file;
+  private final ArchiveSource file;
   private final FrameIndex index;
   private final Codec codec;
   private final String entry;
@@ -99,7 +99,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
    * @param expectedCrc the CRC32 the directory records
    * @param cachedFrames how many decoded frames to keep, at least 1
    */
-  public FramedEntryChannel(RandomAccessSource file, FrameIndex index, Codec codec, String entry,
+  public FramedEntryChannel(ArchiveSource file, FrameIndex index, Codec codec, String entry,
       int expectedCrc, int cachedFrames) {
     this(file, index, codec, entry, expectedCrc, cachedFrames, null, 0, 0);
   }
@@ -117,9 +117,9 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
    * @param helpers how many of the executor's threads may decode for this channel at once
    * @param window how many frames to decode ahead at most (ignored without an executor)
    */
-  public FramedEntryChannel(RandomAccessSource file, FrameIndex index, Codec codec, String entry,
+  public FramedEntryChannel(ArchiveSource file, FrameIndex index, Codec codec, String entry,
       int expectedCrc, int cachedFrames, Executor decodeAhead, int helpers, int window) {
-    super(index.uncompressedSize(), file.path());
+    super(index.uncompressedSize(), file.name());
     this.decodeAhead = window > 0 && helpers > 0 ? decodeAhead : null;
     this.helpers = helpers;
     this.window = window;

@@ -1,5 +1,6 @@
 package dev.engram.frame;
 
+import dev.engram.format.Framing;
 import dev.engram.EngramException;
 import dev.engram.codec.Codec;
 import dev.engram.io.ArchiveOutput;

@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import dev.engram.source.ArchiveSource;
+import dev.engram.source.SourceIdentity;
+import java.nio.file.attribute.FileTime;
 import java.util.Objects;
-import java.util.function.LongConsumer;
 
 /**
  * An archive file open for positional reads from many threads at once, without a lock: every
@@ -28,7 +30,7 @@ import java.util.function.LongConsumer;
  *
  * <p>Thread-safe.
  */
-public final class ArchiveFile implements RandomAccessSource {
+public final class ArchiveFile implements ArchiveSource {
   /**
    * Largest single read into a heap buffer. The JDK copies heap reads through a per-thread cached
    * direct buffer as large as the request; bounding the request bounds that hidden memory.
@@ -38,24 +40,26 @@ public final class ArchiveFile implements RandomAccessSource {
   private static final long TRANSFER_STEP = 8L << 20;
 
   private final Path path;
-  private final Path shownAs;
+  private final String shownAs;
   /** The position byte 0 of the file stands for: 0, or where a decrypted body belongs. */
   private final long origin;
   private final boolean deleteOnClose;
   private final Object fileKey;
   private final long size;
+  private final SourceIdentity identity;
   private volatile FileChannel channel;
   private volatile boolean closed;
 
-  private ArchiveFile(Path path, Path shownAs, long origin, boolean deleteOnClose,
-      FileChannel channel, Object fileKey, long size) {
+  private ArchiveFile(Path path, String shownAs, long origin, boolean deleteOnClose,
+      FileChannel channel, BasicFileAttributes attributes, long size) {
     this.path = path;
     this.shownAs = shownAs;
     this.origin = origin;
     this.deleteOnClose = deleteOnClose;
     this.channel = channel;
-    this.fileKey = fileKey;
+    this.fileKey = attributes.fileKey();
     this.size = size;
+    this.identity = identityOf(path, attributes);
   }
 
   /**
@@ -66,7 +70,7 @@ public final class ArchiveFile implements RandomAccessSource {
    * @throws IOException if it cannot be opened
    */
   public static ArchiveFile open(Path path) throws IOException {
-    return open(path, path, 0, false);
+    return open(path, path.toString(), 0, false);
   }
 
   /**
@@ -76,21 +80,21 @@ public final class ArchiveFile implements RandomAccessSource {
    *
    * @param file the temporary file
    * @param origin the virtual position of the file's first byte
-   * @param shownAs the archive the bytes belong to, for messages
+   * @param shownAs the name of the archive the bytes belong to, for messages
    * @return the open file
    * @throws IOException if it cannot be opened
    */
-  public static ArchiveFile openTemporary(Path file, long origin, Path shownAs)
+  public static ArchiveFile openTemporary(Path file, long origin, String shownAs)
       throws IOException {
     return open(file, shownAs, origin, true);
   }
 
-  private static ArchiveFile open(Path path, Path shownAs, long origin, boolean deleteOnClose)
-      throws IOException {
+  private static ArchiveFile open(Path path, String shownAs, long origin,
+      boolean deleteOnClose) throws IOException {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
     try {
-      Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-      return new ArchiveFile(path, shownAs, origin, deleteOnClose, channel, key,
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      return new ArchiveFile(path, shownAs, origin, deleteOnClose, channel, attributes,
           origin + channel.size());
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -99,13 +103,43 @@ public final class ArchiveFile implements RandomAccessSource {
   }
 
   /**
-   * Returns the archive this file is, or belongs to: the path messages name.
+   * Returns the archive this file is, or belongs to: the name messages use (the path it was
+   * opened with).
    *
-   * @return the archive's path
+   * @return the archive's name
    */
   @Override
-  public Path path() {
+  public String name() {
     return shownAs;
+  }
+
+  /**
+   * Returns the file's URI, size, modified time and file key when it was opened.
+   *
+   * @return the identity
+   */
+  @Override
+  public SourceIdentity identity() {
+    return identity;
+  }
+
+  /**
+   * Reads the file's attributes now.
+   *
+   * @return its current URI, size, modified time and file key
+   * @throws java.nio.file.NoSuchFileException if the file is gone
+   * @throws IOException if its attributes cannot be read
+   */
+  @Override
+  public SourceIdentity currentIdentity() throws IOException {
+    return identityOf(path, Files.readAttributes(path, BasicFileAttributes.class));
+  }
+
+  private static SourceIdentity identityOf(Path path, BasicFileAttributes attributes) {
+    FileTime modified = attributes.lastModifiedTime();
+    Object key = attributes.fileKey();
+    return new SourceIdentity(path.toAbsolutePath().toUri().toString(), attributes.size(),
+        "modified=" + modified + (key == null ? "" : ";key=" + key));
   }
 
   /**
@@ -161,13 +195,13 @@ public final class ArchiveFile implements RandomAccessSource {
    * @param position absolute file offset
    * @param count how many bytes
    * @param target where to write them, from its current position
-   * @param progress told how many bytes each step copied
    * @throws CorruptArchiveException if the file ends first
    * @throws InterruptedIOException if this thread was interrupted
    * @throws IOException on an I/O error
    */
-  public void transferTo(long position, long count, WritableByteChannel target,
-      LongConsumer progress) throws IOException {
+  @Override
+  public void transferTo(long position, long count, WritableByteChannel target)
+      throws IOException {
     if (position < origin) {
       throw new CorruptArchiveException(shownAs + ": position " + position
           + " lies before the decrypted data, which starts at " + origin);
@@ -178,7 +212,7 @@ public final class ArchiveFile implements RandomAccessSource {
       FileChannel current = channel;
       long n;
       try {
-        // in steps, so that progress moves and an interrupt is noticed
+        // in steps, so that an interrupt is noticed
         n = current.transferTo(at, Math.min(end - at, TRANSFER_STEP), target);
       } catch (ClosedByInterruptException e) {
         throw interrupted(e);
@@ -197,7 +231,6 @@ public final class ArchiveFile implements RandomAccessSource {
             + ", needed " + (end - at) + " more bytes (was it truncated while open?)");
       }
       at += n;
-      progress.accept(n);
     }
   }
 
@@ -253,13 +286,13 @@ public final class ArchiveFile implements RandomAccessSource {
   }
 
   /**
-   * Returns whether {@link #close()} was called.
+   * Says whether {@link #close()} has not been called yet.
    *
-   * @return true once closed
+   * @return true until closed
    */
   @Override
-  public boolean isClosed() {
-    return closed;
+  public boolean isOpen() {
+    return !closed;
   }
 
   /**

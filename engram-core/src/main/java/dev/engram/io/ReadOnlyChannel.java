@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Path;
 
 /**
  * Base of the read-only channels over one entry's content: keeps the position, the size and the
@@ -16,7 +15,7 @@ import java.nio.file.Path;
  */
 public abstract class ReadOnlyChannel implements SeekableByteChannel {
   private final long size;
-  private final Path archive;
+  private final String archive;
   private long position;
   private boolean open = true;
 
@@ -26,7 +25,7 @@ public abstract class ReadOnlyChannel implements SeekableByteChannel {
    * @param size content size in bytes
    * @param archive the archive the content comes from, named in error messages; may be null
    */
-  protected ReadOnlyChannel(long size, Path archive) {
+  protected ReadOnlyChannel(long size, String archive) {
     this.size = size;
     this.archive = archive;
   }

@@ -1,6 +1,7 @@
 package dev.engram.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -79,6 +80,19 @@ public final class TemporaryFiles {
           StandardCopyOption.REPLACE_EXISTING);
     } catch (java.nio.file.AtomicMoveNotSupportedException e) {
       Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Makes a rename in a directory durable, best effort: not every platform can open a directory.
+   *
+   * @param directory the directory whose entries changed
+   */
+  public static void syncDirectory(Path directory) {
+    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // the data itself is already forced; only the rename's durability is at stake
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.engram.frame;
 
+import dev.engram.format.Framing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

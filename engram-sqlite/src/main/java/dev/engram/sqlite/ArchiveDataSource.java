@@ -28,7 +28,7 @@ final class ArchiveDataSource implements DataSource {
       return reader.openDatabase(path);
     } catch (IOException e) {
       throw new SQLException("cannot open database '" + path + "' in "
-          + reader.archive().path() + ": " + e.getMessage(), "08001", e);
+          + reader.archive().name() + ": " + e.getMessage(), "08001", e);
     } catch (IllegalStateException e) {
       throw new SQLException(e.getMessage(), "08003", e);
     }
@@ -79,6 +79,6 @@ final class ArchiveDataSource implements DataSource {
 
   @Override
   public String toString() {
-    return "ArchiveDataSource[" + path + " in " + reader.archive().path() + "]";
+    return "ArchiveDataSource[" + path + " in " + reader.archive().name() + "]";
   }
 }

@@ -239,7 +239,7 @@ public final class VfsReader implements Closeable {
   public Connection openDatabase(String path) throws IOException, SQLException {
     ensureOpen();
     EntryInfo entry = archive.entry(path).orElseThrow(() -> new NoSuchFileException(path, null,
-        "no such entry in " + archive.path()));
+        "no such entry in " + archive.name()));
     if (vfs == null) {
       return openCopy(entry);
     }
@@ -264,7 +264,7 @@ public final class VfsReader implements Closeable {
    */
   public DataSource dataSource(String path) {
     if (!archive.contains(path)) {
-      throw new IllegalArgumentException("no entry '" + path + "' in " + archive.path());
+      throw new IllegalArgumentException("no entry '" + path + "' in " + archive.name());
     }
     return new ArchiveDataSource(this, path);
   }
@@ -317,7 +317,7 @@ public final class VfsReader implements Closeable {
   private void checkHeader(EntryInfo entry, byte[] header) throws SQLException {
     if (!Arrays.equals(header, 0, Sqlite.HEADER_MAGIC.length, Sqlite.HEADER_MAGIC, 0,
         Sqlite.HEADER_MAGIC.length)) {
-      throw new SQLiteException("entry '" + entry.path() + "' in " + archive.path()
+      throw new SQLiteException("entry '" + entry.path() + "' in " + archive.name()
           + " is not a SQLite database (it does not start with \"SQLite format 3\")",
           SQLiteErrorCode.SQLITE_NOTADB);
     }
@@ -360,7 +360,7 @@ public final class VfsReader implements Closeable {
   /** Fails if the reader is closed. */
   void ensureOpen() {
     if (closed) {
-      throw new IllegalStateException("VfsReader for " + archive.path() + " is closed");
+      throw new IllegalStateException("VfsReader for " + archive.name() + " is closed");
     }
   }
 
@@ -386,6 +386,6 @@ public final class VfsReader implements Closeable {
 
   @Override
   public String toString() {
-    return "VfsReader[" + archive.path() + (isInPlace() ? ", in place" : ", copies") + "]";
+    return "VfsReader[" + archive.name() + (isInPlace() ? ", in place" : ", copies") + "]";
   }
 }

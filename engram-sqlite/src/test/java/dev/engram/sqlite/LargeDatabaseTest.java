@@ -14,7 +14,7 @@ import dev.engram.ReaderOptions;
 import dev.engram.WriterOptions;
 import dev.engram.format.Header;
 import dev.engram.format.LocalEntryHeader;
-import dev.engram.frame.Framing;
+import dev.engram.format.Framing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package dev.engram.frame;
+package dev.engram.format;
 
 import dev.engram.CompressionMethod;
 

@@ -1,0 +1,121 @@
+package dev.engram;
+
+import dev.engram.io.ReadOnlyChannel;
+import dev.engram.manifest.FileEntry;
+import dev.engram.manifest.Manifest;
+import dev.engram.manifest.SignatureCheck;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a whole archive for {@link ArchiveReader#verify}: reads every entry once (its CRC32
+ * checked by the entry's channel, its SHA-256 computed alongside), compares the manifest's files
+ * with the entries, and checks the manifest's signatures. Damage is a finding, never an
+ * exception. Used by one thread.
+ */
+final class Verifier {
+  private final ArchiveReader reader;
+  private final VerifyOptions options;
+
+  Verifier(ArchiveReader reader, VerifyOptions options) {
+    this.reader = reader;
+    this.options = options;
+  }
+
+  VerificationReport verify() throws IOException {
+    List<EntryInfo> entries = reader.entries();
+    VerificationReport.EntryCheck[] checks = new VerificationReport.EntryCheck[entries.size()];
+    MessageDigest sha256 = BufferedEntry.newSha256();
+    byte[] buffer = new byte[1 << 16];
+    for (int i = 0; i < checks.length; i++) {
+      EntryInfo entry = entries.get(i);
+      String hash = null;
+      String problem = null;
+      try (ReadOnlyChannel channel = reader.openChannel(i)) {
+        sha256.reset();
+        ByteBuffer chunk = ByteBuffer.wrap(buffer);
+        while (channel.read(chunk.clear()) > 0) {
+          sha256.update(buffer, 0, chunk.position());
+          options.progress().accept(chunk.position());
+        }
+        hash = HexFormat.of().formatHex(sha256.digest());
+      } catch (EngramException e) {
+        problem = e.reason();
+      }
+      checks[i] = new VerificationReport.EntryCheck(entry.path(), entry.uncompressedSize(), hash,
+          problem);
+    }
+
+    Manifest manifest = null;
+    String manifestProblem = null;
+    int manifestIndex = reader.indexOf(Manifest.ENTRY_NAME);
+    if (manifestIndex >= 0) {
+      if (!checks[manifestIndex].isIntact()) {
+        manifestProblem = "cannot be read: " + checks[manifestIndex].problem();
+      } else {
+        try {
+          manifest = reader.manifest().orElseThrow();
+        } catch (EngramException e) {
+          manifestProblem = e.reason();
+        }
+      }
+    }
+
+    List<VerificationReport.FileCheck> files = new ArrayList<>();
+    List<SignatureCheck> signatures = List.of();
+    List<String> uncovered = new ArrayList<>();
+    if (manifest != null) {
+      Set<String> declared = new HashSet<>();
+      for (FileEntry file : manifest.files()) {
+        files.add(checkFile(file, declared, checks));
+      }
+      signatures = manifest.checkSignatures(options.trustedKeys());
+      for (int i = 0; i < checks.length; i++) {
+        String path = entries.get(i).path();
+        if (reader.indexOf(path) == i && !path.equals(Manifest.ENTRY_NAME)
+            && !declared.contains(path)) {
+          uncovered.add(path);
+        }
+      }
+    }
+    return new VerificationReport(reader.name(), Arrays.asList(checks), manifest,
+        manifestProblem, files, signatures, uncovered, !options.trustedKeys().isEmpty());
+  }
+
+  private VerificationReport.FileCheck checkFile(FileEntry file, Set<String> declared,
+      VerificationReport.EntryCheck[] checks) {
+    if (!declared.add(file.path())) {
+      return new VerificationReport.FileCheck(file,
+          VerificationReport.FileCheck.Status.LISTED_TWICE, "listed more than once");
+    }
+    int i = reader.indexOf(file.path());
+    if (i < 0) {
+      return new VerificationReport.FileCheck(file, VerificationReport.FileCheck.Status.MISSING,
+          "no entry has this path");
+    }
+    VerificationReport.EntryCheck entry = checks[i];
+    if (!entry.isIntact()) {
+      return new VerificationReport.FileCheck(file,
+          VerificationReport.FileCheck.Status.UNREADABLE, entry.problem());
+    }
+    if (entry.size() != file.size()) {
+      return new VerificationReport.FileCheck(file,
+          VerificationReport.FileCheck.Status.SIZE_DIFFERS, "size is " + entry.size()
+              + " bytes, the manifest says " + Long.toUnsignedString(file.size()));
+    }
+    if (!entry.sha256().equalsIgnoreCase(file.sha256())) {
+      return new VerificationReport.FileCheck(file,
+          VerificationReport.FileCheck.Status.HASH_DIFFERS, "SHA-256 is " + entry.sha256()
+              + ", the manifest says " + file.sha256());
+    }
+    return new VerificationReport.FileCheck(file, VerificationReport.FileCheck.Status.MATCHES,
+        null);
+  }
+}

@@ -1,0 +1,208 @@
+package dev.engram.crypto;
+
+import dev.engram.EncryptionMode;
+import dev.engram.EngramException;
+import dev.engram.KeyRequiredException;
+import dev.engram.UnsupportedArchiveException;
+import dev.engram.format.Header;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * An archive's encryption: its key (given, or derived from a passphrase with Argon2id), the
+ * {@link Sealing} of its body and the one of its payloads (one of them always {@link
+ * Sealing#NONE}), and the header fields that record it. The only place that decides from the
+ * mode what is sealed how. Closing it deletes what reading decrypted to disk and wipes the key.
+ *
+ * <p>Thread-safe for reading; a writer's is used by one thread.
+ */
+public final class Encryption implements Closeable {
+  private final EncryptionMode mode;
+  private final Sealing body;
+  private final Sealing payloads;
+  private final byte[] key;
+  private final PassphraseKdf kdf;
+  private final boolean segmented;
+
+  private Encryption(EncryptionMode mode, boolean segmented, byte[] key, PassphraseKdf kdf,
+      Path temporaryDirectory, Path target) {
+    this.mode = mode;
+    this.segmented = segmented;
+    this.key = key;
+    this.kdf = kdf;
+    Sealing sealing = mode == null ? Sealing.NONE
+        : segmented ? new SegmentSealing(key, target)
+        : new MessageSealing(key, temporaryDirectory, target);
+    this.body = mode == EncryptionMode.ARCHIVE ? sealing : Sealing.NONE;
+    this.payloads = mode == EncryptionMode.PER_FILE ? sealing : Sealing.NONE;
+  }
+
+  /**
+   * Prepares reading an archive: takes the key, or derives it from the passphrase with the
+   * Argon2id parameters the header records. Without either, the listing of a per-file encrypted
+   * archive is still readable; its content is not.
+   *
+   * @param header the archive's header
+   * @param keys gives a copy of the archive's 32-byte key, or null; asked only when the archive
+   *     is encrypted; the copy is taken over (wiped on close)
+   * @param passphrases gives a copy of the passphrase, or null; asked only when the archive is
+   *     encrypted and no key was given; the copy is wiped here
+   * @param temporaryDirectory where decrypted files go, or null for the default one
+   * @return the encryption
+   * @throws KeyRequiredException if a passphrase was given for an archive encrypted with a key
+   * @throws UnsupportedArchiveException if the recorded key derivation is unknown
+   * @throws dev.engram.LimitExceededException if the recorded key derivation costs more than this reader
+   *     allows
+   * @throws EngramException if the recorded key derivation is malformed
+   */
+  public static Encryption forReading(Header header, Supplier<byte[]> keys,
+      Supplier<char[]> passphrases, Path temporaryDirectory)
+      throws EngramException {
+    EncryptionMode mode = modeOf(header);
+    if (mode == null) {
+      return new Encryption(null, false, null, null, temporaryDirectory, null);
+    }
+    byte[] key = keys.get();
+    char[] passphrase = key == null ? passphrases.get() : null;
+    if (passphrase != null) {
+      try {
+        if (!header.hasPassphrase()) {
+          throw new KeyRequiredException("the archive was encrypted with a raw key, not a"
+              + " passphrase: give its 32-byte key with ReaderOptions.builder().key(...)");
+        }
+        key = PassphraseKdf.decode(header.reserved()).deriveKey(passphrase);
+      } finally {
+        Arrays.fill(passphrase, '\0');
+      }
+    }
+    return new Encryption(mode, header.isSegmented(), key, null, temporaryDirectory, null);
+  }
+
+  /**
+   * Prepares writing an archive, deriving the key from the passphrase (with a new salt) when no
+   * key is given.
+   *
+   * @param mode what to encrypt, or null for nothing
+   * @param segmented whether to seal in authenticated segments (the random-access extension)
+   * @param keys gives a copy of the 32-byte key, or null; asked only when encrypting; the copy is
+   *     taken over (wiped on close)
+   * @param passphrases gives a copy of the passphrase when there is no key; wiped here
+   * @param kdf how to derive a key from a passphrase (its cost, with a new salt)
+   * @param target the archive being written: temporary files go next to it
+   * @return the encryption
+   */
+  public static Encryption forWriting(EncryptionMode mode, boolean segmented,
+      Supplier<byte[]> keys, Supplier<char[]> passphrases, Supplier<PassphraseKdf> kdf,
+      Path target) {
+    if (mode == null) {
+      return new Encryption(null, false, null, null, null, target);
+    }
+    byte[] key = keys.get();
+    if (key != null) {
+      return new Encryption(mode, segmented, key, null, null, target);
+    }
+    PassphraseKdf derivation = kdf.get();
+    char[] passphrase = passphrases.get();
+    try {
+      key = derivation.deriveKey(passphrase);
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+    return new Encryption(mode, segmented, key, derivation, null, target);
+  }
+
+  private static EncryptionMode modeOf(Header header) {
+    switch (header.encryptionMode()) {
+      case Header.ENCRYPTION_PER_FILE:
+        return EncryptionMode.PER_FILE;
+      case Header.ENCRYPTION_ARCHIVE:
+        return EncryptionMode.ARCHIVE;
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * Returns what is encrypted.
+   *
+   * @return the mode, or empty when nothing is
+   */
+  public Optional<EncryptionMode> mode() {
+    return Optional.ofNullable(mode);
+  }
+
+  /**
+   * Returns how the body (entries and directory, between header and end record) is sealed.
+   *
+   * @return the sealing; {@link Sealing#NONE} unless the whole archive is encrypted
+   */
+  public Sealing body() {
+    return body;
+  }
+
+  /**
+   * Returns how each entry's payload is sealed.
+   *
+   * @return the sealing; {@link Sealing#NONE} unless each entry is encrypted on its own
+   */
+  public Sealing payloads() {
+    return payloads;
+  }
+
+  /**
+   * Returns the header's encryption flags (mode, segments, passphrase).
+   *
+   * @return the flags to combine into the header's flags field
+   */
+  public int headerFlags() {
+    if (mode == null) {
+      return Header.ENCRYPTION_NONE;
+    }
+    int flags = mode == EncryptionMode.PER_FILE ? Header.ENCRYPTION_PER_FILE
+        : Header.ENCRYPTION_ARCHIVE;
+    if (segmented) {
+      flags |= Header.FLAG_SEGMENTED;
+    }
+    return kdf == null ? flags : flags | Header.FLAG_PASSPHRASE;
+  }
+
+  /**
+   * Returns the header's reserved bytes: the key-derivation record of a passphrase.
+   *
+   * @return the record, or null for zeros
+   */
+  public byte[] headerReserved() {
+    return kdf == null ? null : kdf.encode();
+  }
+
+  /**
+   * Returns how many encrypted segments were decrypted (for tests and benchmarks).
+   *
+   * @return the count
+   */
+  public long segmentsDecrypted() {
+    return body.segmentsDecrypted() + payloads.segmentsDecrypted();
+  }
+
+  /**
+   * Deletes every decrypted temporary file and wipes the key.
+   *
+   * @throws IOException if a temporary file cannot be deleted
+   */
+  @Override
+  public void close() throws IOException {
+    try (Closeable wipe = this::wipeKey; Sealing b = body; Sealing p = payloads) {
+      // closed in reverse order: decrypted files first, then the key
+    }
+  }
+
+  private void wipeKey() {
+    if (key != null) {
+      AesGcm.wipe(key);
+    }
+  }
+}

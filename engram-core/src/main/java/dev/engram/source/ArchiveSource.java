@@ -1,0 +1,152 @@
+package dev.engram.source;
+
+import dev.engram.io.ArchiveFile;
+import dev.engram.io.MemorySource;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The bytes of an archive, read at explicit positions: a local file, an array in memory, or
+ * anything else that can serve ranges (a web server, object storage, a distributed file system).
+ * {@link dev.engram.ArchiveReader#open(ArchiveSource, dev.engram.ReaderOptions)} reads any of
+ * them.
+ *
+ * <p>A source has a fixed {@link #size()}, learned when it was opened, and an {@link
+ * #identity()} that says which version of the bytes it serves, so that caches can key on it and
+ * a reader can tell that the archive was changed under it ({@link #currentIdentity()}). Its
+ * {@link #name()} appears in every message about the archive.
+ *
+ * <p>Implementations must be safe for use by any number of threads at once: a reader shared by a
+ * server's threads reads through one source without locking. A reader owns the source it was
+ * opened with and closes it when the reader is closed (or when opening fails).
+ */
+public interface ArchiveSource extends Closeable {
+  /**
+   * Opens a local file. Reads are positional ({@code pread}) and take no lock; a thread
+   * interrupted during a read does not break the file for the other threads.
+   *
+   * @param file the archive file
+   * @return the source, to be closed (or handed to a reader that closes it)
+   * @throws java.nio.file.NoSuchFileException if the file does not exist
+   * @throws IOException if it cannot be opened
+   */
+  static ArchiveSource open(Path file) throws IOException {
+    return ArchiveFile.open(Objects.requireNonNull(file, "file"));
+  }
+
+  /**
+   * Serves an array as an archive, without copying it: the caller must not change the array
+   * while the source is in use. Each call makes a source with an identity of its own.
+   *
+   * @param bytes the archive's bytes
+   * @param name what messages call it
+   * @return the source; closing it only marks it closed
+   */
+  static ArchiveSource wrap(byte[] bytes, String name) {
+    return new MemorySource(Objects.requireNonNull(bytes, "bytes"),
+        Objects.requireNonNull(name, "name"));
+  }
+
+  /**
+   * Returns what messages call this archive: a file's path, a URL.
+   *
+   * @return the name
+   */
+  String name();
+
+  /**
+   * Returns which bytes this source serves: where from and which version, as found when it was
+   * opened.
+   *
+   * @return the identity
+   */
+  SourceIdentity identity();
+
+  /**
+   * Asks the storage which version it holds now. Comparing the result with {@link #identity()}
+   * tells whether the archive was changed (rewritten, replaced, truncated) since the source was
+   * opened. A source that cannot tell returns {@link #identity()}.
+   *
+   * @return the identity the storage reports now
+   * @throws java.nio.file.NoSuchFileException if the archive is gone
+   * @throws IOException if the storage cannot be asked
+   */
+  default SourceIdentity currentIdentity() throws IOException {
+    return identity();
+  }
+
+  /**
+   * Returns the number of bytes, fixed when the source was opened.
+   *
+   * @return the size in bytes
+   */
+  long size();
+
+  /**
+   * Says whether the source can still be read: false once {@link #close()} was called.
+   *
+   * @return true until closed
+   */
+  boolean isOpen();
+
+  /**
+   * Fills the remaining space of a buffer with the bytes starting at a position. Safe to call
+   * from any number of threads at once.
+   *
+   * @param position where to start, from 0
+   * @param dst destination; filled from its position to its limit
+   * @throws dev.engram.CorruptArchiveException if the bytes end before the buffer is full
+   * @throws dev.engram.EngramException if the bytes are damaged or do not authenticate (for a
+   *     source that decrypts)
+   * @throws java.io.InterruptedIOException if this thread was interrupted
+   * @throws IllegalStateException if the source is closed
+   * @throws IOException if reading fails
+   */
+  void readFully(long position, ByteBuffer dst) throws IOException;
+
+  /**
+   * Reads exactly {@code length} bytes starting at a position into an array.
+   *
+   * @param position where to start, from 0
+   * @param dst destination array
+   * @param offset where to start writing in {@code dst}
+   * @param length number of bytes
+   * @throws dev.engram.CorruptArchiveException if the bytes end first
+   * @throws IndexOutOfBoundsException if offset and length do not fit {@code dst}
+   * @throws IllegalStateException if the source is closed
+   * @throws IOException if reading fails
+   */
+  default void readFully(long position, byte[] dst, int offset, int length) throws IOException {
+    readFully(position, ByteBuffer.wrap(dst, offset, length));
+  }
+
+  /**
+   * Writes {@code count} bytes starting at a position to a channel. Sources that can copy
+   * without passing the bytes through the Java heap (a local file to a local file: {@code
+   * copy_file_range} or {@code sendfile}) override this; the default reads in 64 KiB pieces.
+   *
+   * @param position where to start, from 0
+   * @param count how many bytes
+   * @param target where to write them, from its current position
+   * @throws dev.engram.CorruptArchiveException if the bytes end first
+   * @throws IllegalStateException if the source is closed
+   * @throws IOException if reading or writing fails
+   */
+  default void transferTo(long position, long count, WritableByteChannel target)
+      throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, 64 * 1024));
+    for (long done = 0; done < count; ) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+      readFully(position + done, buffer);
+      buffer.flip();
+      while (buffer.hasRemaining()) {
+        target.write(buffer);
+      }
+      done += buffer.limit();
+    }
+  }
+}
