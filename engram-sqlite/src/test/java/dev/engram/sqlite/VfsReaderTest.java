@@ -14,6 +14,7 @@ import dev.engram.CompressionMethod;
 import dev.engram.KeyRequiredException;
 import dev.engram.ReaderOptions;
 import dev.engram.WriterOptions;
+import dev.engram.source.ArchiveSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,6 +95,21 @@ class VfsReaderTest {
             TestDatabases.QUERIES.get(q));
       }
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"data/lib-lz4.db", "lib-stored.sqlite3", "blob.bin"})
+  void anArchiveThatIsNotAFileIsQueriedInPlace(String path) throws Exception {
+    ArchiveSource inMemory = ArchiveSource.wrap(Files.readAllBytes(archive), "memory:mixed.eng");
+    try (ArchiveReader archive = ArchiveReader.open(inMemory, ReaderOptions.defaults());
+        VfsReader reader = VfsReader.of(archive); Connection db = reader.openDatabase(path)) {
+      assertTrue(reader.isInPlace());
+      for (int q = 0; q < TestDatabases.QUERIES.size(); q++) {
+        assertEquals(expected.get(q), TestDatabases.rows(db, TestDatabases.QUERIES.get(q)),
+            TestDatabases.QUERIES.get(q));
+      }
+    }
+    assertFalse(inMemory.isOpen(), "closing the archive reader closes its source");
   }
 
   @Test
