@@ -357,7 +357,7 @@ public final class ArchiveReader implements Closeable {
   /**
    * Opens a read-only channel for random access into an entry's content. On a framed entry a
    * read decompresses only the 64 KiB frames it touches; on an uncompressed entry reads go
-   * straight to the archive file; other entries (under 50 MiB) are decoded once into memory when
+   * straight to the archive's source; other entries (under 50 MiB) are decoded once into memory when
    * the channel opens. The CRC32 is checked when the content is read in order to its end.
    *
    * @param path the entry path
@@ -452,7 +452,7 @@ public final class ArchiveReader implements Closeable {
    * @return the report; {@link VerificationReport#summary()} says plainly whether the archive is
    *     intact and authentically signed
    * @throws IllegalStateException if the reader is closed
-   * @throws IOException if the archive file cannot be read at all
+   * @throws IOException if the archive cannot be read at all
    */
   public VerificationReport verify(VerifyOptions options) throws IOException {
     Objects.requireNonNull(options, "options");
@@ -546,10 +546,10 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
-   * Closes the archive file. Reading content afterwards, through this reader or the streams and
-   * channels opened from it, fails with {@link IllegalStateException}; the listing ({@link
-   * #entries()}, {@link #list()}, {@link #contains}, {@link #entry}) stays available. Closing
-   * twice does nothing.
+   * Closes the archive's source and deletes what was decrypted to disk. Reading content
+   * afterwards, through this reader or the streams and channels opened from it, fails with {@link
+   * IllegalStateException}; the listing ({@link #entries()}, {@link #list()}, {@link #contains},
+   * {@link #entry}) stays available. Closing twice does nothing.
    *
    * @throws IOException if closing fails
    */

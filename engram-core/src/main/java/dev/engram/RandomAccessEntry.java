@@ -11,8 +11,8 @@ import java.nio.ByteBuffer;
  * channel per thread: the access a database engine needs to serve pages from an archive.
  *
  * <p>How a read is served depends on how the entry is stored. An uncompressed entry is read
- * straight from the archive file. A framed entry (compressed, 50 MiB or more) decodes only the
- * 64 KiB frames a read touches, through the reader's shared frame cache ({@link
+ * straight from the archive's source. A framed entry (compressed, 50 MiB or more) decodes only
+ * the 64 KiB frames a read touches, through the reader's shared frame cache ({@link
  * ReaderOptions#frameCacheSize()}). Any other entry (compressed and under 50 MiB, or encrypted
  * as a whole by engram-rs) is decoded and CRC-checked once, in memory, when the view is opened.
  *

@@ -51,7 +51,7 @@ import org.sqlite.SQLiteException;
  * frame by frame: a query decompresses only the frames its pages lie in, and decoded
  * frames are shared by every connection through the archive reader's frame cache ({@link
  * ReaderOptions#frameCacheSize()}), so a database far larger than memory stays queryable. An
- * uncompressed database is read straight from the archive file. A smaller compressed database is
+ * uncompressed database is read straight from the archive. A smaller compressed database is
  * decoded once into native memory, shared by every connection to it, and freed when the last of
  * them closes. Per-file encrypted databases are queryable when the reader has the key.
  *
