@@ -133,11 +133,16 @@ public interface ArchiveSource extends Closeable {
    * @param count how many bytes
    * @param target where to write them, from its current position
    * @throws dev.engram.CorruptArchiveException if the bytes end first
+   * @throws IllegalArgumentException if the position or count is negative
    * @throws IllegalStateException if the source is closed
    * @throws IOException if reading or writing fails
    */
   default void transferTo(long position, long count, WritableByteChannel target)
       throws IOException {
+    if (position < 0 || count < 0) {
+      throw new IllegalArgumentException("position " + position + " and count " + count
+          + " must not be negative");
+    }
     ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, 64 * 1024));
     for (long done = 0; done < count; ) {
       buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
