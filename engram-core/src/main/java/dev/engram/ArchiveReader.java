@@ -20,12 +20,7 @@ import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -70,10 +65,7 @@ public final class ArchiveReader implements Closeable {
   private final ArchiveSource body;
   private final Encryption encryption;
   private final Header header;
-  private final EntryInfo[] entries;
-  private final List<EntryInfo> entryList;
-  private final List<String> pathList;
-  private final Map<String, Integer> byPath;
+  private final EntryTable entries;
   /** Decoded frames shared by every {@link RandomAccessEntry} of this reader. */
   private final FrameCache frameCache;
   private final ReadLimits limits;
@@ -81,25 +73,16 @@ public final class ArchiveReader implements Closeable {
   private final EntryAccess access;
 
   private ArchiveReader(ArchiveSource source, ArchiveSource body, Encryption encryption,
-      ReaderOptions options, Header header, EntryInfo[] entries) {
+      ReaderOptions options, Header header, EntryTable entries) {
     this.source = source;
     this.body = body;
     this.encryption = encryption;
     this.header = header;
     this.entries = entries;
-    this.limits = new ReadLimits(options, entries.length);
+    this.limits = new ReadLimits(options, entries.size());
     this.threads = new ReaderThreads(options.threads());
     this.frameCache = new FrameCache(options.frameCacheSize());
     this.access = new EntryAccess(body, encryption.payloads(), options, threads, frameCache);
-    this.entryList = Collections.unmodifiableList(Arrays.asList(entries));
-    String[] paths = new String[entries.length];
-    Map<String, Integer> index = new HashMap<>(Math.max(16, entries.length * 4 / 3 + 1));
-    for (int i = 0; i < entries.length; i++) {
-      paths[i] = entries[i].path();
-      index.put(paths[i], i);
-    }
-    this.pathList = Collections.unmodifiableList(Arrays.asList(paths));
-    this.byPath = index;
   }
 
   /**
@@ -161,17 +144,12 @@ public final class ArchiveReader implements Closeable {
       EndRecord end = EndRecord.decode(read(source, size - EndRecord.SIZE, EndRecord.SIZE),
           size - EndRecord.SIZE);
       end.checkAgrees(header);
-      encryption = Encryption.forReading(header, options::key, options::passphrase,
-          options.temporaryDirectory().orElse(null));
+      encryption = options.encryptionFor(header);
       body = encryption.body().openBody(source, header);
       ArchiveLayout.checkDirectory(header, end, body.archiveSize());
       ReadLimits.checkEntryCount(header.entryCount(), options);
-      DirectoryEntry[] directory =
-          Directory.read(body.source(), header, encryption.payloads());
-      EntryInfo[] entries = new EntryInfo[directory.length];
-      for (int i = 0; i < directory.length; i++) {
-        entries[i] = new EntryInfo(directory[i]);
-      }
+      EntryTable entries =
+          new EntryTable(Directory.read(body.source(), header, encryption.payloads()));
       return new ArchiveReader(source, body.source(), encryption, options, header, entries);
     } catch (EngramException e) {
       closeAfter(e, source, body, encryption);
@@ -188,7 +166,7 @@ public final class ArchiveReader implements Closeable {
    * @return an unmodifiable list
    */
   public List<EntryInfo> entries() {
-    return entryList;
+    return entries.entries();
   }
   /**
    * Returns every entry's path, in directory order.
@@ -196,7 +174,7 @@ public final class ArchiveReader implements Closeable {
    * @return an unmodifiable list
    */
   public List<String> list() {
-    return pathList;
+    return entries.paths();
   }
   /**
    * Returns the paths that start with a prefix, in directory order.
@@ -206,13 +184,7 @@ public final class ArchiveReader implements Closeable {
    */
   public List<String> list(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
-    List<String> matching = new ArrayList<>();
-    for (String path : pathList) {
-      if (path.startsWith(prefix)) {
-        matching.add(path);
-      }
-    }
-    return matching;
+    return entries.pathsStartingWith(prefix);
   }
   /**
    * Says whether the archive has an entry with this path ({@code \} is also tried as {@code /}).
@@ -231,7 +203,7 @@ public final class ArchiveReader implements Closeable {
    */
   public Optional<EntryInfo> entry(String path) {
     int i = indexOf(path);
-    return i < 0 ? Optional.empty() : Optional.of(entries[i]);
+    return i < 0 ? Optional.empty() : Optional.of(entries.get(i));
   }
   /**
    * Returns the number of entries.
@@ -239,7 +211,7 @@ public final class ArchiveReader implements Closeable {
    * @return entry count
    */
   public int entryCount() {
-    return entries.length;
+    return entries.size();
   }
   /**
    * Returns the application content version recorded in the header.
@@ -317,7 +289,7 @@ public final class ArchiveReader implements Closeable {
    */
   public byte[] read(String path) throws IOException {
     int i = require(path);
-    DirectoryEntry entry = entries[i].directoryEntry();
+    DirectoryEntry entry = entries.get(i).directoryEntry();
     try {
       admit(i, entry);
       if (entry.uncompressedSize() > MAX_ARRAY) {
@@ -397,8 +369,8 @@ public final class ArchiveReader implements Closeable {
   public RandomAccessEntry openRandomAccess(String path) throws IOException {
     int i = require(path);
     try {
-      admit(i, entries[i].directoryEntry());
-      return access.randomAccess(i, entries[i]);
+      admit(i, entries.get(i).directoryEntry());
+      return access.randomAccess(i, entries.get(i));
     } catch (EngramException e) {
       throw e.initArchive(name());
     }
@@ -429,7 +401,7 @@ public final class ArchiveReader implements Closeable {
     if (i < 0) {
       return Optional.empty();
     }
-    long size = entries[i].uncompressedSize();
+    long size = entries.get(i).uncompressedSize();
     if (size > MAX_MANIFEST_BYTES) {
       throw new ManifestException(Manifest.ENTRY_NAME + " is " + size + " bytes, more than the "
           + MAX_MANIFEST_BYTES + " this reader parses").initArchive(name());
@@ -535,7 +507,7 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(directory, "directory");
     int i = require(path);
     try {
-      return new Extractor(this, directory, bytes -> { }, null, 0).extract(entries[i]);
+      return new Extractor(this, directory, bytes -> { }, null, 0).extract(entries.get(i));
     } catch (EngramException e) {
       throw e.initArchive(name());
     }
@@ -567,7 +539,7 @@ public final class ArchiveReader implements Closeable {
 
   /** Opens a channel on an entry after checking it may be read. */
   ReadOnlyChannel openChannel(int index) throws IOException {
-    DirectoryEntry entry = entries[index].directoryEntry();
+    DirectoryEntry entry = entries.get(index).directoryEntry();
     admit(index, entry);
     return access.channel(index, entry);
   }
@@ -582,44 +554,17 @@ public final class ArchiveReader implements Closeable {
     limits.admit(index, entry);
   }
 
-  /** Where an uncompressed entry's content lies as is, for extraction by the operating system. */
-  record StoredRegion(ArchiveSource source, long offset, long length) {}
-
   /**
-   * Returns where an entry's content lies exactly as it is (uncompressed and not sealed on its
-   * own), after checking its local header and the limits; else empty, and the content must be
-   * read through {@link #openStream}.
+   * Returns where an entry's payload lies exactly as stored (compressed, framed; for copying it
+   * to another archive, or an uncompressed one by the operating system), after checking its
+   * local header and that it may be read; empty when it is sealed to this archive (encrypted on
+   * its own).
    */
-  Optional<StoredRegion> storedRegion(EntryInfo info) throws IOException {
-    DirectoryEntry entry = info.directoryEntry();
-    if (EntryAccess.layout(entry) != EntryAccess.Layout.STORED) {
-      return Optional.empty();
-    }
+  Optional<Sealing.Payload> payloadAsStored(EntryInfo info) throws IOException {
     int i = require(info.path());
-    admit(i, entry);
-    return access.payloadAsStored(entry).map(payload -> new StoredRegion(payload.source(),
-        payload.offset(), entry.uncompressedSize()));
-  }
-
-  /** An entry's directory record and its payload as stored, for {@link ArchiveWriter#copyEntry}. */
-  record StoredPayload(DirectoryEntry entry, ArchiveSource source, long offset) {}
-
-  /**
-   * Returns where an entry's payload lies as stored (compressed, framed), after checking its
-   * local header and the limits.
-   *
-   * @throws UnsupportedArchiveException if the entry is sealed to this archive (encrypted on its
-   *     own)
-   */
-  StoredPayload storedPayload(String path) throws IOException {
-    int i = require(path);
-    DirectoryEntry entry = entries[i].directoryEntry();
     try {
-      admit(i, entry);
-      Sealing.Payload payload = access.payloadAsStored(entry).orElseThrow(
-          () -> new UnsupportedArchiveException("entry '" + entry.path() + "' is encrypted on"
-              + " its own; its stored bytes cannot be copied to another archive"));
-      return new StoredPayload(entry, payload.source(), payload.offset());
+      admit(i, info.directoryEntry());
+      return access.payloadAsStored(info.directoryEntry());
     } catch (EngramException e) {
       throw e.initArchive(name());
     }
@@ -641,13 +586,9 @@ public final class ArchiveReader implements Closeable {
     return i;
   }
 
-  /** The index of the entry lookups find for a path ({@code \} also tried as {@code /}), or -1. */
+  /** The index of the entry lookups find for a path, or -1. */
   int indexOf(String path) {
-    Integer i = byPath.get(path);
-    if (i == null && path.indexOf('\\') >= 0) {
-      i = byPath.get(path.replace('\\', '/'));
-    }
-    return i == null ? -1 : i;
+    return entries.indexOf(path);
   }
 
   private static void closeAfter(Throwable failure, ArchiveSource source, Sealing.Body body,

@@ -2,7 +2,6 @@ package dev.engram;
 
 import dev.engram.codec.Codecs;
 import dev.engram.crypto.Encryption;
-import dev.engram.crypto.PassphraseKdf;
 import dev.engram.format.Directory;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.Framing;
@@ -163,12 +162,7 @@ public final class ArchiveWriter implements Closeable {
     if (Files.isDirectory(absolute)) {
       throw new FileSystemException(target.toString(), null, "is a directory");
     }
-    WriterOptions.PassphraseCost cost = options.passphraseCost();
-    Encryption encryption = Encryption.forWriting(options.encryption().orElse(null),
-        options.segmentedEncryption(), options::key, options::passphrase,
-        () -> PassphraseKdf.withCost(cost.log2MemoryKiB(), cost.iterations(),
-            cost.parallelism()),
-        absolute); // derives a passphrase's key
+    Encryption encryption = options.newEncryption(absolute); // derives a passphrase's key
     Path temporary = null;
     ArchiveOutput out = null;
     try {
@@ -312,13 +306,13 @@ public final class ArchiveWriter implements Closeable {
     Objects.requireNonNull(source, "source");
     ensureOpen();
     encryption.payloads().checkCopyAsStored(path);
-    ArchiveReader.StoredPayload stored = source.storedPayload(path);
-    String name = beginEntry(stored.entry().path());
-    byte[] sha256 = entryWriter.checkContent(source, stored.entry());
+    EntryWriter.Copy copy = EntryWriter.findCopy(source, path);
+    String name = beginEntry(copy.entry().path());
+    byte[] sha256 = entryWriter.checkContent(source, copy.entry());
     writeQueued(true); // entries added before this one go first
     long start = out.position();
     try {
-      DirectoryEntry entry = entryWriter.writeCopy(name, stored, start);
+      DirectoryEntry entry = entryWriter.writeCopy(name, copy, start);
       explicitFramesUsed |= entry.explicitFrames();
       register(entry, sha256);
       options.progress().accept(entry.uncompressedSize());

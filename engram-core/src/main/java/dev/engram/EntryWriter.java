@@ -11,6 +11,7 @@ import dev.engram.manifest.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -156,10 +157,28 @@ final class EntryWriter {
     return hash ? digest.digest() : null;
   }
 
+  /** An entry of another archive, and where its payload lies as stored. */
+  record Copy(DirectoryEntry entry, Sealing.Payload payload) {}
+
+  /**
+   * Finds an entry of another archive to copy as stored, after checking that it may be read.
+   *
+   * @throws NoSuchFileException if there is no such entry
+   * @throws UnsupportedArchiveException if its payload is sealed to that archive
+   */
+  static Copy findCopy(ArchiveReader source, String path) throws IOException {
+    EntryInfo from = source.entry(path).orElseThrow(() -> new NoSuchFileException(path, null,
+        "no such entry in " + source.name()));
+    Sealing.Payload stored = source.payloadAsStored(from).orElseThrow(() ->
+        new UnsupportedArchiveException("entry '" + from.path() + "' is encrypted on its own;"
+            + " its stored bytes cannot be copied to another archive").initArchive(source.name()));
+    return new Copy(from.directoryEntry(), stored);
+  }
+
   /** Writes an entry of another archive at {@code start}, its payload copied as stored. */
-  DirectoryEntry writeCopy(String name, ArchiveReader.StoredPayload stored, long start)
-      throws IOException {
-    DirectoryEntry from = stored.entry();
+  DirectoryEntry writeCopy(String name, Copy copy, long start) throws IOException {
+    DirectoryEntry from = copy.entry();
+    Sealing.Payload stored = copy.payload();
     DirectoryEntry entry = new DirectoryEntry(start, from.uncompressedSize(), from.storedSize(),
         from.crc32(), from.modifiedTime(), from.method(), from.flags(), name, utf8Length(name),
         from.explicitFrames());

@@ -1,5 +1,6 @@
 package dev.engram;
 
+import dev.engram.crypto.Sealing;
 import dev.engram.io.Cleanup;
 import dev.engram.io.ProgressInputStream;
 import dev.engram.io.TemporaryFiles;
@@ -209,7 +210,8 @@ final class Extractor {
   private void write(EntryInfo entry, Path target) throws IOException {
     Path temporary = TemporaryFiles.createSibling(target);
     try {
-      Optional<ArchiveReader.StoredRegion> region = reader.storedRegion(entry);
+      Optional<Sealing.Payload> region = entry.compression() == CompressionMethod.NONE
+          ? reader.payloadAsStored(entry) : Optional.empty();
       if (region.isPresent()) {
         copyRegion(entry, region.get(), temporary);
       } else {
@@ -234,7 +236,7 @@ final class Extractor {
    * Copies uncompressed content file to file inside the operating system, then checks the CRC32
    * of what was written, through a memory mapping: no byte passes through the Java heap.
    */
-  private void copyRegion(EntryInfo entry, ArchiveReader.StoredRegion region, Path temporary)
+  private void copyRegion(EntryInfo entry, Sealing.Payload region, Path temporary)
       throws IOException {
     try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.READ,
         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {

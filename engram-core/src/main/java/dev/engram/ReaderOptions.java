@@ -1,5 +1,7 @@
 package dev.engram;
 
+import dev.engram.crypto.Encryption;
+import dev.engram.format.Header;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -191,14 +193,12 @@ public final class ReaderOptions implements Destroyable {
     return secret.isPresent();
   }
 
-  /** A copy of the raw key, or null; the caller wipes it. */
-  byte[] key() {
-    return secret.key();
-  }
-
-  /** A copy of the passphrase, or null; the caller wipes it. */
-  char[] passphrase() {
-    return secret.passphrase();
+  /**
+   * Prepares decrypting an archive with this header: its key is these options' key, or derived
+   * from their passphrase (asked for only when the archive is encrypted).
+   */
+  Encryption encryptionFor(Header header) throws EngramException {
+    return Encryption.forReading(header, secret::key, secret::passphrase, temporaryDirectory);
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.engram;
 
 import dev.engram.codec.Codecs;
+import dev.engram.crypto.Encryption;
 import dev.engram.crypto.PassphraseKdf;
 import dev.engram.format.Framing;
 import dev.engram.manifest.Manifest;
 import dev.engram.manifest.SigningKeys;
+import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -212,16 +214,6 @@ public final class WriterOptions implements Destroyable {
     return Optional.ofNullable(encryption);
   }
 
-  /** A copy of the raw key, or null; the caller wipes it. */
-  byte[] key() {
-    return secret.key();
-  }
-
-  /** A copy of the passphrase, or null; the caller wipes it. */
-  char[] passphrase() {
-    return secret.passphrase();
-  }
-
   /**
    * Says whether encrypted data is written in authenticated segments (the random-access
    * extension engram-rs cannot read).
@@ -232,9 +224,17 @@ public final class WriterOptions implements Destroyable {
     return segmentedEncryption;
   }
 
-  /** The Argon2id cost for a passphrase. */
-  PassphraseCost passphraseCost() {
-    return passphraseCost;
+  /**
+   * Prepares the encryption these options ask for (none, when they ask for none), deriving the
+   * key from the passphrase with a new salt.
+   *
+   * @param target the archive being written: temporary files go next to it
+   */
+  Encryption newEncryption(Path target) {
+    return Encryption.forWriting(encryption, segmentedEncryption, secret::key, secret::passphrase,
+        () -> PassphraseKdf.withCost(passphraseCost.log2MemoryKiB(), passphraseCost.iterations(),
+            passphraseCost.parallelism()),
+        target);
   }
 
   /** Wipes the key and passphrase these options hold. Writers already created keep working. */
