@@ -6,7 +6,7 @@ import java.util.Objects;
  * Which bytes an {@link ArchiveSource} serves: where they come from, how many there are, and
  * which version of them. Two identities are equal only if all three are, so a cache keyed on an
  * identity never serves bytes of another version; a change of version (a file rewritten, an
- * HTTP ETag or S3 version that differs) means the archive changed.
+ * HTTP ETag or S3 version that differs) means the archive changed. Immutable and thread-safe.
  *
  * @param location where the bytes come from: a URI such as {@code file:///data/docs.eng}, or a
  *     name for bytes that have no location
