@@ -673,6 +673,7 @@ public final class ArchiveReader implements Closeable {
    * @throws IOException if closing fails
    */
   @Override
+  @SuppressWarnings("try") // the resources are only closed, in order, with suppressed exceptions
   public void close() throws IOException {
     threads.close();
     frameCache.clear();
