@@ -19,7 +19,7 @@ module dev.engram {
   exports dev.engram.manifest;
   // dev.engram.source (being added separately) will be exported here: exports dev.engram.source;
   // Every export is API: it shows in api/engram-core.api, which ApiListingTest regenerates from
-  // this descriptor and compares.
+  // this descriptor and compares; ModuleBoundaryTest checks the exact set of exports.
 
   // Only the benchmark's row 4 (FramedReadRow) counts the frames a channel decodes
   // (FramedEntryChannel.framesDecoded), which no public API offers.
