@@ -377,13 +377,14 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
-   * Returns the frame cache shared by this reader's {@link RandomAccessEntry} views, for
-   * statistics.
+   * Returns the counters of the frame cache shared by this reader's {@link RandomAccessEntry}
+   * views, as they are now.
    *
-   * @return the cache; its capacity is {@link ReaderOptions#frameCacheSize()}
+   * @return a snapshot; the capacity is {@link ReaderOptions#frameCacheSize()}
    */
-  public FrameCache frameCache() {
-    return frameCache;
+  public FrameCacheStatistics frameCache() {
+    return new FrameCacheStatistics(frameCache.capacity(), frameCache.size(), frameCache.hits(),
+        frameCache.misses());
   }
   /**
    * Returns the archive's manifest ({@code manifest.json}), parsed.
@@ -526,6 +527,7 @@ public final class ArchiveReader implements Closeable {
    * @throws IOException if closing fails
    */
   @Override
+  @SuppressWarnings("try") // the resources are only closed, in order, with suppressed exceptions
   public void close() throws IOException {
     threads.close();
     frameCache.clear();

@@ -177,12 +177,15 @@ class ArchiveSourceTest {
 
   @Test
   void readsPastTheEndOfASourceAreCorruptArchiveErrors() throws IOException {
-    try (ArchiveSource source = ArchiveSource.wrap(new byte[10], "ten")) {
-      assertThrows(CorruptArchiveException.class, () -> source.readFully(5, new byte[6], 0, 6));
-      assertThrows(CorruptArchiveException.class, () -> source.readFully(-1, new byte[1], 0, 1));
-      source.close();
-      assertThrows(IllegalStateException.class, () -> source.readFully(0, new byte[1], 0, 1));
-    }
+    ArchiveSource source = ArchiveSource.wrap(new byte[10], "ten");
+    assertThrows(CorruptArchiveException.class, () -> source.readFully(5, new byte[6], 0, 6));
+    assertThrows(CorruptArchiveException.class, () -> source.readFully(-1, new byte[1], 0, 1));
+    assertThrows(IllegalArgumentException.class,
+        () -> source.transferTo(0, -1, java.nio.channels.Channels.newChannel(
+            java.io.OutputStream.nullOutputStream())));
+    source.close();
+    assertFalse(source.isOpen());
+    assertThrows(IllegalStateException.class, () -> source.readFully(0, new byte[1], 0, 1));
   }
 
   @Test

@@ -243,13 +243,13 @@ class ManifestArchiveTest {
   @Test
   void damagedEntryIsAFindingNotAnException() throws IOException {
     Path archive = signedArchive("crc.eng", ALICE);
+    long payload;
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
-      long payload = payloadOffset(reader, "raw.bin");
-      reader.close();
-      try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
-        file.seek(payload + 10);
-        file.write(~DATA[10]);
-      }
+      payload = payloadOffset(reader, "raw.bin");
+    }
+    try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+      file.seek(payload + 10);
+      file.write(~DATA[10]);
     }
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
       VerificationReport report = reader.verify(VerifyOptions.defaults());

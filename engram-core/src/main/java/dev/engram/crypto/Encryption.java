@@ -195,14 +195,16 @@ public final class Encryption implements Closeable {
    */
   @Override
   public void close() throws IOException {
-    try (Closeable wipe = this::wipeKey; Sealing b = body; Sealing p = payloads) {
-      // closed in reverse order: decrypted files first, then the key
-    }
-  }
-
-  private void wipeKey() {
-    if (key != null) {
-      AesGcm.wipe(key);
+    try {
+      payloads.close();
+    } finally {
+      try {
+        body.close();
+      } finally {
+        if (key != null) {
+          AesGcm.wipe(key);
+        }
+      }
     }
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
 import org.sqlite.SQLiteConfig;
@@ -30,6 +29,9 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Immutable and thread-safe once loaded; loaded once per JVM, by {@link NativeVfs}.
  */
+// restricted: calling native code through the foreign-function API is this class's job; the
+// JVM's --enable-native-access decides at run time (VfsReader falls back when it is denied)
+@SuppressWarnings("restricted")
 final class NativeShim {
   private static final String INIT = "sqlite3_engramvfs_init";
   private static final int RTLD_NOW = 2;
@@ -93,9 +95,8 @@ final class NativeShim {
         PreparedStatement load = bootstrap.prepareStatement("SELECT load_extension(?, ?)")) {
       load.setString(1, file.toString());
       load.setString(2, INIT);
-      try (ResultSet ignored = load.executeQuery()) {
-        // loaded; the extension asked SQLite to keep it after this connection closes
-      }
+      // loaded; the extension asked SQLite to keep it after this connection closes
+      load.executeQuery().close();
     } catch (SQLException e) {
       throw new IllegalStateException("sqlite-jdbc could not load the VFS shim: "
           + e.getMessage(), e);

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe: SQLite calls it from every thread that runs a statement.
  */
+// restricted: calling native code through the foreign-function API is this class's job; the
+// JVM's --enable-native-access decides at run time (VfsReader falls back when it is denied)
+@SuppressWarnings("restricted")
 final class NativeVfs {
   /** The name connections select the VFS by ({@code ?vfs=engram}). */
   static final String NAME = "engram";

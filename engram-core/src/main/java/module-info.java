@@ -1,0 +1,28 @@
+/**
+ * Reads and writes Engram archives.
+ *
+ * <p>The API is {@code dev.engram} (readers, writers, options, exceptions), {@code
+ * dev.engram.manifest} (manifests and signatures) and {@code dev.engram.source} (where an
+ * archive's bytes come from). The other packages ({@code format}, {@code
+ * codec}, {@code frame}, {@code crypto}, {@code io}) are the implementation: not exported.
+ */
+// requires-automatic: lz4-java has only an Automatic-Module-Name (org.lz4.java), no descriptor.
+// module: the qualified export below names dev.engram.bench, which is not observable when this
+// module is compiled (it is compiled later, in its own Maven module).
+@SuppressWarnings({"requires-automatic", "module"})
+module dev.engram {
+  requires com.fasterxml.jackson.databind;
+  requires com.github.luben.zstd_jni;
+  requires org.bouncycastle.provider;
+  requires org.lz4.java;
+
+  exports dev.engram;
+  exports dev.engram.manifest;
+  exports dev.engram.source;
+  // Every export is API: it shows in api/engram-core.api, which ApiListingTest regenerates from
+  // this descriptor and compares; ModuleBoundaryTest checks the exact set of exports.
+
+  // Only the benchmark's row 4 (FramedReadRow) counts the frames a channel decodes
+  // (FramedEntryChannel.framesDecoded), which no public API offers.
+  exports dev.engram.frame to dev.engram.bench;
+}
