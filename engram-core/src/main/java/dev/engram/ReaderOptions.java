@@ -55,8 +55,6 @@ public final class ReaderOptions implements Destroyable {
   /** Default {@link #ratioGraceSize()}: 64 MiB. */
   public static final long DEFAULT_RATIO_GRACE_SIZE = 64L << 20;
 
-  private static final ReaderOptions DEFAULTS = new Builder().build();
-
   private final int channelFrameCache;
   private final int threads;
   private final long frameCacheSize;
@@ -82,12 +80,15 @@ public final class ReaderOptions implements Destroyable {
   }
 
   /**
-   * Returns the default options, limits included.
+   * Returns the default options, limits included, without a key. Each call returns a new
+   * instance: options are {@link Destroyable}, and a caller that destroys "its" defaults must not
+   * break every later reader of the process (a shared instance would then refuse encrypted
+   * archives with an {@link IllegalStateException} instead of a {@link KeyRequiredException}).
    *
-   * @return the defaults
+   * @return new default options
    */
   public static ReaderOptions defaults() {
-    return DEFAULTS;
+    return new Builder().build();
   }
 
   /**

@@ -37,8 +37,6 @@ public final class WriterOptions implements Destroyable {
   /** Most compression threads a writer may use. */
   public static final int MAX_THREADS = 256;
 
-  private static final WriterOptions DEFAULTS = new Builder().build();
-
   private final int zstdLevel;
   private final int databaseFrameSize;
   private final int threads;
@@ -77,12 +75,13 @@ public final class WriterOptions implements Destroyable {
 
   /**
    * Returns the default options: Zstandard level 6, one compression thread per available
-   * processor, the current time for entries without one, content version 0.
+   * processor, the current time for entries without one, content version 0. Each call returns a
+   * new instance, so that destroying one (options are {@link Destroyable}) affects no other.
    *
-   * @return the defaults
+   * @return new default options
    */
   public static WriterOptions defaults() {
-    return DEFAULTS;
+    return new Builder().build();
   }
 
   /**
