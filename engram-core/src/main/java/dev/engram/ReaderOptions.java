@@ -54,6 +54,8 @@ public final class ReaderOptions implements Destroyable {
   public static final long DEFAULT_MAX_COMPRESSION_RATIO = 1000;
   /** Default {@link #ratioGraceSize()}: 64 MiB. */
   public static final long DEFAULT_RATIO_GRACE_SIZE = 64L << 20;
+  /** Most threads a reader may use (the same bound as a writer's). */
+  public static final int MAX_THREADS = ThreadCounts.MAX;
 
   private final int channelFrameCache;
   private final int threads;
@@ -117,7 +119,8 @@ public final class ReaderOptions implements Destroyable {
    * {@link ArchiveReader#extractAll} writes several entries at once. 1 does everything on the
    * calling thread.
    *
-   * @return the thread count; by default the number of available processors
+   * @return the thread count; by default the number of available processors, at most {@link
+   *     #MAX_THREADS}
    */
   public int threads() {
     return threads;
@@ -241,7 +244,7 @@ public final class ReaderOptions implements Destroyable {
   /** Builds {@link ReaderOptions}. Not thread-safe. */
   public static final class Builder {
     private int channelFrameCache = DEFAULT_CHANNEL_FRAME_CACHE;
-    private int threads = Runtime.getRuntime().availableProcessors();
+    private int threads = ThreadCounts.byDefault();
     private long frameCacheSize = DEFAULT_FRAME_CACHE_SIZE;
     private int maxEntryCount = DEFAULT_MAX_ENTRY_COUNT;
     private long maxEntrySize = DEFAULT_MAX_ENTRY_SIZE;
@@ -313,15 +316,13 @@ public final class ReaderOptions implements Destroyable {
      * Sets how many threads work for one reader (see {@link ReaderOptions#threads()}). The
      * threads are started when first needed, stop when idle, and end when the reader closes.
      *
-     * @param count 1 to 256; 1 keeps all work on the calling thread
+     * @param count 1 to {@link ReaderOptions#MAX_THREADS}; 1 keeps all work on the calling
+     *     thread
      * @return this builder
      * @throws IllegalArgumentException if {@code count} is out of range
      */
     public Builder threads(int count) {
-      if (count < 1 || count > 256) {
-        throw new IllegalArgumentException("threads must be 1 to 256: " + count);
-      }
-      this.threads = count;
+      this.threads = ThreadCounts.check(count);
       return this;
     }
 

@@ -34,8 +34,8 @@ import javax.security.auth.Destroyable;
 public final class WriterOptions implements Destroyable {
   /** Zstandard level engram-rs uses, and the default here. */
   public static final int DEFAULT_ZSTD_LEVEL = 6;
-  /** Most compression threads a writer may use. */
-  public static final int MAX_THREADS = 256;
+  /** Most compression threads a writer may use (the same bound as a reader's). */
+  public static final int MAX_THREADS = ThreadCounts.MAX;
 
   private final int zstdLevel;
   private final int databaseFrameSize;
@@ -276,7 +276,7 @@ public final class WriterOptions implements Destroyable {
   public static final class Builder {
     private int zstdLevel = DEFAULT_ZSTD_LEVEL;
     private int databaseFrameSize;
-    private int threads = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
+    private int threads = ThreadCounts.byDefault();
     private Instant modifiedTime;
     private Instant latestModifiedTime;
     private int contentVersion;
@@ -471,18 +471,15 @@ public final class WriterOptions implements Destroyable {
      * number. With
      * 1, everything happens on the thread that calls the writer, and each {@code addFile} has
      * written its entry when it returns; with more, see {@link ArchiveWriter} for when errors
-     * surface. The default is the number of available processors.
+     * surface. The default is the number of available processors, at most {@link
+     * #MAX_THREADS}.
      *
      * @param count 1 to {@link #MAX_THREADS}
      * @return this builder
      * @throws IllegalArgumentException if {@code count} is outside that range
      */
     public Builder threads(int count) {
-      if (count < 1 || count > MAX_THREADS) {
-        throw new IllegalArgumentException("thread count " + count + " is outside 1.."
-            + MAX_THREADS);
-      }
-      this.threads = count;
+      this.threads = ThreadCounts.check(count);
       return this;
     }
 
