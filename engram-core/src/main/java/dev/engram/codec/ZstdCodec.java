@@ -4,7 +4,6 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
-import dev.engram.CompressionMethod;
 import dev.engram.CorruptArchiveException;
 
 /**
@@ -20,11 +19,6 @@ final class ZstdCodec implements Codec {
   final ContextPool<ZstdCompressCtx> compressors = new ContextPool<>(ZstdCompressCtx::new);
   /** Package-private so that tests can see which contexts the pool lends. */
   final ContextPool<ZstdDecompressCtx> decompressors = new ContextPool<>(ZstdDecompressCtx::new);
-
-  @Override
-  public CompressionMethod method() {
-    return CompressionMethod.ZSTD;
-  }
 
   @Override
   public int maxCompressedLength(int length) {
