@@ -18,16 +18,17 @@ import javax.security.auth.Destroyable;
  * <table>
  *   <caption>Default limits</caption>
  *   <tr><th>limit</th><th>default</th><th>why this value</th></tr>
- *   <tr><td>{@link #maxEntryCount()}</td><td>1,000,000</td>
+ *   <tr><td>{@link #maxEntryCount()}</td><td>{@value #DEFAULT_MAX_ENTRY_COUNT}</td>
  *       <td>the index costs a few hundred bytes per entry</td></tr>
- *   <tr><td>{@link #maxEntrySize()}</td><td>64 GiB</td>
+ *   <tr><td>{@link #maxEntrySize()}</td><td>{@link #DEFAULT_MAX_ENTRY_SIZE}</td>
  *       <td>larger than any file the project expects, far below a full disk</td></tr>
- *   <tr><td>{@link #maxTotalBytes()}</td><td>1 TiB</td>
+ *   <tr><td>{@link #maxTotalBytes()}</td><td>{@link #DEFAULT_MAX_TOTAL_BYTES}</td>
  *       <td>what one reader will produce from the entries it opens</td></tr>
- *   <tr><td>{@link #maxCompressionRatio()}</td><td>1000 : 1</td>
+ *   <tr><td>{@link #maxCompressionRatio()}</td>
+ *       <td>{@link #DEFAULT_MAX_COMPRESSION_RATIO} : 1</td>
  *       <td>LZ4 cannot exceed 255 : 1; Zstandard reaches about 3,450 : 1 on a frame of
  *           zeros</td></tr>
- *   <tr><td>{@link #ratioGraceSize()}</td><td>64 MiB</td>
+ *   <tr><td>{@link #ratioGraceSize()}</td><td>{@link #DEFAULT_RATIO_GRACE_SIZE}</td>
  *       <td>entries up to this size may have any ratio: 10 MiB of zeros compress 31,000 : 1 with
  *           Zstandard and must stay readable, and an entry this small cannot be a bomb</td></tr>
  * </table>
@@ -115,9 +116,9 @@ public final class ReaderOptions implements Destroyable {
   /**
    * Returns how many threads work for one reader: sequential reads of a framed entry ({@code
    * read}, {@code openStream}, a channel read in order) have the next frames decoded on the
-   * others (up to 16 frames per thread, 64 at most, each a buffer of one decoded frame), and
-   * {@link ArchiveReader#extractAll} writes several entries at once. 1 does everything on the
-   * calling thread.
+   * others (a window of frames that grows with the thread count up to a fixed bound, each a
+   * buffer of one decoded frame), and {@link ArchiveReader#extractAll} writes several entries at
+   * once. 1 does everything on the calling thread.
    *
    * @return the thread count; by default the number of available processors, at most {@link
    *     #MAX_THREADS}

@@ -74,9 +74,10 @@ public final class WriterOptions implements Destroyable {
   }
 
   /**
-   * Returns the default options: Zstandard level 6, one compression thread per available
-   * processor, the current time for entries without one, content version 0. Each call returns a
-   * new instance, so that destroying one (options are {@link Destroyable}) affects no other.
+   * Returns the default options: Zstandard level {@value #DEFAULT_ZSTD_LEVEL}, one compression
+   * thread per available processor (at most {@value #MAX_THREADS}), the current time for entries
+   * without one, content version 0. Each call returns a new instance, so that destroying one
+   * (options are {@link Destroyable}) affects no other.
    *
    * @return new default options
    */
@@ -386,13 +387,15 @@ public final class WriterOptions implements Destroyable {
     }
 
     /**
-     * Sets the Argon2id cost of deriving the key from a passphrase. The default (128 MiB, 3
-     * iterations, 1 lane) takes about 0.4 s on a 2-core cloud VM; readers refuse more than 1
-     * GiB, 16 iterations or 16 lanes.
+     * Sets the Argon2id cost of deriving the key from a passphrase. The default (2^{@value
+     * PassphraseKdf#DEFAULT_LOG2_MEMORY_KIB} KiB, {@value PassphraseKdf#DEFAULT_ITERATIONS}
+     * iterations, {@value PassphraseKdf#DEFAULT_PARALLELISM} lane) takes about 0.4 s on a 2-core
+     * cloud VM; readers refuse more than the maximums below.
      *
-     * @param log2MemoryKiB memory as log2 of KiB (17 = 128 MiB), 3 to 20
-     * @param iterations 1 to 16
-     * @param parallelism lanes, 1 to 16
+     * @param log2MemoryKiB memory as log2 of KiB (17 = 128 MiB), 3 to {@value
+     *     PassphraseKdf#MAX_LOG2_MEMORY_KIB}
+     * @param iterations 1 to {@value PassphraseKdf#MAX_ITERATIONS}
+     * @param parallelism lanes, 1 to {@value PassphraseKdf#MAX_PARALLELISM}
      * @return this builder
      * @throws IllegalArgumentException if a value is out of range
      */
