@@ -34,10 +34,6 @@ int engramvfs_register(sqlite3_vfs *vfs, int make_default) {
   return sqlite3_vfs_register(vfs, make_default);
 }
 
-int engramvfs_unregister(sqlite3_vfs *vfs) {
-  return sqlite3_vfs_unregister(vfs);
-}
-
 /* The SQLite version sqlite-jdbc carries, for diagnostics. */
 const char *engramvfs_sqlite_version(void) {
   return sqlite3_libversion();

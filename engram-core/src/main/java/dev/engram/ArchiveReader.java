@@ -377,14 +377,15 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
-   * Returns the counters of the frame cache shared by this reader's {@link RandomAccessEntry}
-   * views, as they are now.
+   * Returns a snapshot of the frame cache shared by this reader's {@link RandomAccessEntry} views
+   * (and so by SQLite connections to databases in the archive). The cache itself stays private:
+   * what it serves is trusted to be the archive's decoded content.
    *
-   * @return a snapshot; the capacity is {@link ReaderOptions#frameCacheSize()}
+   * @return the statistics at this moment; later reads do not change them
    */
-  public FrameCacheStatistics frameCache() {
+  public FrameCacheStatistics frameCacheStatistics() {
     return new FrameCacheStatistics(frameCache.capacity(), frameCache.size(), frameCache.hits(),
-        frameCache.misses());
+        frameCache.misses(), frameCache.evictions());
   }
   /**
    * Returns the archive's manifest ({@code manifest.json}), parsed.

@@ -62,10 +62,11 @@ import java.util.concurrent.TimeUnit;
  * pass. An entry
  * under 50 MiB is read (or copied, when given as an array) by {@code addFile}, which then queues
  * it for compression and returns; queued entries are written in the order they were added, by
- * later calls, as they finish. The queue holds at most 64 MiB of content (an eighth of the heap,
- * if less) and 32 entries per thread; beyond that, {@code addFile} waits. A larger entry waits
- * for the queue to empty, then streams through with its 64 KiB frames compressed on the threads,
- * two batches of 8 frames per thread in flight (about 1 MiB of buffers each, 16 at most). The archive's bytes are the same whatever the number of
+ * later calls, as they finish. The queue is bounded in content bytes (a share of the heap) and
+ * in entries per thread; beyond that, {@code addFile} waits. A larger entry waits for the queue
+ * to empty, then streams through with its 64 KiB frames compressed on the threads, in batches of
+ * consecutive frames, with a bounded number of batches in flight, so its memory does not grow
+ * with its size. The archive's bytes are the same whatever the number of
  * threads. The threads are daemons, and stop when {@code finish()} or {@code close()} returns.
  *
  * <p><b>Failures.</b> An {@code addFile} that fails leaves the archive as it was before the call;

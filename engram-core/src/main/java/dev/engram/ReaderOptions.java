@@ -20,16 +20,17 @@ import javax.security.auth.Destroyable;
  * <table>
  *   <caption>Default limits</caption>
  *   <tr><th>limit</th><th>default</th><th>why this value</th></tr>
- *   <tr><td>{@link #maxEntryCount()}</td><td>1,000,000</td>
+ *   <tr><td>{@link #maxEntryCount()}</td><td>{@value #DEFAULT_MAX_ENTRY_COUNT}</td>
  *       <td>the index costs a few hundred bytes per entry</td></tr>
- *   <tr><td>{@link #maxEntrySize()}</td><td>64 GiB</td>
+ *   <tr><td>{@link #maxEntrySize()}</td><td>{@link #DEFAULT_MAX_ENTRY_SIZE}</td>
  *       <td>larger than any file the project expects, far below a full disk</td></tr>
- *   <tr><td>{@link #maxTotalBytes()}</td><td>1 TiB</td>
+ *   <tr><td>{@link #maxTotalBytes()}</td><td>{@link #DEFAULT_MAX_TOTAL_BYTES}</td>
  *       <td>what one reader will produce from the entries it opens</td></tr>
- *   <tr><td>{@link #maxCompressionRatio()}</td><td>1000 : 1</td>
+ *   <tr><td>{@link #maxCompressionRatio()}</td>
+ *       <td>{@link #DEFAULT_MAX_COMPRESSION_RATIO} : 1</td>
  *       <td>LZ4 cannot exceed 255 : 1; Zstandard reaches about 3,450 : 1 on a frame of
  *           zeros</td></tr>
- *   <tr><td>{@link #ratioGraceSize()}</td><td>64 MiB</td>
+ *   <tr><td>{@link #ratioGraceSize()}</td><td>{@link #DEFAULT_RATIO_GRACE_SIZE}</td>
  *       <td>entries up to this size may have any ratio: 10 MiB of zeros compress 31,000 : 1 with
  *           Zstandard and must stay readable, and an entry this small cannot be a bomb</td></tr>
  * </table>
@@ -56,8 +57,8 @@ public final class ReaderOptions implements Destroyable {
   public static final long DEFAULT_MAX_COMPRESSION_RATIO = 1000;
   /** Default {@link #ratioGraceSize()}: 64 MiB. */
   public static final long DEFAULT_RATIO_GRACE_SIZE = 64L << 20;
-
-  private static final ReaderOptions DEFAULTS = new Builder().build();
+  /** Most threads a reader may use (the same bound as a writer's). */
+  public static final int MAX_THREADS = ThreadCounts.MAX;
 
   private final int channelFrameCache;
   private final int threads;
@@ -84,12 +85,15 @@ public final class ReaderOptions implements Destroyable {
   }
 
   /**
-   * Returns the default options, limits included.
+   * Returns the default options, limits included, without a key. Each call returns a new
+   * instance: options are {@link Destroyable}, and a caller that destroys "its" defaults must not
+   * break every later reader of the process (a shared instance would then refuse encrypted
+   * archives with an {@link IllegalStateException} instead of a {@link KeyRequiredException}).
    *
-   * @return the defaults
+   * @return new default options
    */
   public static ReaderOptions defaults() {
-    return DEFAULTS;
+    return new Builder().build();
   }
 
   /**
@@ -114,11 +118,12 @@ public final class ReaderOptions implements Destroyable {
   /**
    * Returns how many threads work for one reader: sequential reads of a framed entry ({@code
    * read}, {@code openStream}, a channel read in order) have the next frames decoded on the
-   * others (up to 16 frames per thread, 64 at most, each a buffer of one decoded frame), and
-   * {@link ArchiveReader#extractAll} writes several entries at once. 1 does everything on the
-   * calling thread.
+   * others (a window of frames that grows with the thread count up to a fixed bound, each a
+   * buffer of one decoded frame), and {@link ArchiveReader#extractAll} writes several entries at
+   * once. 1 does everything on the calling thread.
    *
-   * @return the thread count; by default the number of available processors
+   * @return the thread count; by default the number of available processors, at most {@link
+   *     #MAX_THREADS}
    */
   public int threads() {
     return threads;
@@ -240,7 +245,7 @@ public final class ReaderOptions implements Destroyable {
   /** Builds {@link ReaderOptions}. Not thread-safe. */
   public static final class Builder {
     private int channelFrameCache = DEFAULT_CHANNEL_FRAME_CACHE;
-    private int threads = Runtime.getRuntime().availableProcessors();
+    private int threads = ThreadCounts.byDefault();
     private long frameCacheSize = DEFAULT_FRAME_CACHE_SIZE;
     private int maxEntryCount = DEFAULT_MAX_ENTRY_COUNT;
     private long maxEntrySize = DEFAULT_MAX_ENTRY_SIZE;
@@ -312,15 +317,13 @@ public final class ReaderOptions implements Destroyable {
      * Sets how many threads work for one reader (see {@link ReaderOptions#threads()}). The
      * threads are started when first needed, stop when idle, and end when the reader closes.
      *
-     * @param count 1 to 256; 1 keeps all work on the calling thread
+     * @param count 1 to {@link ReaderOptions#MAX_THREADS}; 1 keeps all work on the calling
+     *     thread
      * @return this builder
      * @throws IllegalArgumentException if {@code count} is out of range
      */
     public Builder threads(int count) {
-      if (count < 1 || count > 256) {
-        throw new IllegalArgumentException("threads must be 1 to 256: " + count);
-      }
-      this.threads = count;
+      this.threads = ThreadCounts.check(count);
       return this;
     }
 

@@ -36,10 +36,8 @@ import javax.security.auth.Destroyable;
 public final class WriterOptions implements Destroyable {
   /** Zstandard level engram-rs uses, and the default here. */
   public static final int DEFAULT_ZSTD_LEVEL = 6;
-  /** Most compression threads a writer may use. */
-  public static final int MAX_THREADS = 256;
-
-  private static final WriterOptions DEFAULTS = new Builder().build();
+  /** Most compression threads a writer may use (the same bound as a reader's). */
+  public static final int MAX_THREADS = ThreadCounts.MAX;
 
   private final int zstdLevel;
   private final int databaseFrameSize;
@@ -78,13 +76,15 @@ public final class WriterOptions implements Destroyable {
   }
 
   /**
-   * Returns the default options: Zstandard level 6, one compression thread per available
-   * processor, the current time for entries without one, content version 0.
+   * Returns the default options: Zstandard level {@value #DEFAULT_ZSTD_LEVEL}, one compression
+   * thread per available processor (at most {@value #MAX_THREADS}), the current time for entries
+   * without one, content version 0. Each call returns a new instance, so that destroying one
+   * (options are {@link Destroyable}) affects no other.
    *
-   * @return the defaults
+   * @return new default options
    */
   public static WriterOptions defaults() {
-    return DEFAULTS;
+    return new Builder().build();
   }
 
   /**
@@ -277,7 +277,7 @@ public final class WriterOptions implements Destroyable {
   public static final class Builder {
     private int zstdLevel = DEFAULT_ZSTD_LEVEL;
     private int databaseFrameSize;
-    private int threads = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
+    private int threads = ThreadCounts.byDefault();
     private Instant modifiedTime;
     private Instant latestModifiedTime;
     private int contentVersion;
@@ -387,13 +387,15 @@ public final class WriterOptions implements Destroyable {
     }
 
     /**
-     * Sets the Argon2id cost of deriving the key from a passphrase. The default (128 MiB, 3
-     * iterations, 1 lane) takes about 0.4 s on a 2-core cloud VM; readers refuse more than 1
-     * GiB, 16 iterations or 16 lanes.
+     * Sets the Argon2id cost of deriving the key from a passphrase. The default (2^{@value
+     * PassphraseKdf#DEFAULT_LOG2_MEMORY_KIB} KiB, {@value PassphraseKdf#DEFAULT_ITERATIONS}
+     * iterations, {@value PassphraseKdf#DEFAULT_PARALLELISM} lane) takes about 0.4 s on a 2-core
+     * cloud VM; readers refuse more than the maximums below.
      *
-     * @param log2MemoryKiB memory as log2 of KiB (17 = 128 MiB), 3 to 20
-     * @param iterations 1 to 16
-     * @param parallelism lanes, 1 to 16
+     * @param log2MemoryKiB memory as log2 of KiB (17 = 128 MiB), 3 to {@value
+     *     PassphraseKdf#MAX_LOG2_MEMORY_KIB}
+     * @param iterations 1 to {@value PassphraseKdf#MAX_ITERATIONS}
+     * @param parallelism lanes, 1 to {@value PassphraseKdf#MAX_PARALLELISM}
      * @return this builder
      * @throws IllegalArgumentException if a value is out of range
      */
@@ -472,18 +474,15 @@ public final class WriterOptions implements Destroyable {
      * number. With
      * 1, everything happens on the thread that calls the writer, and each {@code addFile} has
      * written its entry when it returns; with more, see {@link ArchiveWriter} for when errors
-     * surface. The default is the number of available processors.
+     * surface. The default is the number of available processors, at most {@link
+     * #MAX_THREADS}.
      *
      * @param count 1 to {@link #MAX_THREADS}
      * @return this builder
      * @throws IllegalArgumentException if {@code count} is outside that range
      */
     public Builder threads(int count) {
-      if (count < 1 || count > MAX_THREADS) {
-        throw new IllegalArgumentException("thread count " + count + " is outside 1.."
-            + MAX_THREADS);
-      }
-      this.threads = count;
+      this.threads = ThreadCounts.check(count);
       return this;
     }
 

@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -36,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Reads the archives engram-rs wrote into {@code shared/compat/} and checks every column of their
  * {@code .expected} listings; checks that damaged archives fail with the right exception; checks
- * that our writer chooses the compression method engram-rs chose. Skipped, with a message, when
- * the fixtures are not on this machine.
+ * that our writer chooses the compression method engram-rs chose. Without the fixtures the tests
+ * are skipped with a message, or fail under {@code CI=true} ({@link CompatFixtures}).
  */
 class CompatibilityTest {
   private static final long FRAMING_THRESHOLD = 52_428_800L;
@@ -48,12 +47,7 @@ class CompatibilityTest {
 
   @BeforeAll
   static void requireFixtures() {
-    if (!TestData.hasCompatFixtures()) {
-      System.err.println("CompatibilityTest skipped: engram-rs compatibility fixtures not found at "
-          + TestData.compatDir() + " (set -Dengram.compat.dir=... to run them)");
-    }
-    Assumptions.assumeTrue(TestData.hasCompatFixtures(),
-        "engram-rs compatibility fixtures not found at " + TestData.compatDir());
+    CompatFixtures.require();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -64,7 +58,7 @@ class CompatibilityTest {
       throws IOException {
     List<String> names = archivesWithExpectedListing();
     names.removeAll(ENCRYPTED);
-    assertFalse(names.isEmpty(), "no NAME.eng with NAME.expected in " + TestData.compatDir());
+    assertFalse(names.isEmpty(), "no NAME.eng with NAME.expected in " + CompatFixtures.dir());
     return names.stream().map(name -> dynamicTest(name + ".eng", () -> checkArchive(name)));
   }
 
@@ -149,14 +143,14 @@ class CompatibilityTest {
   @TestFactory
   Stream<DynamicTest> everyDamagedArchiveFailsWithTheExceptionForItsDamage() throws IOException {
     List<String> names = new ArrayList<>();
-    try (Stream<Path> files = Files.list(TestData.compatDir())) {
+    try (Stream<Path> files = Files.list(CompatFixtures.dir())) {
       files.map(p -> p.getFileName().toString())
           .filter(f -> f.endsWith(".read.expected-err"))
           .map(f -> f.substring(0, f.length() - ".read.expected-err".length()))
           .sorted()
           .forEach(names::add);
     }
-    assertFalse(names.isEmpty(), "no NAME.read.expected-err in " + TestData.compatDir());
+    assertFalse(names.isEmpty(), "no NAME.read.expected-err in " + CompatFixtures.dir());
     return names.stream().map(name -> dynamicTest(name + ".eng", () -> checkDamaged(name)));
   }
 
@@ -320,11 +314,11 @@ class CompatibilityTest {
 
   private static List<String> archivesWithExpectedListing() throws IOException {
     List<String> names = new ArrayList<>();
-    try (Stream<Path> files = Files.list(TestData.compatDir())) {
+    try (Stream<Path> files = Files.list(CompatFixtures.dir())) {
       files.map(p -> p.getFileName().toString())
           .filter(f -> f.endsWith(".expected"))
           .map(f -> f.substring(0, f.length() - ".expected".length()))
-          .filter(n -> Files.isRegularFile(TestData.compatDir().resolve(n + ".eng")))
+          .filter(n -> Files.isRegularFile(CompatFixtures.dir().resolve(n + ".eng")))
           .sorted()
           .forEach(names::add);
     }
@@ -347,7 +341,7 @@ class CompatibilityTest {
   }
 
   private static Path compat(String file) {
-    return TestData.compatDir().resolve(file);
+    return CompatFixtures.dir().resolve(file);
   }
 
   private static String hex32(int value) {

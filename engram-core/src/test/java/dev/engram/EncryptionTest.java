@@ -456,6 +456,31 @@ class EncryptionTest {
   }
 
   @Test
+  void destroyingTheDefaultOptionsLeavesLaterReadersAskingForAKey() throws IOException {
+    Path perFile = dir.resolve("defaults-per-file.eng");
+    Path whole = dir.resolve("defaults-whole.eng");
+    for (Path archive : List.of(perFile, whole)) {
+      WriterOptions.Builder options = WriterOptions.builder();
+      try (ArchiveWriter writer = ArchiveWriter.create(archive, archive == perFile
+          ? options.perFileEncryption(KEY).build() : options.archiveEncryption(KEY).build())) {
+        writer.addFile("small.txt", SMALL);
+        writer.finish();
+      }
+    }
+    ReaderOptions.defaults().destroy();
+    WriterOptions.defaults().destroy();
+
+    assertFalse(ReaderOptions.defaults().isDestroyed());
+    assertFalse(WriterOptions.defaults().isDestroyed());
+    try (ArchiveReader reader = ArchiveReader.open(perFile)) {
+      assertThrows(KeyRequiredException.class, () -> reader.read("small.txt"));
+    }
+    assertThrows(KeyRequiredException.class, () -> ArchiveReader.open(whole));
+    assertThrows(KeyRequiredException.class,
+        () -> ArchiveReader.open(whole, ReaderOptions.defaults()));
+  }
+
+  @Test
   void optionsWipeTheirSecretsWhenDestroyed() throws IOException {
     Path archive = write("wipe.eng", WriterOptions.builder().archiveEncryption(KEY).build());
     ReaderOptions options = ReaderOptions.builder().key(KEY).build();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.engram.format.Framing;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -119,8 +120,51 @@ class RandomAccessEntryTest {
       RandomAccessEntry second = reader.openRandomAccess("big-lz4.bin");
       assertPattern(second, 500L * FRAME, 4096);
       assertEquals(0, second.framesDecoded(), "another view shares the reader's cache");
-      assertTrue(reader.frameCache().hits() >= 2);
-      assertEquals(3L * FRAME, reader.frameCache().size());
+      assertTrue(reader.frameCacheStatistics().hits() >= 2);
+      assertEquals(3L * FRAME, reader.frameCacheStatistics().sizeBytes());
+    }
+  }
+
+  @Test
+  void frameCacheStatisticsCountEachFrameLookupOfRandomReadsExactly() throws IOException {
+    // one frame of capacity: a single shard, so which frame an insertion evicts is known
+    ReaderOptions options = ReaderOptions.builder().frameCacheSize(FRAME).build();
+    try (ArchiveReader reader = ArchiveReader.open(archive, options)) {
+      assertEquals(new FrameCacheStatistics(FRAME, 0, 0, 0, 0), reader.frameCacheStatistics());
+      RandomAccessEntry entry = reader.openRandomAccess("big-zstd.bin");
+      assertPattern(entry, 10L * FRAME + 5, 100); // frame 10: miss, cached
+      assertPattern(entry, 10L * FRAME + 900, 100); // frame 10: hit
+      assertPattern(entry, 12L * FRAME - 50, 100); // frames 11 and 12: misses, 10 and 11 evicted
+      assertEquals(new FrameCacheStatistics(FRAME, FRAME, 1, 3, 2),
+          reader.frameCacheStatistics());
+    }
+  }
+
+  @Test
+  void frameCacheStatisticsAreASnapshotThatLaterReadsDoNotChange() throws IOException {
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      RandomAccessEntry entry = reader.openRandomAccess("big-lz4.bin");
+      assertPattern(entry, 300L * FRAME, 100);
+      FrameCacheStatistics before = reader.frameCacheStatistics();
+      assertEquals(new FrameCacheStatistics(ReaderOptions.DEFAULT_FRAME_CACHE_SIZE, FRAME, 0, 1,
+          0), before);
+      assertPattern(entry, 300L * FRAME, 100);
+      assertPattern(entry, 301L * FRAME, 100);
+      assertEquals(new FrameCacheStatistics(ReaderOptions.DEFAULT_FRAME_CACHE_SIZE, FRAME, 0, 1,
+          0), before, "the snapshot taken earlier");
+      assertEquals(new FrameCacheStatistics(ReaderOptions.DEFAULT_FRAME_CACHE_SIZE, 2L * FRAME,
+          1, 2, 0), reader.frameCacheStatistics());
+    }
+  }
+
+  @Test
+  void theReaderHandsOutNoPartOfItsFrameCacheOrOtherInternals() {
+    for (Method method : ArchiveReader.class.getMethods()) {
+      String type = method.getReturnType().getName();
+      for (String internal : List.of("dev.engram.frame.", "dev.engram.codec.",
+          "dev.engram.io.")) {
+        assertFalse(type.startsWith(internal), method + " returns an internal " + type);
+      }
     }
   }
 
@@ -164,7 +208,8 @@ class RandomAccessEntryTest {
       } finally {
         pool.shutdownNow();
       }
-      assertTrue(reader.frameCache().size() <= 8L * FRAME);
+      FrameCacheStatistics statistics = reader.frameCacheStatistics();
+      assertTrue(statistics.sizeBytes() <= 8L * FRAME, statistics.toString());
     }
   }
 

@@ -3,8 +3,6 @@ package dev.engram;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -168,15 +166,5 @@ final class TestData {
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
-  }
-
-  /** The compatibility fixtures written by engram-rs, when this machine has them. */
-  static Path compatDir() {
-    String dir = System.getProperty("engram.compat.dir", "../../shared/compat");
-    return Path.of(dir).toAbsolutePath().normalize();
-  }
-
-  static boolean hasCompatFixtures() {
-    return Files.isDirectory(compatDir());
   }
 }

@@ -170,8 +170,8 @@ final class PackCommand extends BaseCommand {
     if (encrypt == null && keys.given()) {
       throw usage("a key or passphrase was given without --encrypt per-file|archive");
     }
-    if (threads != null && (threads < 1 || threads > 256)) {
-      throw usage("--threads must be 1 to 256, not " + threads);
+    if (threads != null && (threads < 1 || threads > WriterOptions.MAX_THREADS)) {
+      throw usage("--threads must be 1 to " + WriterOptions.MAX_THREADS + ", not " + threads);
     }
     if (Files.isDirectory(output)) {
       throw usage("the output " + output + " is a folder; name the archive file to write");

@@ -1,6 +1,5 @@
 package dev.engram.codec;
 
-import dev.engram.CompressionMethod;
 import dev.engram.CorruptArchiveException;
 
 /**
@@ -14,13 +13,6 @@ import dev.engram.CorruptArchiveException;
  * expand to another.
  */
 public interface Codec {
-
-  /**
-   * Returns the method this codec implements.
-   *
-   * @return the compression method
-   */
-  CompressionMethod method();
 
   /**
    * Returns the largest encoded size of {@code length} input bytes.

@@ -1,6 +1,5 @@
 package dev.engram.codec;
 
-import dev.engram.CompressionMethod;
 import dev.engram.CorruptArchiveException;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
@@ -22,11 +21,6 @@ final class Lz4Codec implements Codec {
     LZ4Factory factory = LZ4Factory.fastestInstance();
     compressor = factory.fastCompressor();
     decompressor = factory.safeDecompressor();
-  }
-
-  @Override
-  public CompressionMethod method() {
-    return CompressionMethod.LZ4;
   }
 
   @Override

@@ -1,15 +1,9 @@
 package dev.engram.codec;
 
-import dev.engram.CompressionMethod;
 import dev.engram.CorruptArchiveException;
 
 /** Method 0: the block is the content. */
 final class StoredCodec implements Codec {
-  @Override
-  public CompressionMethod method() {
-    return CompressionMethod.NONE;
-  }
-
   @Override
   public int maxCompressedLength(int length) {
     return length;

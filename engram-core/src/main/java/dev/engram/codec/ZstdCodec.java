@@ -4,7 +4,6 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
-import dev.engram.CompressionMethod;
 import dev.engram.CorruptArchiveException;
 
 /**
@@ -16,14 +15,10 @@ final class ZstdCodec implements Codec {
   /** Largest output of one Zstandard block. */
   private static final int MAX_BLOCK = 128 * 1024;
 
-  private final ContextPool<ZstdCompressCtx> compressors = new ContextPool<>(ZstdCompressCtx::new);
-  private final ContextPool<ZstdDecompressCtx> decompressors =
-      new ContextPool<>(ZstdDecompressCtx::new);
-
-  @Override
-  public CompressionMethod method() {
-    return CompressionMethod.ZSTD;
-  }
+  /** Package-private so that tests can see which contexts the pool lends. */
+  final ContextPool<ZstdCompressCtx> compressors = new ContextPool<>(ZstdCompressCtx::new);
+  /** Package-private so that tests can see which contexts the pool lends. */
+  final ContextPool<ZstdDecompressCtx> decompressors = new ContextPool<>(ZstdDecompressCtx::new);
 
   @Override
   public int maxCompressedLength(int length) {
@@ -45,13 +40,18 @@ final class ZstdCodec implements Codec {
   public int compress(byte[] src, int srcOffset, int srcLength, byte[] dst, int dstOffset,
       int level) {
     ZstdCompressCtx ctx = compressors.borrow();
+    int written;
     try {
       ctx.setLevel(level);
-      return ctx.compressByteArray(dst, dstOffset, dst.length - dstOffset, src, srcOffset,
+      written = ctx.compressByteArray(dst, dstOffset, dst.length - dstOffset, src, srcOffset,
           srcLength);
-    } finally {
-      compressors.release(ctx);
+    } catch (RuntimeException | Error e) {
+      // a failed call can leave the context mid-frame or half-configured: never lend it again
+      compressors.discardAfter(ctx, e);
+      throw e;
     }
+    compressors.release(ctx);
+    return written;
   }
 
   @Override
@@ -61,14 +61,17 @@ final class ZstdCodec implements Codec {
     int produced;
     try {
       produced = ctx.decompressByteArray(dst, dstOffset, length, src, srcOffset, srcLength);
-    } catch (ZstdException e) {
-      // a failed call can leave the context mid-frame: drop it instead of pooling it
-      decompressors.discard(ctx);
-      if (e.getErrorCode() == Zstd.errDstSizeTooSmall()) {
-        throw new CorruptArchiveException(
-            "Zstandard data decodes to more than the expected " + length + " bytes", e);
+    } catch (RuntimeException | Error e) {
+      // a failed call can leave the context mid-frame: close it instead of pooling it
+      decompressors.discardAfter(ctx, e);
+      if (e instanceof ZstdException z) {
+        if (z.getErrorCode() == Zstd.errDstSizeTooSmall()) {
+          throw new CorruptArchiveException(
+              "Zstandard data decodes to more than the expected " + length + " bytes", z);
+        }
+        throw new CorruptArchiveException("Zstandard data is malformed: " + z.getMessage(), z);
       }
-      throw new CorruptArchiveException("Zstandard data is malformed: " + e.getMessage(), e);
+      throw e;
     }
     decompressors.release(ctx);
     if (produced != length) {

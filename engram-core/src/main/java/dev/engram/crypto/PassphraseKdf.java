@@ -68,15 +68,6 @@ public record PassphraseKdf(int log2MemoryKiB, int iterations, int parallelism, 
   }
 
   /**
-   * Returns the default cost (about 0.4 s on a 2-core cloud VM) with a new random salt.
-   *
-   * @return parameters for a new archive
-   */
-  public static PassphraseKdf withDefaults() {
-    return withCost(DEFAULT_LOG2_MEMORY_KIB, DEFAULT_ITERATIONS, DEFAULT_PARALLELISM);
-  }
-
-  /**
    * Returns a given cost with a new random salt.
    *
    * @param log2MemoryKiB memory, as log2 of KiB

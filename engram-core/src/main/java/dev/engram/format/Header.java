@@ -86,21 +86,6 @@ public record Header(
   private static final int CRC_COVERED_BYTES = 12;
 
   /**
-   * Creates the header a writer records, with the header CRC computed.
-   *
-   * @param directoryOffset absolute offset of the central directory
-   * @param directorySize size of the central directory
-   * @param entryCount number of entries
-   * @param contentVersion application schema version
-   * @param flags header flags
-   * @return the header
-   */
-  public static Header of(
-      long directoryOffset, long directorySize, long entryCount, int contentVersion, int flags) {
-    return of(directoryOffset, directorySize, entryCount, contentVersion, flags, null);
-  }
-
-  /**
    * Creates the header a writer records, with the header CRC computed and the reserved field set.
    *
    * @param directoryOffset absolute offset of the central directory

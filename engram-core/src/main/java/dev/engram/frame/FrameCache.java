@@ -24,6 +24,7 @@ public final class FrameCache {
   private final Shard[] shards;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
+  private final AtomicLong evictions = new AtomicLong();
 
   /**
    * Creates a cache.
@@ -75,7 +76,10 @@ public final class FrameCache {
    * @param frame the decoded frame; the cache keeps the array itself
    */
   public void put(long key, byte[] frame) {
-    shard(key).put(key, frame);
+    int evicted = shard(key).put(key, frame);
+    if (evicted > 0) {
+      evictions.addAndGet(evicted);
+    }
   }
 
   /**
@@ -118,6 +122,16 @@ public final class FrameCache {
     return misses.get();
   }
 
+  /**
+   * Returns how many cached frames were dropped to make room for others; {@link #clear()} and
+   * replacing a frame do not count.
+   *
+   * @return evictions since creation
+   */
+  public long evictions() {
+    return evictions.get();
+  }
+
   /** Drops every cached frame, so that their memory can be reclaimed. */
   public void clear() {
     for (Shard shard : shards) {
@@ -144,18 +158,22 @@ public final class FrameCache {
       return frames.get(key);
     }
 
-    synchronized void put(long key, byte[] frame) {
+    /** Caches a frame; returns how many frames it evicted. */
+    synchronized int put(long key, byte[] frame) {
       if (frame.length > budget) {
-        return;
+        return 0;
       }
       byte[] old = frames.put(key, frame);
       bytes += frame.length - (old == null ? 0 : old.length);
       var eldest = frames.entrySet().iterator();
+      int evicted = 0;
       while (bytes > budget) {
         Map.Entry<Long, byte[]> victim = eldest.next();
         bytes -= victim.getValue().length;
         eldest.remove();
+        evicted++;
       }
+      return evicted;
     }
 
     synchronized long size() {

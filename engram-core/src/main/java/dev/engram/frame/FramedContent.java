@@ -47,15 +47,6 @@ public final class FramedContent {
   }
 
   /**
-   * Returns the content size.
-   *
-   * @return bytes
-   */
-  public long size() {
-    return index.uncompressedSize();
-  }
-
-  /**
    * Returns how many frames reads through this view have decompressed; frames found in the cache
    * do not count.
    *
@@ -68,7 +59,7 @@ public final class FramedContent {
   /**
    * Copies content from a position into a buffer, until the buffer is full or the content ends.
    *
-   * @param position where to start, at least 0 and less than {@link #size()}
+   * @param position where to start, at least 0 and less than the content size
    * @param dst filled from its position
    * @return the number of bytes copied
    * @throws CorruptArchiveException if a frame the read needs is damaged

@@ -90,21 +90,6 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
   }
 
   /**
-   * Creates a channel over a framed entry.
-   *
-   * @param file the archive
-   * @param index the entry's frame index
-   * @param codec the entry's codec
-   * @param entry the entry's path, for messages
-   * @param expectedCrc the CRC32 the directory records
-   * @param cachedFrames how many decoded frames to keep, at least 1
-   */
-  public FramedEntryChannel(ArchiveSource file, FrameIndex index, Codec codec, String entry,
-      int expectedCrc, int cachedFrames) {
-    this(file, index, codec, entry, expectedCrc, cachedFrames, null, 0, 0);
-  }
-
-  /**
    * Creates a channel over a framed entry that decodes ahead of sequential reads.
    *
    * @param file the archive; read from the executor's threads too

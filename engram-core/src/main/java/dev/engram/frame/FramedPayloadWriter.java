@@ -21,10 +21,10 @@ import java.util.zip.CRC32;
  * KiB, or an explicit frame size) compressed on its own. The frame count is patched in when the
  * stream ends.
  *
- * <p>Given an executor, frames are compressed on it, in batches of 8 consecutive frames (one task
- * each), while the calling thread reads the next ones and writes finished ones in order; at most
- * {@code window} batches are in flight, so memory stays at {@code window} batches of buffers
- * (about 1 MiB each) whatever the content size. Without one, each frame is compressed on the
+ * <p>Given an executor, frames are compressed on it, in batches of consecutive frames ({@code
+ * BATCH_FRAMES}, one task each), while the calling thread reads the next ones and writes finished
+ * ones in order; at most {@code window} batches are in flight, so memory stays at {@code window}
+ * batches of buffers whatever the content size. Without one, each frame is compressed on the
  * calling thread (one pair of frame buffers). The bytes written are the same either
  * way. Frame buffers are allocated once and reused for every payload.
  *

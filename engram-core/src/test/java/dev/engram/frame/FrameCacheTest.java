@@ -38,6 +38,21 @@ class FrameCacheTest {
     assertNull(cache.get(FrameCache.key(0, 0)));
     assertNotNull(cache.get(FrameCache.key(0, 1)));
     assertEquals(FRAME, cache.size());
+    assertEquals(1, cache.evictions());
+  }
+
+  @Test
+  void countsEvictionsButNotReplacementsOrClearing() {
+    FrameCache cache = new FrameCache(2L * FRAME - 1); // a single shard
+    cache.put(1, new byte[40_000]);
+    cache.put(1, new byte[40_000]); // replaced, not evicted
+    cache.put(2, new byte[40_000]);
+    assertEquals(0, cache.evictions());
+    cache.put(3, new byte[100_000]); // over budget: both others go
+    assertEquals(2, cache.evictions());
+    cache.put(4, new byte[2 * FRAME]); // larger than the shard: not cached, nothing evicted
+    cache.clear();
+    assertEquals(2, cache.evictions());
   }
 
   @Test

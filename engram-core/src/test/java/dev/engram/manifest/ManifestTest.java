@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.engram.CompatFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,8 +74,7 @@ class ManifestTest {
 
   @Test
   void compatFixturesVerifyAsEngramRsSays() throws IOException {
-    Path compat = Path.of(System.getProperty("engram.compat.dir", "../../shared/compat"));
-    assumeTrue(Files.isDirectory(compat), "engram-rs fixtures not found at " + compat);
+    Path compat = CompatFixtures.require();
     Manifest signed = Manifest.parse(Files.readAllBytes(compat.resolve("manifest-signed.json")));
     Manifest tampered =
         Manifest.parse(Files.readAllBytes(compat.resolve("manifest-tampered.json")));

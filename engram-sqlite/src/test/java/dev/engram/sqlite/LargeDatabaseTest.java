@@ -89,11 +89,11 @@ class LargeDatabaseTest {
           .uncompressedSize());
       assertEquals(List.of(List.of("Book 41234")),
           TestDatabases.rows(db, "SELECT title FROM books WHERE id = 41234"));
-      long decoded = reader.archive().frameCache().misses();
+      long decoded = reader.archive().frameCacheStatistics().misses();
       assertTrue(decoded >= 1 && decoded <= 8, decoded + " of " + frames + " frames decoded");
       assertEquals(List.of(List.of("Book 17")),
           TestDatabases.rows(db, "SELECT title FROM books WHERE id = 17"));
-      assertTrue(reader.archive().frameCache().misses() <= decoded + 4);
+      assertTrue(reader.archive().frameCacheStatistics().misses() <= decoded + 4);
     }
   }
 
@@ -115,7 +115,7 @@ class LargeDatabaseTest {
         Connection db = reader.openDatabase("large.db")) {
       assertEquals(List.of(List.of("Book 41234")),
           TestDatabases.rows(db, "SELECT title FROM books WHERE id = 41234"));
-      long decoded = reader.archive().frameCache().misses();
+      long decoded = reader.archive().frameCacheStatistics().misses();
       assertTrue(decoded >= 1 && decoded <= 8, decoded + " frames decoded");
       assertEquals(expected.get(3), TestDatabases.rows(db, TestDatabases.QUERIES.get(3)));
       assertEquals(Set.of(), listing(temporary), "nothing decrypted to a temporary file");
@@ -143,9 +143,9 @@ class LargeDatabaseTest {
       assertEquals(4096, reader.archive().entry("large.db").orElseThrow().frameSize());
       assertEquals(List.of(List.of("Book 41234")),
           TestDatabases.rows(db, "SELECT title FROM books WHERE id = 41234"));
-      long decoded = reader.archive().frameCache().misses();
+      long decoded = reader.archive().frameCacheStatistics().misses();
       assertTrue(decoded >= 1 && decoded <= 8, decoded + " frames of 4 KiB decoded");
-      assertTrue(reader.archive().frameCache().size() <= decoded * 4096);
+      assertTrue(reader.archive().frameCacheStatistics().sizeBytes() <= decoded * 4096);
       for (int q = 0; q < TestDatabases.QUERIES.size(); q++) {
         assertEquals(expected.get(q), TestDatabases.rows(db, TestDatabases.QUERIES.get(q)),
             TestDatabases.QUERIES.get(q));
@@ -168,7 +168,7 @@ class LargeDatabaseTest {
       assertEquals(images, DatabasePages.MemoryImage.LIVE_BYTES.get(), "no whole image");
       assertEquals(List.of(List.of("Book 1999")),
           TestDatabases.rows(db, "SELECT title FROM books WHERE id = 1999"));
-      assertTrue(reader.archive().frameCache().misses() <= 8);
+      assertTrue(reader.archive().frameCacheStatistics().misses() <= 8);
     }
   }
 
@@ -179,7 +179,7 @@ class LargeDatabaseTest {
     try (VfsReader reader = VfsReader.open(archive(CompressionMethod.LZ4), options);
         Connection db = reader.openDatabase("large.db")) {
       assertEquals(expected.get(2), TestDatabases.rows(db, TestDatabases.QUERIES.get(2)));
-      assertTrue(reader.archive().frameCache().size() <= cache);
+      assertTrue(reader.archive().frameCacheStatistics().sizeBytes() <= cache);
     }
   }
 

@@ -132,7 +132,7 @@ public final class SqliteBenchmark {
         try (VfsReader fresh = VfsReader.open(archive); Connection db = fresh.openDatabase(
             "bench.db")) {
           pointLookup(db, rows / 2 + i);
-          frames = fresh.archive().frameCache().misses();
+          frames = fresh.archive().frameCacheStatistics().misses();
         }
       }
       cold[i] = (System.nanoTime() - start) / 1e6;
@@ -198,7 +198,7 @@ public final class SqliteBenchmark {
         double[] us = new double[5];
         long framesBefore = 0;
         for (int round = 0; round < us.length; round++) {
-          framesBefore = reader.archive().frameCache().misses();
+          framesBefore = reader.archive().frameCacheStatistics().misses();
           long start = System.nanoTime();
           for (int i = 0; i < lookups; i++) {
             point.setInt(1, random.nextInt(rows));
@@ -206,7 +206,7 @@ public final class SqliteBenchmark {
           }
           us[round] = (System.nanoTime() - start) / (double) lookups / 1e3;
         }
-        double framesPerLookup = (reader.archive().frameCache().misses() - framesBefore)
+        double framesPerLookup = (reader.archive().frameCacheStatistics().misses() - framesBefore)
             / (double) lookups;
         lines.add(String.format(Locale.ROOT, "| %s | %d KiB | %,d | %d MiB | %.1f us | %.2f |",
             method == CompressionMethod.LZ4 ? "LZ4" : "Zstandard", frameSize / 1024,
