@@ -6,7 +6,6 @@ import dev.engram.format.Directory;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.Framing;
 import dev.engram.format.Header;
-import dev.engram.format.LocalEntryHeader;
 import dev.engram.frame.FramedPayloadWriter;
 import dev.engram.io.ArchiveOutput;
 import dev.engram.io.Cleanup;
@@ -18,7 +17,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -57,17 +55,14 @@ import java.util.concurrent.TimeUnit;
  * size is therefore buffered until it ends or reaches 50 MiB.
  *
  * <p><b>Threads.</b> Content is compressed on {@link WriterOptions#threads()} threads (by
- * default one per processor): a pool of one fewer, and the thread that calls the writer whenever
- * it would otherwise wait for the pool, while the archive is still written in order, in one
- * pass. An entry
- * under 50 MiB is read (or copied, when given as an array) by {@code addFile}, which then queues
- * it for compression and returns; queued entries are written in the order they were added, by
- * later calls, as they finish. The queue is bounded in content bytes (a share of the heap) and
- * in entries per thread; beyond that, {@code addFile} waits. A larger entry waits for the queue
- * to empty, then streams through with its 64 KiB frames compressed on the threads, in batches of
- * consecutive frames, with a bounded number of batches in flight, so its memory does not grow
- * with its size. The archive's bytes are the same whatever the number of
- * threads. The threads are daemons, and stop when {@code finish()} or {@code close()} returns.
+ * default one per processor, the calling thread included) while the archive is still written in
+ * order, in one pass: its bytes are the same whatever the number of threads. An entry under 50
+ * MiB is read (or copied, when given as an array) by {@code addFile}, which queues it for
+ * compression and returns; queued entries are written by later calls, in the order they were
+ * added. The queue is bounded in bytes and entries, so {@code addFile} may wait. A larger entry
+ * waits for the queue to empty, then streams through with its frames compressed on the threads,
+ * in bounded memory. The threads are daemons, and stop when {@code finish()} or {@code close()}
+ * returns.
  *
  * <p><b>Failures.</b> An {@code addFile} that fails leaves the archive as it was before the call;
  * the writer stays usable. A bad path, a duplicate, a source that cannot be read and an entry too
@@ -378,19 +373,9 @@ public final class ArchiveWriter implements Closeable {
           entries.size(), options.contentVersion(),
           encryption.headerFlags() | (explicitFramesUsed ? Header.FLAG_EXPLICIT_FRAMES : 0),
           encryption.headerReserved());
-      Path finished = encryption.body().completeArchive(out, temporary, header, target);
-      try {
-        TemporaryFiles.moveIntoPlace(finished, target);
-        TemporaryFiles.syncDirectory(target.getParent());
-      } catch (IOException | RuntimeException | Error e) {
-        if (!finished.equals(temporary)) {
-          Cleanup.deleteAfter(e, finished);
-        }
-        throw e;
-      }
-      Files.deleteIfExists(temporary); // the plain body of a sealed archive, if any
+      encryption.body().completeArchive(out, temporary, header, target);
       state = State.FINISHED;
-      closeEncryption();
+      encryption.close();
       closePipeline();
     } catch (IOException | RuntimeException | Error e) {
       abandon(e);
@@ -412,7 +397,7 @@ public final class ArchiveWriter implements Closeable {
       return;
     }
     state = State.CLOSED;
-    closeEncryption();
+    encryption.close();
     closePipeline();
     try {
       out.close();
@@ -422,10 +407,6 @@ public final class ArchiveWriter implements Closeable {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  private void closeEncryption() throws IOException {
-    encryption.close();
-  }
 
   private void closePipeline() {
     if (pipeline != null) {
@@ -463,15 +444,13 @@ public final class ArchiveWriter implements Closeable {
     // The automatic choice depends on size only below 4096 bytes, where it stores anyway.
     CompressionMethod known = method != null ? method : Codecs.automatic(name, Long.MAX_VALUE);
     if (known == CompressionMethod.NONE) {
-      writeStreamed(name, content, CompressionMethod.NONE, modified);
+      writeStreamed(name, content, CompressionMethod.NONE, modified, 0);
       return;
     }
     if (sizeHint >= Framing.THRESHOLD) {
       // a file measured large: frame it as it streams, with no buffering at all
       writeQueued(true); // before reading, so that an earlier failure leaves this source unread
-      byte[] first = content.readNBytes(EntryWriter.SNIFF_BYTES);
-      writeStreamed(name, new SequenceInputStream(new ByteArrayInputStream(first), content),
-          known, modified, entryWriter.explicitFrameSize(first, first.length, known));
+      writeSniffed(name, content, known, modified);
       return;
     }
     // Buffer up to the framing threshold: only then is it known whether the entry is framed,
@@ -480,10 +459,16 @@ public final class ArchiveWriter implements Closeable {
     if (head.length() < Framing.THRESHOLD) {
       writeBuffered(name, head.toArray(), head.length(), method, modified, false);
     } else {
-      byte[] first = head.asStream().readNBytes(EntryWriter.SNIFF_BYTES);
-      writeStreamed(name, new SequenceInputStream(head.asStream(), content), known, modified,
-          entryWriter.explicitFrameSize(first, first.length, known));
+      writeSniffed(name, new SequenceInputStream(head.asStream(), content), known, modified);
     }
+  }
+
+  /** Streams content whose frame size depends on its first bytes (a database's header). */
+  private void writeSniffed(String name, InputStream content, CompressionMethod method,
+      long modified) throws IOException {
+    byte[] first = content.readNBytes(EntryWriter.SNIFF_BYTES);
+    writeStreamed(name, new SequenceInputStream(new ByteArrayInputStream(first), content), method,
+        modified, entryWriter.explicitFrameSize(first, first.length, method));
   }
 
   /**
@@ -517,35 +502,13 @@ public final class ArchiveWriter implements Closeable {
   }
 
   /**
-   * Writes the queued entries that are compressed, in the order they were added: all of them
-   * (waiting for each), or only while the queue is full or its head is ready, or up to an entry
-   * known to have failed.
-   *
-   * @throws IOException naming the entry, if one failed to compress or to be written; that entry
-   *     is dropped (its path may be added again) and the ones after it stay queued
+   * Writes the queued entries that are compressed, in the order they were added ({@link
+   * EntryPipeline#writeFinished}); an entry that failed is dropped, and its path may be added
+   * again.
    */
   private void writeQueued(boolean all) throws IOException {
-    if (pipeline == null) {
-      return;
-    }
-    boolean reachFailure = pipeline.hasFailure(); // stops at the failed entry, thrown below
-    BufferedEntry entry;
-    while ((entry = pipeline.next(all || reachFailure)) != null) {
-      Throwable failure = entry.failure();
-      if (failure == null) {
-        try {
-          writeCompressed(entry);
-          continue;
-        } catch (IOException | RuntimeException e) {
-          failure = e;
-        }
-      }
-      paths.remove(entry.name());
-      if (failure instanceof Error) {
-        throw (Error) failure;
-      }
-      throw new IOException("could not add '" + entry.name() + "' (added earlier, written late): "
-          + failure.getMessage() + "; it is not in the archive", failure);
+    if (pipeline != null) {
+      pipeline.writeFinished(all, this::writeCompressed, paths::remove);
     }
   }
 
@@ -568,20 +531,15 @@ public final class ArchiveWriter implements Closeable {
 
   /**
    * Writes content streamed to its end: stored as is, or framed (in frames of {@code frameSize}
-   * bytes when it is not 0, recorded with the explicit frame size extension). The local header
-   * goes first with zero sizes and is patched once the sizes and CRC are known.
+   * bytes when it is not 0, recorded with the explicit frame size extension).
    */
-  private void writeStreamed(String name, InputStream content, CompressionMethod method,
-      long modified) throws IOException {
-    writeStreamed(name, content, method, modified, 0);
-  }
-
   private void writeStreamed(String name, InputStream content, CompressionMethod method,
       long modified, int frameSize) throws IOException {
     writeQueued(true); // entries added before this one go first
     long start = out.position();
     try {
-      DirectoryEntry entry = entryWriter.writeStreamed(name, content, method, modified, frameSize, start);
+      DirectoryEntry entry =
+          entryWriter.writeStreamed(name, content, method, modified, frameSize, start);
       explicitFramesUsed |= entry.explicitFrames();
       register(entry, digest == null ? null : digest.digest());
     } catch (IOException | RuntimeException | Error e) {

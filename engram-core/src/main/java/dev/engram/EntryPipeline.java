@@ -1,6 +1,7 @@
 package dev.engram;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The compression threads of one {@link ArchiveWriter}, and the entries they are compressing: a
@@ -162,7 +164,7 @@ final class EntryPipeline implements Closeable {
    *
    * @return true if one has (the writer should report it now)
    */
-  boolean hasFailure() {
+  private boolean hasFailure() {
     for (Queued queued : queue) {
       // isDone() orders the pool thread's write of the failure before this read
       if (queued.compressed().isDone() && queued.entry().failure() != null) {
@@ -170,6 +172,50 @@ final class EntryPipeline implements Closeable {
       }
     }
     return false;
+  }
+
+  /** Writes one entry taken from the queue. */
+  @FunctionalInterface
+  interface EntrySink {
+    /**
+     * Writes a compressed entry.
+     *
+     * @throws IOException if writing fails; the entry is then dropped
+     */
+    void write(BufferedEntry entry) throws IOException;
+  }
+
+  /**
+   * Writes the queued entries that are compressed, in the order they were added: all of them
+   * (waiting for each), or only while the queue is full or its head is ready, or up to an entry
+   * known to have failed.
+   *
+   * @param all whether to write every queued entry, waiting for each
+   * @param sink writes each entry
+   * @param dropped told the path of an entry that failed to compress or to be written
+   * @throws IOException naming the entry, if one failed; it is dropped and the ones after it stay
+   *     queued
+   */
+  void writeFinished(boolean all, EntrySink sink, Consumer<String> dropped) throws IOException {
+    boolean reachFailure = hasFailure(); // stops at the failed entry, thrown below
+    BufferedEntry entry;
+    while ((entry = next(all || reachFailure)) != null) {
+      Throwable failure = entry.failure();
+      if (failure == null) {
+        try {
+          sink.write(entry);
+          continue;
+        } catch (IOException | RuntimeException e) {
+          failure = e;
+        }
+      }
+      dropped.accept(entry.name());
+      if (failure instanceof Error error) {
+        throw error;
+      }
+      throw new IOException("could not add '" + entry.name() + "' (added earlier, written late): "
+          + failure.getMessage() + "; it is not in the archive", failure);
+    }
   }
 
   /**
@@ -180,7 +226,7 @@ final class EntryPipeline implements Closeable {
    * @return the oldest entry, or null
    * @throws InterruptedIOException if interrupted while waiting (the entry stays queued)
    */
-  BufferedEntry next(boolean wait) throws InterruptedIOException {
+  private BufferedEntry next(boolean wait) throws InterruptedIOException {
     Queued head = queue.peek();
     if (head == null) {
       return null;

@@ -251,8 +251,15 @@ class ModuleBoundaryTest {
   private record Javac(int status, String output) {}
 
   /** Runs the JDK's compiler in this JVM, for Java 17 as engram-core itself. */
-  private static Javac javac(String... args) {
+  private static Javac javac(String... args) throws IOException {
     List<String> all = new ArrayList<>(List.of("--release", "17", "-Xlint:all"));
+    if (!List.of(args).contains("--class-path")) {
+      // javac run in this JVM defaults to this JVM's class path, where engram-core's own classes
+      // (surefire may put them there) would stand in, as the unnamed module, for the module
+      Path nothing = Files.createTempDirectory("empty-class-path");
+      nothing.toFile().deleteOnExit();
+      all.addAll(List.of("--class-path", nothing.toString()));
+    }
     all.addAll(List.of(args));
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
@@ -261,7 +268,7 @@ class ModuleBoundaryTest {
     return new Javac(status, output.toString(StandardCharsets.UTF_8));
   }
 
-  private static void javacSucceeds(String... args) {
+  private static void javacSucceeds(String... args) throws IOException {
     Javac result = javac(args);
     assertEquals(0, result.status(), result.output());
   }

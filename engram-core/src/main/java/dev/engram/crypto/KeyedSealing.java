@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -103,7 +104,7 @@ abstract class KeyedSealing extends Sealing {
    * offsets keep their unencrypted meaning.
    */
   @Override
-  public final Path completeArchive(ArchiveOutput out, Path plain, Header header, Path target)
+  public final void completeArchive(ArchiveOutput out, Path plain, Header header, Path target)
       throws IOException {
     long bodyEnd = out.position();
     out.flush(); // no fsync: this plain copy is read once more, then deleted
@@ -114,11 +115,17 @@ abstract class KeyedSealing extends Sealing {
       sealBody(plain, Header.SIZE, bodyEnd, sealedOut, header);
       sealedOut.write(EndRecord.matching(header).encode());
       sealedOut.force();
-      return sealed;
     } catch (IOException | RuntimeException | Error e) {
       Cleanup.deleteAfter(e, sealed);
       throw e;
     }
+    try {
+      moveIntoPlace(sealed, target);
+    } catch (IOException | RuntimeException | Error e) {
+      Cleanup.deleteAfter(e, sealed);
+      throw e;
+    }
+    Files.deleteIfExists(plain); // the archive's plaintext, no longer needed
   }
 
   /** Deletes every decrypted temporary file; reads of them fail from now on. */

@@ -10,6 +10,7 @@ import dev.engram.format.SealedSizes;
 import dev.engram.frame.FrameIndex;
 import dev.engram.frame.FramedPayloadWriter;
 import dev.engram.io.ArchiveOutput;
+import dev.engram.io.TemporaryFiles;
 import dev.engram.source.ArchiveSource;
 import java.io.Closeable;
 import java.io.IOException;
@@ -236,17 +237,24 @@ public abstract class Sealing implements SealedSizes, Closeable {
   /**
    * Completes a written archive: its body (header slot, entries, directory) is in {@code plain},
    * written through {@code out}. Writes the end record and the header, sealing the body in
-   * between when this sealing seals bodies, and returns the finished file, forced to disk.
+   * between when this sealing seals bodies, forces the finished file to disk and renames it over
+   * {@code target} atomically. On failure the target is untouched; {@code plain} is left to the
+   * caller.
    *
    * @param out the output the body was written through; closed on return
    * @param plain the file {@code out} writes
    * @param header the final header
-   * @param target where the archive will be moved, next to which a new file may be made
-   * @return the finished file: {@code plain}, or a new file next to {@code target}
-   * @throws IOException if writing fails
+   * @param target where the archive goes
+   * @throws IOException if writing, syncing or renaming fails
    */
-  public abstract Path completeArchive(ArchiveOutput out, Path plain, Header header, Path target)
+  public abstract void completeArchive(ArchiveOutput out, Path plain, Header header, Path target)
       throws IOException;
+
+  /** Renames a finished archive over its target and makes the rename durable. */
+  static void moveIntoPlace(Path finished, Path target) throws IOException {
+    TemporaryFiles.moveIntoPlace(finished, target);
+    TemporaryFiles.syncDirectory(target.getParent());
+  }
 
   /**
    * Returns how many encrypted segments this sealing has decrypted (for tests and benchmarks).
@@ -335,13 +343,13 @@ public abstract class Sealing implements SealedSizes, Closeable {
     }
 
     @Override
-    public Path completeArchive(ArchiveOutput out, Path plain, Header header, Path target)
+    public void completeArchive(ArchiveOutput out, Path plain, Header header, Path target)
         throws IOException {
       out.write(EndRecord.matching(header).encode());
       out.patch(0, header.encode());
       out.force();
       out.close();
-      return plain;
+      moveIntoPlace(plain, target);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.engram.format;
 
-import dev.engram.CompressionMethod;
 import dev.engram.CorruptArchiveException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

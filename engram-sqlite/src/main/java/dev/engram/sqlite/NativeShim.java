@@ -1,6 +1,5 @@
 package dev.engram.sqlite;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
