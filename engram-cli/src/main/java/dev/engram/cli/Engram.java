@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
@@ -22,11 +25,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Engram.Version.class,
     description = "Pack, inspect, extract, verify, sign and query Engram (.eng) archives.",
-    subcommands = {
-      PackCommand.class, ListCommand.class, InfoCommand.class, ExtractCommand.class,
-      CatCommand.class, QueryCommand.class, VerifyCommand.class, KeygenCommand.class,
-      SignCommand.class, AutoComplete.GenerateCompletion.class,
-    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -50,6 +48,18 @@ import picocli.CommandLine.Spec;
       "Run 'engram COMMAND --help' for a command's options.",
     })
 final class Engram implements Callable<Integer> {
+  /**
+   * The subcommands, in the order help lists them. They are added to the command line as needed
+   * ({@link #commandLine(Io, String[])}): building picocli's model of a command costs reflection
+   * over its class, and the model of all of them is a large share of a short command's start-up.
+   */
+  private static final List<Class<?>> SUBCOMMANDS = List.of(PackCommand.class,
+      ListCommand.class, InfoCommand.class, ExtractCommand.class, CatCommand.class,
+      QueryCommand.class, VerifyCommand.class, KeygenCommand.class, SignCommand.class,
+      AutoComplete.GenerateCompletion.class);
+  /** The subcommands by name and by alias. */
+  private static final Map<String, Class<?>> BY_NAME = byName(SUBCOMMANDS);
+
   private final Io io;
 
   @Spec CommandSpec spec;
@@ -76,12 +86,28 @@ final class Engram implements Callable<Integer> {
    * @return the exit code ({@link ExitCodes})
    */
   static int run(String[] args, Io io) {
-    return commandLine(io).execute(args);
+    return commandLine(io, args).execute(args);
   }
 
-  /** The configured picocli command line, for {@link #run} and tests. */
+  /** The configured picocli command line with every subcommand, for tests. */
   static CommandLine commandLine(Io io) {
+    return commandLine(io, new String[0]);
+  }
+
+  /**
+   * The configured picocli command line for these arguments: with only the subcommand they name
+   * (when they name one), with none for {@code --version}, else with all of them (for help, for
+   * usage errors that suggest a subcommand, and for the completion script, which covers all).
+   */
+  static CommandLine commandLine(Io io, String[] args) {
     CommandLine cli = new CommandLine(new Engram(io));
+    String first = args.length > 0 ? args[0] : "";
+    Class<?> named = first.equals("generate-completion") ? null : BY_NAME.get(first);
+    if (named != null) {
+      cli.addSubcommand(named);
+    } else if (!(args.length == 1 && (first.equals("--version") || first.equals("-V")))) {
+      SUBCOMMANDS.forEach(cli::addSubcommand);
+    }
     cli.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
     cli.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));
     Failures failures = new Failures();
@@ -90,9 +116,23 @@ final class Engram implements Callable<Integer> {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setUsageHelpAutoWidth(true);
     // picocli hides its completion command by default; it is a documented feature here
-    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage()
-        .hidden(false);
+    CommandLine completion = cli.getSubcommands().get("generate-completion");
+    if (completion != null) {
+      completion.getCommandSpec().usageMessage().hidden(false);
+    }
     return cli;
+  }
+
+  private static Map<String, Class<?>> byName(List<Class<?>> commands) {
+    Map<String, Class<?>> byName = new HashMap<>();
+    for (Class<?> command : commands) {
+      Command annotation = command.getAnnotation(Command.class);
+      byName.put(annotation.name(), command);
+      for (String alias : annotation.aliases()) {
+        byName.put(alias, command);
+      }
+    }
+    return Map.copyOf(byName);
   }
 
   /** {@code engram --version}: the build's version, the format it writes, the Java running it. */

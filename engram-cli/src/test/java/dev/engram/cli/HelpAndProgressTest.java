@@ -3,6 +3,7 @@ package dev.engram.cli;
 import static dev.engram.cli.Cli.cli;
 import static dev.engram.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -25,6 +26,44 @@ class HelpAndProgressTest {
     assertTrue(r.stdout().startsWith("Usage: engram " + command), r.stdout());
     assertTrue(r.stdout().contains("\nExamples:\n  engram "), r.stdout());
     assertTrue(r.stdout().contains("--verbose") && r.stdout().contains("--quiet"), r.stdout());
+  }
+
+  @Test
+  void aCommandLineHoldsOnlyTheSubcommandItNames() {
+    java.io.PrintStream nowhere = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    Io io = new Io(java.io.InputStream.nullInputStream(), nowhere, nowhere, java.util.Map.of(),
+        false, false, prompt -> null, false);
+    assertEquals(java.util.List.of("list"), commands(io, "list", "x.eng"));
+    assertEquals(java.util.List.of("list"), commands(io, "ls", "x.eng"));
+    assertEquals(java.util.List.of(), commands(io, "--version"));
+    java.util.List<String> all = java.util.List.of("pack", "list", "info", "extract", "cat",
+        "query", "verify", "keygen", "sign", "generate-completion");
+    for (String[] args : new String[][] {{}, {"--help"}, {"lsit"}, {"generate-completion"}}) {
+      assertEquals(all, commands(io, args), String.join(" ", args));
+    }
+  }
+
+  /** The names of the subcommands the command line for these arguments holds, in help order. */
+  private static java.util.List<String> commands(Io io, String... args) {
+    return Engram.commandLine(io, args).getSubcommands().values().stream()
+        .map(picocli.CommandLine::getCommandName).distinct().toList();
+  }
+
+  @Test
+  void aMistypedCommandStillGetsASuggestion() {
+    Cli.Result r = run("lsit", "x.eng");
+    assertEquals(2, r.exitCode(), r.toString());
+    assertTrue(r.stderr().contains("Did you mean: engram ls"), r.stderr());
+  }
+
+  @Test
+  void terminalDevicesAreToldFromFilesAndPipes() {
+    assertTrue(Terminal.isTerminalDevice("/dev/pts/3"));
+    assertTrue(Terminal.isTerminalDevice("/dev/tty1"));
+    assertTrue(Terminal.isTerminalDevice("/dev/console"));
+    assertFalse(Terminal.isTerminalDevice("pipe:[12345]"));
+    assertFalse(Terminal.isTerminalDevice("/tmp/out.txt"));
+    assertFalse(Terminal.isTerminalDevice("/dev/null"));
   }
 
   @Test

@@ -9,23 +9,37 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 /**
  * Method 1: a 4-byte little-endian uncompressed length, then one raw LZ4 block (what lz4_flex's
  * {@code compress_prepend_size} writes). Uses the native LZ4 when available; decoding always goes
- * through the bounds-checked safe decompressor.
+ * through the bounds-checked safe decompressor. The library (and its native code) is loaded on
+ * the first compression or decompression, not before: opening and listing an archive, which
+ * only needs the size bounds, does not pay for it.
  */
 final class Lz4Codec implements Codec {
   private static final int PREFIX = 4;
 
-  private final LZ4Compressor compressor;
-  private final LZ4SafeDecompressor decompressor;
+  /** The library's coders, made when first used. */
+  private static final class Coders {
+    static final LZ4Compressor COMPRESSOR;
+    static final LZ4SafeDecompressor DECOMPRESSOR;
 
-  Lz4Codec() {
-    LZ4Factory factory = LZ4Factory.fastestInstance();
-    compressor = factory.fastCompressor();
-    decompressor = factory.safeDecompressor();
+    static {
+      LZ4Factory factory = LZ4Factory.fastestInstance();
+      COMPRESSOR = factory.fastCompressor();
+      DECOMPRESSOR = factory.safeDecompressor();
+    }
+  }
+
+  /**
+   * LZ4's worst case, {@code LZ4_COMPRESSBOUND}: the input, one byte per 255 of it, and 16 more
+   * (what the library's {@code maxCompressedLength} computes; {@code Lz4CodecTest} compares them).
+   */
+  static int blockBound(int length) {
+    return length + length / 255 + 16;
   }
 
   @Override
   public int maxCompressedLength(int length) {
-    return PREFIX + compressor.maxCompressedLength(length);
+    long bound = PREFIX + (long) length + length / 255 + 16;
+    return bound > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) bound;
   }
 
   /**
@@ -45,8 +59,8 @@ final class Lz4Codec implements Codec {
     dst[dstOffset + 1] = (byte) (srcLength >>> 8);
     dst[dstOffset + 2] = (byte) (srcLength >>> 16);
     dst[dstOffset + 3] = (byte) (srcLength >>> 24);
-    int written = compressor.compress(src, srcOffset, srcLength, dst, dstOffset + PREFIX,
-        compressor.maxCompressedLength(srcLength));
+    int written = Coders.COMPRESSOR.compress(src, srcOffset, srcLength, dst,
+        dstOffset + PREFIX, blockBound(srcLength));
     return PREFIX + written;
   }
 
@@ -67,7 +81,7 @@ final class Lz4Codec implements Codec {
     }
     int produced;
     try {
-      produced = decompressor.decompress(
+      produced = Coders.DECOMPRESSOR.decompress(
           src, srcOffset + PREFIX, srcLength - PREFIX, dst, dstOffset, length);
     } catch (LZ4Exception e) {
       throw new CorruptArchiveException("LZ4 block is malformed: " + e.getMessage(), e);

@@ -20,9 +20,15 @@ final class ZstdCodec implements Codec {
   /** Package-private so that tests can see which contexts the pool lends. */
   final ContextPool<ZstdDecompressCtx> decompressors = new ContextPool<>(ZstdDecompressCtx::new);
 
+  /**
+   * Zstandard's worst case, {@code ZSTD_COMPRESSBOUND}: the input, 1/256 of it, and a margin for
+   * inputs under 128 KiB; computed here rather than by the library, so that opening and listing
+   * an archive do not load its native code ({@code ZstdCodecTest} compares the two).
+   */
   @Override
   public int maxCompressedLength(int length) {
-    long bound = Zstd.compressBound(length);
+    long bound = (long) length + (length >>> 8)
+        + (length < MAX_BLOCK ? (MAX_BLOCK - length) >>> 11 : 0);
     return bound > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) bound;
   }
 
