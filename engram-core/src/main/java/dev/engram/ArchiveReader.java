@@ -565,9 +565,10 @@ public final class ArchiveReader implements Closeable {
    */
   Optional<Sealing.Payload> payloadAsStored(EntryInfo info) throws IOException {
     int i = require(info.path());
+    DirectoryEntry entry = entries.get(i).directoryEntry(); // the one lookups find
     try {
-      admit(i, info.directoryEntry());
-      return access.payloadAsStored(info.directoryEntry());
+      admit(i, entry);
+      return access.payloadAsStored(entry);
     } catch (EngramException e) {
       throw e.initArchive(name());
     }
