@@ -26,12 +26,13 @@ import java.util.concurrent.FutureTask;
  * completing an archive whose body is sealed at the end.
  */
 abstract class KeyedSealing extends Sealing {
+  /** Bytes read at a time when sealing a file. */
+  private static final int CHUNK = 1 << 20;
+
   /** The archive's key, or null when the reader was given none. */
   final byte[] key;
   /** Where the writer makes its temporary files (next to this path); null when reading. */
   final Path target;
-  private static final int CHUNK = 1 << 20;
-
   private final Map<Integer, FutureTask<ArchiveSource>> payloads = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
