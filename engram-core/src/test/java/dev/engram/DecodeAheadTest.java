@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.frame.FramedEntryChannel;
 import dev.engram.format.Framing;
+import dev.engram.frame.FramedEntryChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.engram.format.DirectoryEntry;
-import dev.engram.format.Header;
 import dev.engram.format.Framing;
+import dev.engram.format.Header;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.frame.FramedEntryChannel;
 import dev.engram.format.Framing;
+import dev.engram.frame.FramedEntryChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -129,14 +129,18 @@ final class SegmentSealing extends KeyedSealing {
   @Override
   public void writeSealed(String path, byte[] payload, int offset, int length,
       ArchiveOutput out) throws IOException {
-    SegmentedWriter writer = SegmentedWriter.begin(key, Segments.entryAssociatedData(path), out);
-    writer.write(payload, offset, length);
-    writer.finish();
+    PayloadSink sink = begin(path, out);
+    sink.write(payload, offset, length);
+    sink.finish();
   }
 
   @Override
   public PayloadSink begin(String path, ArchiveOutput out) throws IOException {
-    SegmentedWriter writer = SegmentedWriter.begin(key, Segments.entryAssociatedData(path), out);
+    return sink(SegmentedWriter.begin(key, Segments.entryAssociatedData(path), out));
+  }
+
+  /** A stream of segments as a payload sink: its pieces cut into segments, then finished. */
+  private static PayloadSink sink(SegmentedWriter writer) {
     return new PayloadSink() {
       @Override
       public void write(byte[] bytes, int offset, int length) throws IOException {
@@ -177,17 +181,9 @@ final class SegmentSealing extends KeyedSealing {
   @Override
   void sealBody(Path plain, long from, long to, ArchiveOutput out, Header header)
       throws IOException {
-    SegmentedWriter writer =
-        SegmentedWriter.begin(key, Segments.bodyAssociatedData(header.encode()), out);
-    copy(plain, from, to, new PayloadSink() {
-      @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        writer.write(bytes, offset, length);
-      }
-
-      @Override
-      public void finish() {}
-    });
-    writer.finish();
+    PayloadSink body =
+        sink(SegmentedWriter.begin(key, Segments.bodyAssociatedData(header.encode()), out));
+    copy(plain, from, to, body);
+    body.finish();
   }
 }

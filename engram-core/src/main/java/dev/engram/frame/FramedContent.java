@@ -1,8 +1,8 @@
 package dev.engram.frame;
 
-import dev.engram.format.Framing;
 import dev.engram.CorruptArchiveException;
 import dev.engram.codec.Codec;
+import dev.engram.format.Framing;
 import dev.engram.source.ArchiveSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;

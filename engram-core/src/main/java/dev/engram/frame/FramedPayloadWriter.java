@@ -1,8 +1,8 @@
 package dev.engram.frame;
 
-import dev.engram.format.Framing;
 import dev.engram.EngramException;
 import dev.engram.codec.Codec;
+import dev.engram.format.Framing;
 import dev.engram.io.ArchiveOutput;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,24 +120,6 @@ public final class FramedPayloadWriter {
    * @param crc32 CRC32 of the content
    */
   public record Result(long uncompressedSize, long storedSize, int crc32) {}
-
-  /**
-   * Writes the whole stream as a framed payload in the format's layout at the output's position.
-   *
-   * @param content the content; read to its end, not closed
-   * @param out where the payload goes
-   * @param codec the entry's codec (not {@code NONE})
-   * @param level compression level
-   * @param digest also fed the content, when not null (for a manifest's SHA-256)
-   * @param frameSize uncompressed bytes per frame, at most {@link Framing#FRAME_SIZE}
-   * @return sizes and CRC of what was written
-   * @throws EngramException if the content has more frames than the format can count
-   * @throws IOException if reading the content or writing the output fails
-   */
-  public Result write(InputStream content, ArchiveOutput out, Codec codec, int level,
-      MessageDigest digest, int frameSize) throws IOException {
-    return write(content, plain(out), codec, level, digest, frameSize);
-  }
 
   /**
    * Writes the whole stream as frames into a sink.
