@@ -420,7 +420,8 @@ public final class ArchiveReader implements Closeable {
    * Checks the whole archive: reads every entry to its end (its CRC32 checked, its SHA-256
    * computed), compares every file the manifest lists with the entry of that path, checks every
    * signature, and lists the entries the manifest does not cover. Damage and bad signatures are
-   * findings in the report, never exceptions.
+   * findings in the report, never exceptions. Several entries are read at once on the reader's
+   * threads ({@link ReaderOptions#threads()}).
    *
    * @param options which signers to trust
    * @return the report; {@link VerificationReport#summary()} says plainly whether the archive is
@@ -432,6 +433,11 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(options, "options");
     ensureOpen();
     return new Verifier(this, options).verify();
+  }
+
+  /** The threads that work for this reader, for whole-archive work in this package. */
+  ReaderThreads threads() {
+    return threads;
   }
 
   /**

@@ -6,7 +6,7 @@ import dev.engram.io.ProgressInputStream;
 import dev.engram.io.TemporaryFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -25,11 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.zip.CRC32;
@@ -118,66 +113,10 @@ final class Extractor {
     return List.of(targets);
   }
 
-  /**
-   * Writes every file. Framed entries go one at a time on this thread, each decoded ahead on the
-   * reader's threads; the others are taken in turn by those threads and, once it is done with
-   * the framed ones, by this thread too. No task on the reader's threads ever waits for another,
-   * so they cannot deadlock.
-   */
+  /** Writes every file, several at once ({@link EntryTasks}). */
   private void writeAll(List<EntryInfo> entries, Path[] targets) throws IOException {
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    List<Integer> framed = new ArrayList<>();
-    List<Integer> others = new ArrayList<>();
-    for (int i = 0; i < targets.length; i++) {
-      (entries.get(i).isFramed() ? framed : others).add(i);
-    }
-    AtomicInteger cursor = new AtomicInteger();
-    Runnable takeOthers = () -> {
-      int next;
-      while (failure.get() == null && (next = cursor.getAndIncrement()) < others.size()) {
-        int i = others.get(next);
-        write(entries.get(i), targets[i], failure);
-      }
-    };
-    List<CompletableFuture<Void>> helpers = new ArrayList<>();
-    if (workers != null && others.size() > 1) {
-      for (int t = 0; t < helperCount; t++) {
-        try {
-          helpers.add(CompletableFuture.runAsync(takeOthers, workers));
-        } catch (RejectedExecutionException e) {
-          break; // the reader is closing: this thread does the rest, and its checks fail them
-        }
-      }
-    }
-    for (int i : framed) {
-      write(entries.get(i), targets[i], failure);
-    }
-    takeOthers.run();
-    for (CompletableFuture<Void> helper : helpers) {
-      helper.join(); // failures are recorded, not thrown
-    }
-    Throwable first = failure.get();
-    if (first instanceof IOException) {
-      throw (IOException) first;
-    }
-    if (first instanceof RuntimeException) {
-      throw (RuntimeException) first;
-    }
-    if (first instanceof Error) {
-      throw (Error) first;
-    }
-  }
-
-  /** Writes one file unless an earlier one failed; records its failure instead of throwing. */
-  private void write(EntryInfo entry, Path target, AtomicReference<Throwable> failure) {
-    if (failure.get() != null) {
-      return;
-    }
-    try {
-      write(entry, target);
-    } catch (IOException | RuntimeException | Error e) {
-      failure.compareAndSet(null, e);
-    }
+    EntryTasks.Task writeOne = i -> write(entries.get(i), targets[i]);
+    EntryTasks.runAll(entries, workers, helperCount, true, () -> writeOne);
   }
 
   /** Extracts one entry. */
@@ -208,17 +147,19 @@ final class Extractor {
 
   /** Writes an entry's content to a temporary sibling of the target, then renames it. */
   private void write(EntryInfo entry, Path target) throws IOException {
-    Path temporary = TemporaryFiles.createSibling(target);
+    TemporaryFiles.Sibling sibling = TemporaryFiles.openSibling(target, false);
+    Path temporary = sibling.path();
     try {
-      Optional<Sealing.Payload> region = entry.compression() == CompressionMethod.NONE
-          ? reader.payloadAsStored(entry) : Optional.empty();
-      if (region.isPresent()) {
-        copyRegion(entry, region.get(), temporary);
-      } else {
-        try (InputStream in = new ProgressInputStream(reader.openStream(entry.path()), progress);
-            OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-          in.transferTo(out);
+      try (FileChannel out = sibling.channel()) {
+        Optional<Sealing.Payload> region = entry.compression() == CompressionMethod.NONE
+            ? reader.payloadAsStored(entry) : Optional.empty();
+        if (region.isPresent()) {
+          copyRegion(entry, region.get(), out);
+        } else {
+          try (InputStream in = new ProgressInputStream(reader.openStream(entry.path()),
+              progress)) {
+            in.transferTo(Channels.newOutputStream(out));
+          }
         }
       }
       Instant modified = entry.modifiedTime();
@@ -236,25 +177,22 @@ final class Extractor {
    * Copies uncompressed content file to file inside the operating system, then checks the CRC32
    * of what was written, through a memory mapping: no byte passes through the Java heap.
    */
-  private void copyRegion(EntryInfo entry, Sealing.Payload region, Path temporary)
+  private void copyRegion(EntryInfo entry, Sealing.Payload region, FileChannel out)
       throws IOException {
-    try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.READ,
-        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-      // in steps, so that progress moves
-      for (long done = 0; done < region.length(); ) {
-        long step = Math.min(TRANSFER_STEP, region.length() - done);
-        region.source().transferTo(region.offset() + done, step, out);
-        done += step;
-        progress.accept(step);
-      }
-      CRC32 crc = new CRC32();
-      for (long at = 0; at < region.length(); at += MAP_STEP) {
-        crc.update(out.map(FileChannel.MapMode.READ_ONLY, at,
-            Math.min(MAP_STEP, region.length() - at)));
-      }
-      if ((int) crc.getValue() != entry.crc32()) {
-        throw new ChecksumMismatchException(entry.path(), entry.crc32(), (int) crc.getValue());
-      }
+    // in steps, so that progress moves
+    for (long done = 0; done < region.length(); ) {
+      long step = Math.min(TRANSFER_STEP, region.length() - done);
+      region.source().transferTo(region.offset() + done, step, out);
+      done += step;
+      progress.accept(step);
+    }
+    CRC32 crc = new CRC32();
+    for (long at = 0; at < region.length(); at += MAP_STEP) {
+      crc.update(out.map(FileChannel.MapMode.READ_ONLY, at,
+          Math.min(MAP_STEP, region.length() - at)));
+    }
+    if ((int) crc.getValue() != entry.crc32()) {
+      throw new ChecksumMismatchException(entry.path(), entry.crc32(), (int) crc.getValue());
     }
   }
 

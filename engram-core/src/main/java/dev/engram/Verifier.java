@@ -18,7 +18,8 @@ import java.util.Set;
  * Checks a whole archive for {@link ArchiveReader#verify}: reads every entry once (its CRC32
  * checked by the entry's channel, its SHA-256 computed alongside), compares the manifest's files
  * with the entries, and checks the manifest's signatures. Damage is a finding, never an
- * exception. Used by one thread.
+ * exception. Entries are read several at once on the reader's threads ({@link EntryTasks}); one
+ * verification is driven by one thread.
  */
 final class Verifier {
   private final ArchiveReader reader;
@@ -32,26 +33,12 @@ final class Verifier {
   VerificationReport verify() throws IOException {
     List<EntryInfo> entries = reader.entries();
     VerificationReport.EntryCheck[] checks = new VerificationReport.EntryCheck[entries.size()];
-    MessageDigest sha256 = BufferedEntry.newSha256();
-    byte[] buffer = new byte[1 << 16];
-    for (int i = 0; i < checks.length; i++) {
-      EntryInfo entry = entries.get(i);
-      String hash = null;
-      String problem = null;
-      try (ReadOnlyChannel channel = reader.openChannel(i)) {
-        sha256.reset();
-        ByteBuffer chunk = ByteBuffer.wrap(buffer);
-        while (channel.read(chunk.clear()) > 0) {
-          sha256.update(buffer, 0, chunk.position());
-          options.progress().accept(chunk.position());
-        }
-        hash = HexFormat.of().formatHex(sha256.digest());
-      } catch (EngramException e) {
-        problem = e.reason();
-      }
-      checks[i] = new VerificationReport.EntryCheck(entry.path(), entry.uncompressedSize(), hash,
-          problem);
-    }
+    ReaderThreads threads = reader.threads();
+    EntryTasks.runAll(entries, threads.pool(), threads.count() - 1, false, () -> {
+      MessageDigest sha256 = BufferedEntry.newSha256();
+      byte[] buffer = new byte[1 << 16];
+      return i -> checks[i] = check(i, entries.get(i), sha256, buffer);
+    });
 
     Manifest manifest = null;
     String manifestProblem = null;
@@ -87,6 +74,26 @@ final class Verifier {
     }
     return new VerificationReport(reader.name(), Arrays.asList(checks), manifest,
         manifestProblem, files, signatures, uncovered, !options.trustedKeys().isEmpty());
+  }
+
+  /** Reads one entry to its end: its CRC32 checked by the channel, its SHA-256 computed. */
+  private VerificationReport.EntryCheck check(int index, EntryInfo entry, MessageDigest sha256,
+      byte[] buffer) throws IOException {
+    String hash = null;
+    String problem = null;
+    try (ReadOnlyChannel channel = reader.openChannel(index)) {
+      sha256.reset();
+      ByteBuffer chunk = ByteBuffer.wrap(buffer);
+      while (channel.read(chunk.clear()) > 0) {
+        sha256.update(buffer, 0, chunk.position());
+        options.progress().accept(chunk.position());
+      }
+      hash = HexFormat.of().formatHex(sha256.digest());
+    } catch (EngramException e) {
+      problem = e.reason();
+    }
+    return new VerificationReport.EntryCheck(entry.path(), entry.uncompressedSize(), hash,
+        problem);
   }
 
   private VerificationReport.FileCheck checkFile(FileEntry file, Set<String> declared,

@@ -78,9 +78,10 @@ public final class VerifyOptions {
     private Builder() {}
 
     /**
-     * Sets a listener for progress displays: {@link ArchiveReader#verify} calls it, on the
-     * calling thread, with the number of content bytes it has just checked; the calls add up to
-     * the total size of the entries.
+     * Sets a listener for progress displays: {@link ArchiveReader#verify} calls it with the
+     * number of content bytes it has just checked; the calls add up to the total size of the
+     * entries. It is called from the verifying threads (the reader's and the caller's), possibly
+     * at the same time, so it must be thread-safe.
      *
      * @param listener the listener
      * @return this builder

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -45,6 +46,31 @@ public final class TemporaryFiles {
    * @throws IOException if it cannot be created
    */
   public static Path createSibling(Path target, boolean ownerOnly) throws IOException {
+    Sibling sibling = openSibling(target, ownerOnly);
+    sibling.channel().close();
+    return sibling.path();
+  }
+
+  /**
+   * A temporary sibling made by {@link #openSibling}, and a channel open on it for reading and
+   * writing, which the caller closes.
+   *
+   * @param path the new file
+   * @param channel open on it, at position 0
+   */
+  public record Sibling(Path path, FileChannel channel) {}
+
+  /**
+   * Creates a new empty file next to {@code target}, like {@link #createSibling(Path, boolean)},
+   * and keeps it open for reading and writing: one open of the file fewer than creating it and
+   * opening it again.
+   *
+   * @param target the final path; its parent directory must exist
+   * @param ownerOnly whether to restrict the file to its owner
+   * @return the new file and a channel on it
+   * @throws IOException if it cannot be created
+   */
+  public static Sibling openSibling(Path target, boolean ownerOnly) throws IOException {
     Path directory = target.toAbsolutePath().getParent();
     String name = target.getFileName().toString();
     FileAttribute<?>[] attributes = ownerOnly && Files.getFileAttributeView(directory,
@@ -56,9 +82,9 @@ public final class TemporaryFiles {
       String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
       Path candidate = directory.resolve("." + name + "." + suffix + ".tmp");
       try {
-        Files.newByteChannel(candidate, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), attributes).close();
-        return candidate;
+        return new Sibling(candidate, FileChannel.open(candidate, Set.of(
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS), attributes));
       } catch (FileAlreadyExistsException e) {
         // try another name
       }
