@@ -455,7 +455,17 @@ public final class ArchiveWriter implements Closeable {
     }
     // Buffer up to the framing threshold: only then is it known whether the entry is framed,
     // and whether compression made a small entry smaller.
-    StreamHead head = StreamHead.read(content, (int) Framing.THRESHOLD, sizeHint);
+    if (sizeHint >= 0) {
+      // a file of known size: read into one array, one byte more to see whether it grew
+      byte[] data = new byte[(int) sizeHint + 1];
+      int n = content.readNBytes(data, 0, data.length);
+      if (n <= sizeHint) {
+        writeBuffered(name, data, n, method, modified, false);
+        return;
+      }
+      content = new SequenceInputStream(new ByteArrayInputStream(data, 0, n), content);
+    }
+    StreamHead head = StreamHead.read(content, (int) Framing.THRESHOLD);
     if (head.length() < Framing.THRESHOLD) {
       writeBuffered(name, head.toArray(), head.length(), method, modified, false);
     } else {

@@ -33,18 +33,14 @@ final class StreamHead {
    *
    * @param in the stream
    * @param limit most bytes to read
-   * @param sizeHint expected size when known (sizes the first chunk), else negative
    * @return the head
    * @throws IOException if reading fails
    */
-  static StreamHead read(InputStream in, int limit, long sizeHint) throws IOException {
+  static StreamHead read(InputStream in, int limit) throws IOException {
     List<byte[]> chunks = new ArrayList<>();
     int length = 0;
     while (length < limit) {
       int size = Math.min(CHUNK, limit - length);
-      if (chunks.isEmpty() && sizeHint >= 0) {
-        size = (int) Math.min(size, sizeHint + 1); // one byte more shows whether it grew
-      }
       byte[] chunk = new byte[Math.max(1, size)];
       int n = in.readNBytes(chunk, 0, chunk.length);
       chunks.add(chunk);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,6 +23,50 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class WriterBehaviourTest {
   @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void aFileLongerThanItsSizeSaidIsPackedWhole(int threads) throws IOException {
+    Path cmdline = Path.of("/proc/self/cmdline"); // Linux: size 0, content the JVM's arguments
+    assumeTrue(Files.isReadable(cmdline) && Files.size(cmdline) == 0);
+    byte[] expected = Files.readAllBytes(cmdline);
+    assertTrue(expected.length > 0);
+    Path archive = dir.resolve("grown.eng");
+    try (ArchiveWriter writer = ArchiveWriter.create(archive,
+        WriterOptions.builder().threads(threads).build())) {
+      writer.addFile("cmdline.txt", cmdline);
+      writer.finish();
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      assertArrayEquals(expected, reader.read("cmdline.txt"));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void filesOfKnownSizeReadWholeKeepTheirOwnBytes(int threads) throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("in"));
+    int files = 300;
+    for (int i = 0; i < files; i++) {
+      Files.write(folder.resolve("f" + i + (i % 2 == 0 ? ".txt" : ".bin")),
+          TestData.text(3_000 + (i * 7_919) % 70_000, i));
+    }
+    Path archive = dir.resolve("many.eng");
+    try (ArchiveWriter writer = ArchiveWriter.create(archive,
+        WriterOptions.builder().threads(threads).build())) {
+      for (int i = 0; i < files; i++) {
+        String name = "f" + i + (i % 2 == 0 ? ".txt" : ".bin");
+        writer.addFile(name, folder.resolve(name));
+      }
+      writer.finish();
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      for (int i = 0; i < files; i++) {
+        assertArrayEquals(TestData.text(3_000 + (i * 7_919) % 70_000, i),
+            reader.read("f" + i + (i % 2 == 0 ? ".txt" : ".bin")), "f" + i);
+      }
+    }
+  }
 
   private Path archive() {
     return dir.resolve("out.eng");
