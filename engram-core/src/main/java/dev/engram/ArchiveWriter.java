@@ -21,6 +21,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -423,9 +424,10 @@ public final class ArchiveWriter implements Closeable {
   private void addPath(String path, Path source, CompressionMethod method) throws IOException {
     Objects.requireNonNull(source, "source");
     String name = beginEntry(path);
+    BasicFileAttributes attributes = Files.readAttributes(source, BasicFileAttributes.class);
     long modified = options.recordedTime(
-        Math.max(0, Files.getLastModifiedTime(source).to(TimeUnit.SECONDS)));
-    long sizeHint = Files.size(source);
+        Math.max(0, attributes.lastModifiedTime().to(TimeUnit.SECONDS)));
+    long sizeHint = attributes.size();
     try (InputStream in = new ProgressInputStream(Files.newInputStream(source),
         options.progress())) {
       addStreamChecked(name, in, method, modified, sizeHint);
