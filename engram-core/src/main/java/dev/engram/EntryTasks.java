@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * thread too: one at a time, or, when the tasks create files, a folder's consecutive entries at a
  * time, up to {@link #RUN_BYTES} of content (threads creating files in one folder wait for each
  * other on the folder's lock in the kernel; a profile of extracting 10,000 small files on two
- * threads showed a seventh of its time spinning on it in {@code rename}). No task on the reader's threads ever waits for another (a framed channel decodes a
- * frame itself when no pool thread has started it), so they cannot deadlock.
+ * threads showed a seventh of its time spinning on it in {@code rename}). No task on the
+ * reader's threads ever waits for another (a framed channel decodes a frame itself when no pool
+ * thread has started it), so they cannot deadlock.
  *
  * <p>On the first failure no further entry starts, the running ones finish, and that failure is
  * thrown. Used by one caller at a time; the tasks must be safe to run on different threads.
@@ -127,7 +128,7 @@ final class EntryTasks {
     return path.substring(0, Math.max(0, path.lastIndexOf('/')));
   }
 
-  /** Runs one entry's task unless an earlier one failed; records its failure instead of throwing. */
+  /** Runs an entry's task unless an earlier one failed; keeps its failure instead of throwing. */
   private static void run(Task task, int position, AtomicReference<Throwable> failure) {
     if (failure.get() != null) {
       return;
