@@ -490,8 +490,7 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(progress, "progress");
     ensureOpen();
     try {
-      return new Extractor(this, directory, progress, threads.pool(), threads.count() - 1)
-          .extractAll(select);
+      return new Extractor(this, directory, progress).extractAll(select);
     } catch (EngramException e) {
       throw e.initArchive(name());
     }
@@ -515,7 +514,7 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(directory, "directory");
     int i = require(path);
     try {
-      return new Extractor(this, directory, bytes -> { }, null, 0).extract(entries.get(i));
+      return new Extractor(this, directory, bytes -> { }).extract(entries.get(i));
     } catch (EngramException e) {
       throw e.initArchive(name());
     }

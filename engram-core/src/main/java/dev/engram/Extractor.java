@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.zip.CRC32;
@@ -59,16 +58,10 @@ final class Extractor {
   private final ArchiveReader reader;
   private final Path root;
   private final LongConsumer progress;
-  /** Threads to extract entries on besides the caller's, or null. */
-  private final Executor workers;
-  private final int helperCount;
 
-  Extractor(ArchiveReader reader, Path directory, LongConsumer progress, Executor workers,
-      int helperCount) throws IOException {
+  Extractor(ArchiveReader reader, Path directory, LongConsumer progress) throws IOException {
     this.reader = reader;
     this.progress = progress;
-    this.workers = workers;
-    this.helperCount = helperCount;
     this.root = directory.toAbsolutePath().normalize();
     Files.createDirectories(root);
   }
@@ -116,7 +109,8 @@ final class Extractor {
   /** Writes every file, several at once ({@link EntryTasks}). */
   private void writeAll(List<EntryInfo> entries, Path[] targets) throws IOException {
     EntryTasks.Task writeOne = i -> write(entries.get(i), targets[i]);
-    EntryTasks.runAll(entries, workers, helperCount, true, () -> writeOne);
+    ReaderThreads threads = reader.threads();
+    EntryTasks.runAll(entries, threads.pool(), threads.count() - 1, true, () -> writeOne);
   }
 
   /** Extracts one entry. */
