@@ -2,8 +2,9 @@
  * Reads and writes Engram archives.
  *
  * <p>The API is {@code dev.engram} (readers, writers, options, exceptions), {@code
- * dev.engram.manifest} (manifests and signatures) and {@code dev.engram.source} (where an
- * archive's bytes come from). The other packages ({@code format}, {@code
+ * dev.engram.manifest} (manifests and signatures), {@code dev.engram.source} (where an
+ * archive's bytes come from) and {@code dev.engram.nio} (archives as {@code java.nio.file} file
+ * systems, for the {@code engram} URI scheme). The other packages ({@code format}, {@code
  * codec}, {@code frame}, {@code crypto}, {@code io}) are the implementation: not exported.
  */
 // requires-automatic: lz4-java has only an Automatic-Module-Name (org.lz4.java), no descriptor.
@@ -18,9 +19,12 @@ module dev.engram {
 
   exports dev.engram;
   exports dev.engram.manifest;
+  exports dev.engram.nio;
   exports dev.engram.source;
   // Every export is API: it shows in api/engram-core.api, which ApiListingTest regenerates from
   // this descriptor and compares; ModuleBoundaryTest checks the exact set of exports.
+
+  provides java.nio.file.spi.FileSystemProvider with dev.engram.nio.EngramFileSystemProvider;
 
   // Only the benchmark's row 4 (FramedReadRow) counts the frames a channel decodes
   // (FramedEntryChannel.framesDecoded), which no public API offers.

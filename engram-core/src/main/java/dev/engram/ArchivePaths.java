@@ -1,10 +1,7 @@
 package dev.engram;
 
 import dev.engram.format.DirectoryEntry;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The one policy for entry paths. A writer stores only paths that are safe to extract anywhere:
@@ -33,7 +30,7 @@ public final class ArchivePaths {
       throw new NullPointerException("path");
     }
     String p = path.replace('\\', '/');
-    String reason = violation(p);
+    String reason = violationOf(p);
     if (reason != null) {
       throw new IllegalArgumentException(describe(path, reason));
     }
@@ -52,10 +49,22 @@ public final class ArchivePaths {
     return forExtraction(path, java.io.File.separatorChar == '\\');
   }
 
+  /**
+   * Says why a stored entry path breaks the policy, reading {@code \} as {@code /} as extraction
+   * does. (Windows' extra rules for file names are not applied: they concern files written on
+   * Windows, not names.) The {@code engram:} file system hides the entries this refuses.
+   *
+   * @param path an entry path as stored, possibly written by another tool
+   * @return the rule it breaks, or empty if the path is safe
+   */
+  public static Optional<String> violation(String path) {
+    return Optional.ofNullable(violationOf(path.replace('\\', '/')));
+  }
+
   /** {@link #forExtraction(String)}, with Windows' extra rules when {@code windows} is set. */
   static String forExtraction(String path, boolean windows) throws UnsafeEntryPathException {
     String p = path.replace('\\', '/');
-    String reason = violation(p);
+    String reason = violationOf(p);
     if (reason == null && windows) {
       reason = windowsViolation(p);
     }
@@ -67,7 +76,7 @@ public final class ArchivePaths {
   }
 
   /** Returns why a {@code /}-separated path breaks the policy, or null if it does not. */
-  private static String violation(String p) {
+  private static String violationOf(String p) {
     if (p.isEmpty()) {
       return "it is empty";
     }
@@ -135,15 +144,24 @@ public final class ArchivePaths {
 
   /** UTF-8 length, or -1 if the string holds an unpaired surrogate. */
   private static int utf8Length(String p) {
-    try {
-      return StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(p))
-          .remaining();
-    } catch (CharacterCodingException e) {
-      return -1;
+    int bytes = 0;
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (!Character.isSurrogate(c)) {
+        bytes += 3;
+      } else if (Character.isHighSurrogate(c) && i + 1 < p.length()
+          && Character.isLowSurrogate(p.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        return -1;
+      }
     }
+    return bytes;
   }
 
   private static boolean isAsciiLetter(char c) {

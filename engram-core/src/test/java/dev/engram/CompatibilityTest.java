@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CompatibilityTest {
   private static final long FRAMING_THRESHOLD = 52_428_800L;
-  private static final Set<String> ENCRYPTED = Set.of("perfile-enc", "archive-enc");
+  static final Set<String> ENCRYPTED = Set.of("perfile-enc", "archive-enc");
 
   @TempDir
   Path tempDir;
@@ -62,7 +62,7 @@ class CompatibilityTest {
   }
 
   /** The keys the fixtures' README gives: bytes 0x00..0x1f, 0x20..0x3f, and a wrong one. */
-  private static byte[] key(int first) {
+  static byte[] key(int first) {
     byte[] key = new byte[32];
     for (int i = 0; i < 32; i++) {
       key[i] = (byte) (first + i);
@@ -266,7 +266,7 @@ class CompatibilityTest {
   // ---------------------------------------------------------------------------------------------
 
   /** One line of a {@code .expected} file. */
-  private record Expected(String path, long size, long storedSize, int method, String crc32,
+  record Expected(String path, long size, long storedSize, int method, String crc32,
       String sha256) {}
 
   private void checkArchive(String name) throws IOException {
@@ -311,7 +311,7 @@ class CompatibilityTest {
     }
   }
 
-  private static List<String> archivesWithExpectedListing() throws IOException {
+  static List<String> archivesWithExpectedListing() throws IOException {
     List<String> names = new ArrayList<>();
     try (Stream<Path> files = Files.list(CompatFixtures.dir())) {
       files.map(p -> p.getFileName().toString())
@@ -324,7 +324,7 @@ class CompatibilityTest {
     return names;
   }
 
-  private static List<Expected> expectedListing(String name) throws IOException {
+  static List<Expected> expectedListing(String name) throws IOException {
     List<Expected> lines = new ArrayList<>();
     String text = Files.readString(compat(name + ".expected"), StandardCharsets.UTF_8);
     for (String line : text.split("\n")) {
@@ -339,7 +339,7 @@ class CompatibilityTest {
     return lines;
   }
 
-  private static Path compat(String file) {
+  static Path compat(String file) {
     return CompatFixtures.dir().resolve(file);
   }
 

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModuleBoundaryTest {
   /** The packages the module exports to everyone: its API (see module-info.java). */
-  private static final Set<String> EXPORTED = Set.of("dev.engram", "dev.engram.manifest", "dev.engram.source");
+  private static final Set<String> EXPORTED = Set.of("dev.engram", "dev.engram.manifest",
+      "dev.engram.nio", "dev.engram.source");
 
   private static final String PROGRAM = """
       package app;
@@ -57,8 +58,12 @@ class ModuleBoundaryTest {
       import dev.engram.manifest.Manifest;
       import dev.engram.manifest.SigningKeys;
       import java.nio.charset.StandardCharsets;
+      import java.nio.file.FileSystem;
+      import java.nio.file.FileSystems;
+      import java.nio.file.Files;
       import java.nio.file.Path;
       import java.security.KeyPair;
+      import java.util.Map;
 
       public final class Main {
         public static void main(String[] args) throws Exception {
@@ -90,6 +95,11 @@ class ModuleBoundaryTest {
             System.out.println("manifest " + manifest.name() + ", " + manifest.files().size()
                 + " files, intact " + report.isIntact() + ", authentic " + report.isAuthentic());
           }
+          // the engram: file system provider is found by ServiceLoader, from either path
+          try (FileSystem fs = FileSystems.newFileSystem(archive, Map.of("passphrase",
+              passphrase))) {
+            System.out.println(fs.provider().getScheme() + " " + Files.size(fs.getPath("/lz4.txt")));
+          }
         }
 
         private static byte[] text(String name) {
@@ -102,6 +112,7 @@ class ModuleBoundaryTest {
       zstd.txt ZSTD 2200 entry zstd
       lz4.txt LZ4 2000 entry lz4
       manifest Demo, 2 files, intact true, authentic true
+      engram 2000
       """;
 
   /** engram-core's compiled classes, with module-info.class. */
@@ -129,6 +140,10 @@ class ModuleBoundaryTest {
         .collect(Collectors.toMap(ModuleDescriptor.Exports::source,
             ModuleDescriptor.Exports::targets));
     assertEquals(Map.of("dev.engram.frame", Set.of("dev.engram.bench")), qualified);
+    // the engram: file system, found by ServiceLoader on the module path
+    assertEquals(Set.of("java.nio.file.spi.FileSystemProvider -> "
+        + "[dev.engram.nio.EngramFileSystemProvider]"), module.provides().stream()
+        .map(p -> p.service() + " -> " + p.providers()).collect(Collectors.toSet()));
     assertTrue(module.packages().containsAll(Set.of("dev.engram.format", "dev.engram.codec",
         "dev.engram.frame", "dev.engram.crypto", "dev.engram.io")), () -> "packages: "
         + module.packages());

@@ -175,6 +175,17 @@ public record Header(
   }
 
   /**
+   * Says whether bytes start with the archive magic: a cheap test of what a file is, before
+   * opening it as an archive.
+   *
+   * @param first the file's first bytes (at least 8 for a true answer)
+   * @return true if they start with the magic
+   */
+  public static boolean startsWithMagic(byte[] first) {
+    return first.length >= MAGIC.length && Hex.matches(first, 0, MAGIC);
+  }
+
+  /**
    * Decodes and validates a header: magic, header CRC (when recorded), major version, flags.
    *
    * @param bytes at least 64 bytes read from offset 0

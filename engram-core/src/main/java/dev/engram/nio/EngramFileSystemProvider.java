@@ -1,0 +1,646 @@
+package dev.engram.nio;
+
+import dev.engram.ArchiveReader;
+import dev.engram.ReaderOptions;
+import dev.engram.format.Header;
+import dev.engram.source.ArchiveSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.ProviderMismatchException;
+import java.nio.file.ReadOnlyFileSystemException;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileAttributeView;
+import java.nio.file.spi.FileSystemProvider;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The provider of {@link EngramFileSystem}s, for the URI scheme {@code engram}. It is installed
+ * through {@link java.util.ServiceLoader} (the module's {@code provides} clause and {@code
+ * META-INF/services}), so the JDK's own methods find it:
+ *
+ * <pre>{@code
+ * try (FileSystem docs = FileSystems.newFileSystem(Path.of("docs.eng"))) {
+ *   try (Stream<Path> files = Files.walk(docs.getPath("/"))) { ... }
+ * }
+ * }</pre>
+ *
+ * <p><b>Opening by path.</b> {@code FileSystems.newFileSystem(path)}, {@code (path, env)} and
+ * {@code (path, env, classLoader)} open the archive at a path of any file system: a local file,
+ * or a file inside a zip file system or an in-memory one. A file that does not start with the
+ * archive magic is left to other providers ({@link UnsupportedOperationException}) unless its
+ * name ends with {@code .eng}, which gets the reader's error. File systems opened by path are
+ * private to the caller: they are not registered, so opening the same archive twice gives two
+ * independent file systems.
+ *
+ * <p><b>Opening by URI.</b> {@code FileSystems.newFileSystem(URI.create(
+ * "engram:file:///data/docs.eng"), env)} opens the archive and registers its file system under
+ * the archive's real path until it is closed: {@link #getFileSystem(URI)} returns it, {@code
+ * Path.of(uri)} finds paths in it, and opening the same archive by URI again throws {@link
+ * FileSystemAlreadyExistsException} (checked atomically: of two threads racing, exactly one
+ * wins). The URI of a path inside is {@code engram:} + the archive's URI + {@code !} + the
+ * absolute path, percent-encoded in UTF-8 so that any name round-trips through {@link
+ * Path#toUri()} and {@code Path.of(URI)}: {@code
+ * engram:file:///data/my%20docs.eng!/notes/caf%C3%A9%20%231.txt}. The separator is the last
+ * {@code !/}; a URI that names only the archive may leave it out.
+ *
+ * <p><b>{@code env} keys.</b>
+ *
+ * <table>
+ *   <caption>Keys of the env map</caption>
+ *   <tr><th>key</th><th>type</th><th>meaning</th></tr>
+ *   <tr><td>{@code key}</td><td>{@code byte[32]}</td><td>the AES-256 key of an encrypted
+ *     archive (copied; wipe yours)</td></tr>
+ *   <tr><td>{@code passphrase}</td><td>{@code char[]}</td><td>the passphrase of an encrypted
+ *     archive (copied; wipe yours)</td></tr>
+ *   <tr><td>{@code readerOptions}</td><td>{@link ReaderOptions}</td><td>everything else:
+ *     limits, caches, threads, or the key; not together with {@code key} or {@code
+ *     passphrase}</td></tr>
+ * </table>
+ *
+ * <p>Any other key is refused with an {@link IllegalArgumentException} that names it. Options
+ * built from {@code key} or {@code passphrase} are destroyed when the file system closes;
+ * options given as {@code readerOptions} stay the caller's.
+ *
+ * <p>Thread-safe.
+ */
+public final class EngramFileSystemProvider extends FileSystemProvider {
+  private static final Set<String> ENV_KEYS = Set.of("key", "passphrase", "readerOptions");
+  private static final String ARCHIVE_SUFFIX = ".eng";
+
+  /** File systems opened by URI, by the real path of their archive. */
+  private final ConcurrentHashMap<Path, EngramFileSystem> byArchive = new ConcurrentHashMap<>();
+
+  /**
+   * Makes a provider. Applications do not call this: the JDK finds the provider through {@link
+   * java.util.ServiceLoader}, and {@link FileSystemProvider#installedProviders()} lists it.
+   */
+  public EngramFileSystemProvider() {}
+
+  /**
+   * Returns {@code "engram"}.
+   *
+   * @return the URI scheme
+   */
+  @Override
+  public String getScheme() {
+    return ArchiveUris.SCHEME;
+  }
+
+  /**
+   * Opens the archive an {@code engram:} URI names and registers its file system (see the class
+   * comment).
+   *
+   * @param uri {@code engram:} + the archive's URI, optionally followed by {@code !/}
+   * @param env the keys in the class comment; may be empty
+   * @return the new file system
+   * @throws FileSystemAlreadyExistsException if this archive is open by URI already
+   * @throws IllegalArgumentException if the URI is not an {@code engram:} URI or {@code env} holds
+   *     an unknown key or a value of the wrong type
+   * @throws FileSystemNotFoundException if no provider serves the archive URI's scheme
+   * @throws java.nio.file.NoSuchFileException if the archive does not exist
+   * @throws dev.engram.EngramException if it is not a valid archive (corrupt, unsupported, key
+   *     missing or wrong)
+   * @throws IOException if it cannot be read
+   */
+  @Override
+  public FileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
+    ArchiveUris.Parsed parsed = ArchiveUris.parse(uri);
+    ReaderSettings.check(env);
+    Path archive = Path.of(parsed.archive());
+    Path key = archive.toRealPath();
+    if (byArchive.containsKey(key)) {
+      throw new FileSystemAlreadyExistsException(uri.toString());
+    }
+    EngramFileSystem fileSystem = open(archive, ReaderSettings.of(env), key, true);
+    if (byArchive.putIfAbsent(key, fileSystem) != null) {
+      fileSystem.close(); // another thread registered the same archive meanwhile
+      throw new FileSystemAlreadyExistsException(uri.toString());
+    }
+    return fileSystem;
+  }
+
+  /**
+   * Opens the archive at a path as a file system that is not registered (see the class comment).
+   *
+   * @param path the archive, on any file system
+   * @param env the keys in the class comment; may be empty
+   * @return the new file system
+   * @throws UnsupportedOperationException if the file is not an archive and its name does not end
+   *     with {@code .eng}, so that {@code FileSystems.newFileSystem} tries other providers
+   * @throws IllegalArgumentException if {@code env} holds an unknown key or a value of the wrong
+   *     type
+   * @throws java.nio.file.NoSuchFileException if the file does not exist
+   * @throws dev.engram.EngramException if it is not a valid archive (corrupt, unsupported, key
+   *     missing or wrong)
+   * @throws IOException if it cannot be read
+   */
+  @Override
+  public FileSystem newFileSystem(Path path, Map<String, ?> env) throws IOException {
+    return open(path, ReaderSettings.of(env), null, false);
+  }
+
+  private EngramFileSystem open(Path archive, ReaderSettings settings, Path registryKey,
+      boolean archiveExpected) throws IOException {
+    ArchiveReader reader = null;
+    try {
+      ArchiveSource source = ArchiveSource.open(archive);
+      try {
+        if (!archiveExpected && !startsWithMagic(source)
+            && !String.valueOf(archive.getFileName()).endsWith(ARCHIVE_SUFFIX)) {
+          throw new UnsupportedOperationException(archive + " is not an Engram archive");
+        }
+      } catch (IOException | RuntimeException e) {
+        source.close();
+        throw e;
+      }
+      reader = ArchiveReader.open(source, settings.options());
+      return new EngramFileSystem(this, reader, settings.owned(),
+          archive.toAbsolutePath().toUri(), registryKey);
+    } catch (IOException | RuntimeException e) {
+      settings.discard();
+      if (reader != null) {
+        reader.close();
+      }
+      throw e;
+    }
+  }
+
+  private static boolean startsWithMagic(ArchiveSource source) throws IOException {
+    if (source.size() < 8) {
+      return false;
+    }
+    byte[] first = new byte[8];
+    source.readFully(0, ByteBuffer.wrap(first));
+    return Header.startsWithMagic(first);
+  }
+
+  void unregister(Path key, EngramFileSystem fileSystem) {
+    byArchive.remove(key, fileSystem);
+  }
+
+  /**
+   * Returns the file system opened by URI for the archive a URI names.
+   *
+   * @param uri an {@code engram:} URI of the archive or of a path in it
+   * @return the open file system
+   * @throws FileSystemNotFoundException if the archive is not open by URI (file systems opened by
+   *     path are not registered)
+   * @throws IllegalArgumentException if the URI is not an {@code engram:} URI
+   */
+  @Override
+  public FileSystem getFileSystem(URI uri) {
+    return registered(uri, ArchiveUris.parse(uri));
+  }
+
+  private EngramFileSystem registered(URI uri, ArchiveUris.Parsed parsed) {
+    Path archive = Path.of(parsed.archive());
+    Path key;
+    try {
+      key = archive.toRealPath();
+    } catch (IOException e) {
+      throw new FileSystemNotFoundException("no engram file system is open for " + uri + " ("
+          + e + ")");
+    }
+    EngramFileSystem fileSystem = byArchive.get(key);
+    if (fileSystem == null) {
+      throw new FileSystemNotFoundException("no engram file system is open by URI for " + uri);
+    }
+    return fileSystem;
+  }
+
+  /**
+   * Returns the path an {@code engram:} URI names, in the file system opened by URI for its
+   * archive.
+   *
+   * @param uri {@code engram:} + the archive's URI + {@code !} + the absolute path, encoded
+   * @return the path
+   * @throws FileSystemNotFoundException if the archive is not open by URI
+   * @throws IllegalArgumentException if the URI is not an {@code engram:} URI or names no path
+   */
+  @Override
+  public Path getPath(URI uri) {
+    ArchiveUris.Parsed parsed = ArchiveUris.parse(uri);
+    if (parsed.entryPath() == null) {
+      throw new IllegalArgumentException("the URI names an archive but no path in it (add !/"
+          + " and the path): " + uri);
+    }
+    return registered(uri, parsed).getPath(parsed.entryPath());
+  }
+
+  /**
+   * Opens a read-only channel over a file; see {@link EngramFileSystem}.
+   *
+   * @throws ReadOnlyFileSystemException if the options ask to write, append or delete on close
+   * @throws UnsupportedOperationException if an option is not a standard or link option
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws java.nio.file.FileSystemException if the path is a directory
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   * @throws dev.engram.EngramException if the entry is damaged or needs a key
+   * @throws IOException if reading fails
+   */
+  @Override
+  public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
+      FileAttribute<?>... attrs) throws IOException {
+    EngramPath p = checkPath(path);
+    checkReadOptions(p, options);
+    return p.getFileSystem().newByteChannel(p);
+  }
+
+  /**
+   * Opens a read-only file channel over a file, whose positional reads run in parallel; see
+   * {@link EngramFileSystem}.
+   *
+   * @throws ReadOnlyFileSystemException if the options ask to write, append or delete on close
+   * @throws UnsupportedOperationException if an option is not a standard or link option
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws java.nio.file.FileSystemException if the path is a directory
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   * @throws dev.engram.EngramException if the entry is damaged or needs a key
+   * @throws IOException if reading fails
+   */
+  @Override
+  public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
+      FileAttribute<?>... attrs) throws IOException {
+    EngramPath p = checkPath(path);
+    checkReadOptions(p, options);
+    return p.getFileSystem().newFileChannel(p);
+  }
+
+  private static void checkReadOptions(EngramPath path, Set<? extends OpenOption> options) {
+    path.getFileSystem().ensureOpen();
+    for (OpenOption option : options) {
+      if (option == StandardOpenOption.WRITE || option == StandardOpenOption.APPEND
+          || option == StandardOpenOption.DELETE_ON_CLOSE) {
+        throw new ReadOnlyFileSystemException();
+      }
+      if (!(option instanceof StandardOpenOption) && !(option instanceof LinkOption)) {
+        throw new UnsupportedOperationException("open option " + option + " is not supported");
+      }
+    }
+  }
+
+  /**
+   * Opens a stream over a file's content, checked against its CRC32 at the end.
+   *
+   * @throws UnsupportedOperationException if the options include {@code WRITE} or {@code APPEND}
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws java.nio.file.FileSystemException if the path is a directory
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   * @throws dev.engram.EngramException if the entry is damaged or needs a key
+   * @throws IOException if reading fails
+   */
+  @Override
+  public InputStream newInputStream(Path path, OpenOption... options) throws IOException {
+    EngramPath p = checkPath(path);
+    for (OpenOption option : options) {
+      if (option == StandardOpenOption.WRITE || option == StandardOpenOption.APPEND) {
+        throw new UnsupportedOperationException("'" + option + "' not allowed");
+      }
+    }
+    p.getFileSystem().ensureOpen();
+    return p.getFileSystem().newInputStream(p);
+  }
+
+  /**
+   * Always fails: the file system is read-only.
+   *
+   * @throws ReadOnlyFileSystemException always (once the path is checked)
+   */
+  @Override
+  public OutputStream newOutputStream(Path path, OpenOption... options) {
+    throw readOnly(path);
+  }
+
+  /**
+   * Lists a directory's children, as paths under {@code dir}, in the order the archive first
+   * names them.
+   *
+   * @throws java.nio.file.NoSuchFileException if there is no such directory
+   * @throws java.nio.file.NotDirectoryException if the path is a file
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   */
+  @Override
+  public DirectoryStream<Path> newDirectoryStream(Path dir,
+      DirectoryStream.Filter<? super Path> filter) throws IOException {
+    EngramPath p = checkPath(dir);
+    return p.getFileSystem().newDirectoryStream(p, filter);
+  }
+
+  /**
+   * Always fails: the file system is read-only.
+   *
+   * @throws ReadOnlyFileSystemException always
+   */
+  @Override
+  public void createDirectory(Path dir, FileAttribute<?>... attrs) {
+    throw readOnly(dir);
+  }
+
+  /**
+   * Always fails: the file system is read-only.
+   *
+   * @throws ReadOnlyFileSystemException always
+   */
+  @Override
+  public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs) {
+    throw readOnly(link);
+  }
+
+  /**
+   * Always fails: the file system is read-only.
+   *
+   * @throws ReadOnlyFileSystemException always
+   */
+  @Override
+  public void createLink(Path link, Path existing) {
+    throw readOnly(link);
+  }
+
+  /**
+   * Always fails: the file system is read-only.
+   *
+   * @throws ReadOnlyFileSystemException always
+   */
+  @Override
+  public void delete(Path path) {
+    throw readOnly(path);
+  }
+
+  /**
+   * Always fails when both paths are in engram file systems, which are read-only. (Copying out
+   * of an archive to another file system does not come here: {@code Files.copy} streams it.)
+   *
+   * @throws ReadOnlyFileSystemException always
+   */
+  @Override
+  public void copy(Path source, Path target, CopyOption... options) {
+    checkPath(source);
+    throw readOnly(target);
+  }
+
+  /**
+   * Always fails: the file system is read-only.
+   *
+   * @throws ReadOnlyFileSystemException always
+   */
+  @Override
+  public void move(Path source, Path target, CopyOption... options) {
+    checkPath(source);
+    throw readOnly(target);
+  }
+
+  private static ReadOnlyFileSystemException readOnly(Path path) {
+    checkPath(path).getFileSystem().ensureOpen();
+    return new ReadOnlyFileSystemException();
+  }
+
+  /**
+   * Says whether two paths locate the same file: equal paths do without a look at the archive;
+   * otherwise both must exist, in the same file system, at the same real path.
+   *
+   * @throws java.nio.file.NoSuchFileException if a path that must be looked up does not exist
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   */
+  @Override
+  public boolean isSameFile(Path path, Path path2) throws IOException {
+    EngramPath p = checkPath(path);
+    if (p.equals(path2)) {
+      return true;
+    }
+    if (!(path2 instanceof EngramPath) || path2.getFileSystem() != p.getFileSystem()) {
+      return false;
+    }
+    return p.toRealPath().equals(path2.toRealPath());
+  }
+
+  /**
+   * Says whether a file's name starts with {@code .}, the Unix convention. (jdk.zipfs calls no
+   * file hidden; archives of Unix trees are better served by the convention their files used.)
+   *
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   */
+  @Override
+  public boolean isHidden(Path path) throws IOException {
+    EngramPath p = checkPath(path);
+    p.getFileSystem().require(p);
+    Path name = p.toAbsolutePath().normalize().getFileName();
+    return name != null && name.toString().startsWith(".");
+  }
+
+  /**
+   * Returns the archive's one store.
+   *
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   */
+  @Override
+  public FileStore getFileStore(Path path) throws IOException {
+    EngramPath p = checkPath(path);
+    p.getFileSystem().require(p);
+    return p.getFileSystem().getFileStores().iterator().next();
+  }
+
+  /**
+   * Checks that a file exists and allows the access: reading always; writing never; executing
+   * only directories (to look inside them).
+   *
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws AccessDeniedException if writing, or executing a file, is asked
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   */
+  @Override
+  public void checkAccess(Path path, AccessMode... modes) throws IOException {
+    EngramPath p = checkPath(path);
+    EntryTree.Node node = p.getFileSystem().require(p);
+    for (AccessMode mode : modes) {
+      if (mode == AccessMode.WRITE) {
+        throw new AccessDeniedException(p.toString(), null, "read-only file system");
+      }
+      if (mode == AccessMode.EXECUTE && !node.isDirectory()) {
+        throw new AccessDeniedException(p.toString(), null, "files in an archive do not run");
+      }
+    }
+  }
+
+  /**
+   * Returns the {@code basic} view ({@link BasicFileAttributeView}) or the {@code engram} view
+   * ({@link EngramFileAttributeView}) of a path, or null for another type. The view reads the
+   * archive's directory when asked, so it can be made for a path that does not exist.
+   */
+  @Override
+  public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type,
+      LinkOption... options) {
+    EngramPath p = checkPath(path);
+    if (type == BasicFileAttributeView.class) {
+      return type.cast(new EntryAttributeView(p, EntryAttributes.BASIC));
+    }
+    if (type == EngramFileAttributeView.class) {
+      return type.cast(new EntryAttributeView(p, EntryAttributes.ENGRAM));
+    }
+    return null;
+  }
+
+  /**
+   * Reads a path's attributes as {@link BasicFileAttributes} or {@link EngramFileAttributes}.
+   *
+   * @throws UnsupportedOperationException for another type
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   */
+  @Override
+  public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type,
+      LinkOption... options) throws IOException {
+    EngramPath p = checkPath(path);
+    if (type != BasicFileAttributes.class && type != EngramFileAttributes.class) {
+      throw new UnsupportedOperationException(type.getName() + " is not available; an engram"
+          + " file system has BasicFileAttributes and EngramFileAttributes");
+    }
+    return type.cast(p.getFileSystem().attributes(p));
+  }
+
+  /**
+   * Reads attributes by name from the {@code basic} or {@code engram} view (see {@link
+   * EngramFileAttributes} for the names).
+   *
+   * @throws UnsupportedOperationException if the view is neither
+   * @throws IllegalArgumentException if a name is not an attribute of the view
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   */
+  @Override
+  public Map<String, Object> readAttributes(Path path, String attributes,
+      LinkOption... options) throws IOException {
+    EngramPath p = checkPath(path);
+    return ((EntryAttributes) p.getFileSystem().attributes(p)).read(attributes);
+  }
+
+  /**
+   * Always fails: the file system is read-only.
+   *
+   * @throws ReadOnlyFileSystemException always
+   */
+  @Override
+  public void setAttribute(Path path, String attribute, Object value, LinkOption... options) {
+    throw readOnly(path);
+  }
+
+  private static EngramPath checkPath(Path path) {
+    if (path == null) {
+      throw new NullPointerException("path");
+    }
+    if (!(path instanceof EngramPath)) {
+      throw new ProviderMismatchException("not a path of an engram file system: " + path);
+    }
+    return (EngramPath) path;
+  }
+
+  /** Reader options from an {@code env} map, and whether this provider made (and owns) them. */
+  private static final class ReaderSettings {
+    private final ReaderOptions options;
+    private final boolean owned;
+
+    private ReaderSettings(ReaderOptions options, boolean owned) {
+      this.options = options;
+      this.owned = owned;
+    }
+
+    /** Checks the keys and the types of their values, without copying any secret. */
+    static void check(Map<String, ?> env) {
+      Set<String> unknown = new TreeSet<>();
+      for (Object key : env.keySet()) {
+        if (!ENV_KEYS.contains(key)) {
+          unknown.add(String.valueOf(key));
+        }
+      }
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException("unknown env key" + (unknown.size() > 1 ? "s " : " ")
+            + String.join(", ", unknown) + "; an engram file system takes key (byte[32]),"
+            + " passphrase (char[]) and readerOptions (ReaderOptions)");
+      }
+      Object key = env.get("key");
+      Object passphrase = env.get("passphrase");
+      Object readerOptions = env.get("readerOptions");
+      if (key != null && !(key instanceof byte[])) {
+        throw wrongType("key", "byte[32]", key);
+      }
+      if (passphrase != null && !(passphrase instanceof char[])) {
+        throw wrongType("passphrase", "char[]", passphrase);
+      }
+      if (readerOptions != null) {
+        if (!(readerOptions instanceof ReaderOptions)) {
+          throw wrongType("readerOptions", ReaderOptions.class.getName(), readerOptions);
+        }
+        if (key != null || passphrase != null) {
+          throw new IllegalArgumentException("give the key or passphrase in readerOptions or"
+              + " as the env key, not both");
+        }
+      }
+    }
+
+    static ReaderSettings of(Map<String, ?> env) {
+      check(env);
+      Object key = env.get("key");
+      Object passphrase = env.get("passphrase");
+      Object readerOptions = env.get("readerOptions");
+      if (readerOptions != null) {
+        return new ReaderSettings((ReaderOptions) readerOptions, false);
+      }
+      if (key == null && passphrase == null) {
+        return new ReaderSettings(ReaderOptions.defaults(), true);
+      }
+      ReaderOptions.Builder builder = ReaderOptions.builder();
+      if (key != null) {
+        builder.key((byte[]) key);
+      }
+      if (passphrase != null) {
+        builder.passphrase((char[]) passphrase);
+      }
+      return new ReaderSettings(builder.build(), true);
+    }
+
+    private static IllegalArgumentException wrongType(String key, String expected,
+        Object value) {
+      return new IllegalArgumentException("env key " + key + " must be a " + expected + ", not a "
+          + value.getClass().getName());
+    }
+
+    ReaderOptions options() {
+      return options;
+    }
+
+    /** The options if the file system should destroy them when it closes, else null. */
+    ReaderOptions owned() {
+      return owned ? options : null;
+    }
+
+    /** Wipes options this provider made, when no file system took them. */
+    void discard() {
+      if (owned) {
+        options.destroy();
+      }
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package dev.engram.nio;
+
+import dev.engram.ArchivePaths;
+import dev.engram.EntryInfo;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An archive's entries as a tree of files and the directories their names imply ({@code
+ * a/b/c.txt} makes {@code a} and {@code a/b}), built once when a file system opens and immutable
+ * after that.
+ *
+ * <p>Entries that cannot be a file of the tree are hidden, each with its reason: names that
+ * {@link ArchivePaths#violation} refuses (they could escape the root), an entry followed later in
+ * the directory by another of the same name (the later one wins, as {@link
+ * dev.engram.ArchiveReader#entry} decides), and a file whose name other entries use as a
+ * directory (the directory wins, so that no entry below it is lost). A stored {@code \} reads as
+ * {@code /}, as extraction reads it; each file keeps its stored name for reading.
+ *
+ * <p>Thread-safe once built.
+ */
+final class EntryTree {
+  static final String DUPLICATE = "a later entry has the same path";
+  static final String SHADOWED_BY_DIRECTORY = "other entries use its path as a directory";
+
+  /** A file or directory of the tree. */
+  static final class Node {
+    /** The path from the root without a leading {@code /}: {@code ""} for the root. */
+    final String key;
+    /** For a file, its entry; null for a directory. */
+    final EntryInfo entry;
+    /** For a directory, its children in the order the directory first names them. */
+    final List<Node> children;
+    private final int order;
+    /** Where this node is in its parent's children, so that replacing it costs no search. */
+    private int slot;
+    private FileTime modified;
+
+    private Node(String key, EntryInfo entry, int order) {
+      this.key = key;
+      this.entry = entry;
+      this.order = order;
+      this.children = entry == null ? new ArrayList<>(4) : null;
+      this.modified = entry == null ? null : FileTime.from(entry.modifiedTime());
+    }
+
+    boolean isDirectory() {
+      return entry == null;
+    }
+
+    /** The last name of the path: {@code ""} for the root. */
+    String name() {
+      return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    /** A file's recorded time; a directory's is the latest of the files below it. */
+    FileTime modifiedTime() {
+      return modified;
+    }
+  }
+
+  private final Map<String, Node> nodes;
+  private final List<HiddenEntry> hidden;
+  private final int fileCount;
+
+  private EntryTree(Map<String, Node> nodes, List<HiddenEntry> hidden, int fileCount) {
+    this.nodes = nodes;
+    this.hidden = hidden;
+    this.fileCount = fileCount;
+  }
+
+  /** Builds the tree of entries listed in directory order. */
+  static EntryTree of(List<EntryInfo> entries) {
+    Builder builder = new Builder(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      builder.add(entries.get(i), i);
+    }
+    return builder.build();
+  }
+
+  /** The file or directory at a key ({@code ""} for the root), or null. */
+  Node get(String key) {
+    return nodes.get(key);
+  }
+
+  Node root() {
+    return nodes.get("");
+  }
+
+  /** The entries that are not files of the tree, in directory order. */
+  List<HiddenEntry> hidden() {
+    return hidden;
+  }
+
+  int fileCount() {
+    return fileCount;
+  }
+
+  private static final class Builder {
+    private final Map<String, Node> nodes;
+    /** Hidden entries with their directory index, to be reported in directory order. */
+    private final List<Map.Entry<Integer, HiddenEntry>> hidden = new ArrayList<>();
+    private final Node root;
+    private int fileCount;
+
+    Builder(int expected) {
+      nodes = new HashMap<>(Math.max(16, expected * 2));
+      root = new Node("", null, -1);
+      nodes.put("", root);
+    }
+
+    void add(EntryInfo entry, int order) {
+      String stored = entry.path();
+      Optional<String> violation = ArchivePaths.violation(stored);
+      if (violation.isPresent()) {
+        hide(stored, violation.get(), order);
+        return;
+      }
+      String key = stored.replace('\\', '/');
+      Node existing = nodes.get(key);
+      if (existing != null && existing.isDirectory()) {
+        hide(stored, SHADOWED_BY_DIRECTORY, order);
+        return;
+      }
+      Node file = new Node(key, entry, order);
+      if (existing != null) {
+        hide(existing.entry.path(), DUPLICATE, existing.order);
+        replace(nodes.get(parentKey(key)), existing, file);
+        return;
+      }
+      append(directory(parentKey(key), order), file);
+      fileCount++;
+    }
+
+    /** The directory at a key, made (with its parents) if new; replaces a file in its way. */
+    private Node directory(String key, int order) {
+      Node node = nodes.get(key);
+      if (node != null && node.isDirectory()) {
+        return node;
+      }
+      Node directory = new Node(key, null, order);
+      Node parent = directory(parentKey(key), order);
+      if (node == null) {
+        append(parent, directory);
+      } else {
+        // a file came first with this name: the directory takes its place
+        hide(node.entry.path(), SHADOWED_BY_DIRECTORY, node.order);
+        replace(parent, node, directory);
+        fileCount--;
+      }
+      return directory;
+    }
+
+    private void append(Node parent, Node child) {
+      child.slot = parent.children.size();
+      parent.children.add(child);
+      nodes.put(child.key, child);
+    }
+
+    private void replace(Node parent, Node old, Node replacement) {
+      replacement.slot = old.slot;
+      parent.children.set(old.slot, replacement);
+      nodes.put(replacement.key, replacement);
+    }
+
+    private static String parentKey(String key) {
+      int slash = key.lastIndexOf('/');
+      return slash < 0 ? "" : key.substring(0, slash);
+    }
+
+    private void hide(String stored, String reason, int order) {
+      hidden.add(Map.entry(order, new HiddenEntry(stored, reason)));
+    }
+
+    EntryTree build() {
+      setDirectoryTimes(root);
+      hidden.sort(Comparator.comparing(Map.Entry::getKey));
+      List<HiddenEntry> list = new ArrayList<>(hidden.size());
+      for (Map.Entry<Integer, HiddenEntry> h : hidden) {
+        list.add(h.getValue());
+      }
+      return new EntryTree(nodes, Collections.unmodifiableList(list), fileCount);
+    }
+
+    /** Gives each directory the latest time of the files below it (the epoch if none). */
+    private static FileTime setDirectoryTimes(Node directory) {
+      FileTime latest = null;
+      for (Node child : directory.children) {
+        FileTime time = child.isDirectory() ? setDirectoryTimes(child) : child.modified;
+        if (time != null && (latest == null || time.compareTo(latest) > 0)) {
+          latest = time;
+        }
+      }
+      directory.modified = latest == null ? FileTime.from(Instant.EPOCH) : latest;
+      return latest;
+    }
+  }
+}
