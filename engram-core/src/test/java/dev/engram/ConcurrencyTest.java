@@ -1,5 +1,8 @@
 package dev.engram;
 
+import static dev.engram.TestThreads.assertNoFailures;
+import static dev.engram.TestThreads.interruptOneThread;
+import static dev.engram.TestThreads.runTogether;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +15,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.engram.format.Framing;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -25,15 +27,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -335,67 +331,9 @@ class ConcurrencyTest {
   @Timeout(value = 120, unit = SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
   void interruptingOneThreadRepeatedlyNeverDisturbsTheOtherThreadsSharingTheReader()
       throws Exception {
-    int threads = 5; // thread 0 is interrupted, threads 1..4 must never notice
-    int interrupts = 200;
-    int minimumReads = 100;
-    AtomicReference<Thread> victim = new AtomicReference<>();
-    AtomicBoolean victimDone = new AtomicBoolean();
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger interruptedReads = new AtomicInteger();
-    AtomicInteger victimVerified = new AtomicInteger();
-    AtomicInteger othersVerified = new AtomicInteger();
-    Map<String, Integer> victimExceptionTypes = new ConcurrentHashMap<>();
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
-      List<Throwable> failures = runTogether(threads, t -> {
-        Random random = new Random(700 + t);
-        if (t > 0) {
-          for (int i = 0; i < minimumReads || !stop.get(); i++) {
-            verifyOneRead(reader, random, i);
-            othersVerified.incrementAndGet();
-          }
-          return;
-        }
-        victim.set(Thread.currentThread());
-        try {
-          for (int i = 0; !stop.get(); i++) {
-            try {
-              verifyOneRead(reader, random, i);
-              victimVerified.incrementAndGet();
-            } catch (InterruptedIOException e) {
-              victimExceptionTypes.merge(e.getClass().getSimpleName(), 1, Integer::sum);
-              Thread.interrupted(); // handled: clear the status, as a server thread would
-              interruptedReads.incrementAndGet();
-            }
-          }
-        } finally {
-          Thread.interrupted();
-          victimDone.set(true);
-        }
-      }, () -> {
-        try {
-          while (victim.get() == null) {
-            LockSupport.parkNanos(100_000);
-          }
-          for (int k = 1; k <= interrupts; k++) {
-            victim.get().interrupt();
-            // the next interrupt only once this one has failed a read of the victim
-            while (interruptedReads.get() < k) {
-              if (victimDone.get()) {
-                fail("the interrupted thread stopped after " + (k - 1) + " interrupts");
-              }
-              LockSupport.parkNanos(100_000);
-            }
-          }
-        } finally {
-          stop.set(true);
-        }
-      });
-      assertNoFailures(failures);
-      assertEquals(interrupts, interruptedReads.get(),
-          "each interrupt fails exactly one read of the interrupted thread: "
-              + victimExceptionTypes);
-      assertEquals(Map.of("InterruptedIOException", interrupts), victimExceptionTypes);
-      assertTrue(othersVerified.get() >= (threads - 1) * minimumReads, "" + othersVerified);
+      // thread 0 is interrupted 200 times, threads 1..4 must never notice
+      interruptOneThread(5, 200, 100, 700, (random, i) -> verifyOneRead(reader, random, i));
 
       // the reader still works for everyone, the interrupted thread included
       for (String path : paths) {
@@ -668,77 +606,6 @@ class ConcurrencyTest {
             + TestData.patternByte(position + k));
       }
     }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Threads
-
-  @FunctionalInterface
-  private interface Worker {
-    void run(int thread) throws Exception;
-  }
-
-  @FunctionalInterface
-  private interface Controller {
-    void run() throws Exception;
-  }
-
-  private static List<Throwable> runTogether(int threads, Worker worker) throws Exception {
-    return runTogether(threads, worker, () -> {});
-  }
-
-  /**
-   * Runs {@code worker} on {@code threads} threads of their own, all released by one latch once
-   * every thread is waiting on it; runs {@code whileRunning} on the calling thread while they
-   * work; then waits for them and returns what they threw.
-   */
-  private static List<Throwable> runTogether(int threads, Worker worker, Controller whileRunning)
-      throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch ready = new CountDownLatch(threads);
-    CountDownLatch start = new CountDownLatch(1);
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        futures.add(pool.submit(() -> {
-          ready.countDown();
-          try {
-            start.await();
-            worker.run(thread);
-          } catch (Throwable e) {
-            failures.add(new AssertionError("thread " + thread + ": " + e, e));
-          }
-        }));
-      }
-      assertTrue(ready.await(60, SECONDS), "the threads did not all start");
-      start.countDown();
-      try {
-        whileRunning.run();
-      } catch (Throwable e) {
-        failures.add(new AssertionError("controlling thread: " + e, e));
-      }
-      for (Future<?> future : futures) {
-        future.get(100, SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-      if (!pool.awaitTermination(30, SECONDS)) {
-        failures.add(new AssertionError("threads still running 30 s after shutdownNow()"));
-      }
-    }
-    return new ArrayList<>(failures);
-  }
-
-  private static void assertNoFailures(List<Throwable> failures) {
-    if (failures.isEmpty()) {
-      return;
-    }
-    AssertionError error = new AssertionError(failures.size() + " thread(s) failed; first: "
-        + failures.get(0).getMessage());
-    failures.stream().limit(10).forEach(error::addSuppressed);
-    throw error;
   }
 
   // ---------------------------------------------------------------------------------------------

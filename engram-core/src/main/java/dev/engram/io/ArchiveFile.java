@@ -63,10 +63,11 @@ public final class ArchiveFile implements ArchiveSource {
   }
 
   /**
-   * Opens a file for reading.
+   * Opens a file for reading, of any file system that offers a {@link FileChannel}.
    *
    * @param path the file
    * @return the open file
+   * @throws UnsupportedOperationException if the path's file system offers no FileChannel
    * @throws IOException if it cannot be opened
    */
   public static ArchiveFile open(Path path) throws IOException {
@@ -135,7 +136,8 @@ public final class ArchiveFile implements ArchiveSource {
     return identityOf(path, Files.readAttributes(path, BasicFileAttributes.class));
   }
 
-  private static SourceIdentity identityOf(Path path, BasicFileAttributes attributes) {
+  /** The identity of a file of any file system: its URI, size, modified time and file key. */
+  static SourceIdentity identityOf(Path path, BasicFileAttributes attributes) {
     FileTime modified = attributes.lastModifiedTime();
     Object key = attributes.fileKey();
     return new SourceIdentity(path.toAbsolutePath().toUri().toString(), attributes.size(),
@@ -265,24 +267,22 @@ public final class ArchiveFile implements ArchiveSource {
     if (Thread.currentThread().isInterrupted()) {
       throw interrupted(null);
     }
-    // open first, then check: a file swapped in after the check could not slip through
-    FileChannel reopened = FileChannel.open(path, StandardOpenOption.READ);
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-      if (!Objects.equals(attributes.fileKey(), fileKey) || attributes.size() < size - origin) {
-        throw new IOException(path + " was replaced or truncated while open; reopen the archive");
-      }
-    } catch (IOException | RuntimeException e) {
-      reopened.close();
-      throw e;
+    // Already closed, but a provider's wrapper may still hold resources: zipfs serves a
+    // FileChannel on a temporary copy of the entry, deleted only when the wrapper is closed.
+    failed.close();
+    channel = Reopening.reopen(shownAs, () -> FileChannel.open(path, StandardOpenOption.READ),
+        this::checkSameFile);
+  }
+
+  private void checkSameFile() throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    if (!Objects.equals(attributes.fileKey(), fileKey) || attributes.size() < size - origin) {
+      throw new IOException(path + " was replaced or truncated while open; reopen the archive");
     }
-    channel = reopened;
   }
 
   private InterruptedIOException interrupted(Throwable cause) {
-    InterruptedIOException e = new InterruptedIOException("interrupted while reading " + shownAs);
-    e.initCause(cause);
-    return e;
+    return Reopening.interrupted(shownAs, cause);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.engram.source;
 
 import dev.engram.io.ArchiveFile;
+import dev.engram.io.ChannelSource;
 import dev.engram.io.MemorySource;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,16 +27,32 @@ import java.util.Objects;
  */
 public interface ArchiveSource extends Closeable {
   /**
-   * Opens a local file. Reads are positional ({@code pread}) and take no lock; a thread
-   * interrupted during a read does not break the file for the other threads.
+   * Opens a file of any installed file system provider: a local file, an entry of a zip file
+   * system, a file of an in-memory file system. Where the provider offers a {@link
+   * java.nio.channels.FileChannel} (the default file system does), reads are positional ({@code
+   * pread} on a local file) and take no lock; otherwise they go through {@link
+   * java.nio.file.Files#newByteChannel}, whose one position makes them take turns.
+   *
+   * <p>A thread interrupted during a read gets an {@link java.io.InterruptedIOException} and, as
+   * far as the provider allows, does not break the file for the other threads. Some providers do
+   * not allow it: a zip file system (jdk.zipfs) closes its zip file for good when an interrupt
+   * hits its own I/O, as when it opens an entry (again, after an interrupt closed the entry's
+   * FileChannel); Jimfs interrupts every thread that reads a FileChannel an interrupt closes.
    *
    * @param file the archive file
    * @return the source, to be closed (or handed to a reader that closes it)
+   * @throws UnsupportedOperationException if the file's file system can read neither through a
+   *     FileChannel nor at a position of a byte channel
    * @throws java.nio.file.NoSuchFileException if the file does not exist
    * @throws IOException if it cannot be opened
    */
   static ArchiveSource open(Path file) throws IOException {
-    return ArchiveFile.open(Objects.requireNonNull(file, "file"));
+    Objects.requireNonNull(file, "file");
+    try {
+      return ArchiveFile.open(file);
+    } catch (UnsupportedOperationException e) {
+      return ChannelSource.open(file); // the provider has no FileChannel
+    }
   }
 
   /**
