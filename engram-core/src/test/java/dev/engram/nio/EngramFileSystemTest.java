@@ -584,4 +584,42 @@ class EngramFileSystemTest {
           .startsWith("engram:engram:file:"), inner.getPath("/README.md").toUri().toString());
     }
   }
+
+  @Test
+  void anArchiveInsideAZipFileSystemOpensThroughItsPath() throws IOException {
+    Path zip = dir.resolve("holder.zip");
+    try (FileSystem zipfs = FileSystems.newFileSystem(zip, Map.of("create", "true"))) {
+      Files.copy(archive, Files.createDirectories(zipfs.getPath("/nested")).resolve("docs.eng"));
+    }
+    try (FileSystem zipfs = FileSystems.newFileSystem(zip);
+        FileSystem fs = FileSystems.newFileSystem(zipfs.getPath("/nested/docs.eng"))) {
+      assertInstanceOf(EngramFileSystem.class, fs);
+      for (Map.Entry<String, byte[]> file : FILES.entrySet()) {
+        assertArrayEquals(file.getValue(), Files.readAllBytes(fs.getPath(file.getKey())),
+            file.getKey());
+      }
+      String uri = fs.getPath("/a/d.json").toUri().toString();
+      assertTrue(uri.startsWith("engram:jar:file:") && uri.endsWith("docs.eng!/a/d.json"), uri);
+    }
+  }
+
+  @Test
+  void anArchiveInAnInMemoryFileSystemOpensThroughItsPath() throws IOException {
+    try (FileSystem memory = com.google.common.jimfs.Jimfs.newFileSystem(
+        com.google.common.jimfs.Configuration.unix())) {
+      Path copy = Files.copy(archive, memory.getPath("/docs.eng"));
+      try (FileSystem fs = FileSystems.newFileSystem(copy)) {
+        for (Map.Entry<String, byte[]> file : FILES.entrySet()) {
+          assertArrayEquals(file.getValue(), Files.readAllBytes(fs.getPath(file.getKey())),
+              file.getKey());
+        }
+        // by URI too: the archive's URI is a jimfs: URI
+        URI uri = URI.create("engram:" + copy.toUri());
+        try (FileSystem byUri = FileSystems.newFileSystem(uri, Map.of())) {
+          Path readme = byUri.getPath("/README.md");
+          assertEquals(readme, Path.of(readme.toUri()));
+        }
+      }
+    }
+  }
 }
