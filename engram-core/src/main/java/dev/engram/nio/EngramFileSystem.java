@@ -45,9 +45,9 @@ import java.util.regex.Pattern;
  * same name (the later one is the file, as for {@link ArchiveReader#entry}) nor a file whose
  * name other entries use as a directory. {@link #hiddenEntries()} lists them with the reason.
  *
- * <p>Closing the file system closes the archive and every channel and stream still open on it;
- * after that, operations throw {@link ClosedFileSystemException} and the channels {@link
- * java.nio.channels.ClosedChannelException}.
+ * <p>Closing the file system closes the archive and every channel, stream and directory stream
+ * still open on it; after that, operations throw {@link ClosedFileSystemException}, channels and
+ * streams {@link java.nio.channels.ClosedChannelException}, and directory streams end.
  *
  * <p>Thread-safe: any number of threads read through one file system at once, each with its own
  * channels and streams, without a lock between them.
@@ -86,8 +86,8 @@ public final class EngramFileSystem extends FileSystem {
   }
 
   /**
-   * Closes the archive and every channel and stream still open on it. Closing again does
-   * nothing.
+   * Closes the archive and every channel, stream and directory stream still open on it. Closing
+   * again does nothing.
    *
    * @throws IOException if closing the archive fails (the file system is closed all the same)
    */
@@ -340,7 +340,7 @@ public final class EngramFileSystem extends FileSystem {
     return track(new EntryInputStream(reader.openStream(node.entry.path()), this));
   }
 
-  /** Registers a channel or stream to be closed with the file system. */
+  /** Registers a channel, stream or directory stream to be closed with the file system. */
   private <T extends Closeable> T track(T resource) throws IOException {
     openResources.add(resource);
     if (closed) {
@@ -366,10 +366,13 @@ public final class EngramFileSystem extends FileSystem {
     if (!node.isDirectory()) {
       throw new NotDirectoryException(dir.toString());
     }
-    return new ChildStream(dir, node.children, filter);
+    return track(new ChildStream(dir, node.children, filter));
   }
 
-  /** The children of a directory, as paths under the path the stream was opened with. */
+  /**
+   * The children of a directory, as paths under the path the stream was opened with. Closing the
+   * file system closes it: an iterator then ends, and {@link #iterator()} fails.
+   */
   private final class ChildStream implements DirectoryStream<Path> {
     private final String prefix;
     private final List<EntryTree.Node> children;
@@ -428,7 +431,10 @@ public final class EngramFileSystem extends FileSystem {
 
     @Override
     public void close() {
-      streamClosed = true;
+      if (!streamClosed) {
+        streamClosed = true;
+        forget(this);
+      }
     }
   }
 }
