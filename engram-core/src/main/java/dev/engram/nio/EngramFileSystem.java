@@ -301,7 +301,7 @@ public final class EngramFileSystem extends FileSystem {
   /** The node at a path, or null; throws if the file system is closed. */
   EntryTree.Node find(EngramPath path) {
     ensureOpen();
-    return tree.get(path.entryKey());
+    return tree.get(path.treeKey());
   }
 
   /** The node at a path. */
@@ -382,7 +382,9 @@ public final class EngramFileSystem extends FileSystem {
 
     ChildStream(EngramPath dir, List<EntryTree.Node> children, Filter<? super Path> filter) {
       String d = dir.pathString();
-      this.prefix = d.isEmpty() ? "" : d.equals("/") ? "/" : d + "/";
+      // null when the directory was named by its key: its children's paths are their keys
+      this.prefix = d.equals(dir.treeKey()) ? null
+          : d.isEmpty() ? "" : d.equals("/") ? "/" : d + "/";
       this.children = children;
       this.filter = filter;
     }
@@ -404,8 +406,9 @@ public final class EngramFileSystem extends FileSystem {
         public boolean hasNext() {
           while (pending == null && !streamClosed && next < children.size()) {
             ensureOpen();
+            EntryTree.Node child = children.get(next++);
             Path candidate = EngramPath.ofClean(EngramFileSystem.this,
-                prefix + children.get(next++).name());
+                prefix == null ? child.key : prefix + child.name());
             try {
               if (filter == null || filter.accept(candidate)) {
                 pending = candidate;

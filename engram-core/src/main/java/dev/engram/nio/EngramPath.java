@@ -80,12 +80,29 @@ final class EngramPath implements Path {
   }
 
   /**
-   * The archive path this path names once made absolute and normalised: {@code ""} for the root,
-   * else names joined by {@code /} without a leading one.
+   * The absolute, normalised form of this path as a string: the key of the archive's tree. An
+   * absolute path without {@code .} or {@code ..} names, what walks and listings make, is its own
+   * key, so looking it up allocates nothing.
    */
-  String entryKey() {
-    String normal = ((EngramPath) toAbsolutePath()).normalizeString();
-    return normal.substring(1);
+  String treeKey() {
+    if (isAbsolute() && !hasDotNames(path)) {
+      return path;
+    }
+    return ((EngramPath) toAbsolutePath()).normalizeString();
+  }
+
+  /** Says whether a name of the path is {@code .} or {@code ..}, without splitting it. */
+  private static boolean hasDotNames(String p) {
+    int n = p.length();
+    for (int i = 0; i < n; i++) {
+      if (p.charAt(i) == '.' && (i == 0 || p.charAt(i - 1) == '/')) {
+        int end = i + 1 < n && p.charAt(i + 1) == '.' ? i + 2 : i + 1;
+        if (end == n || p.charAt(end) == '/') {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private int[] offsets() {
@@ -244,15 +261,10 @@ final class EngramPath implements Path {
 
   /** Removes {@code .} names and each {@code ..} with the name before it, lexically. */
   private String normalizeString() {
-    int count = getNameCount();
-    boolean needed = false;
-    for (int i = 0; i < count && !needed; i++) {
-      String name = nameAt(i);
-      needed = name.equals(".") || name.equals("..");
-    }
-    if (!needed) {
+    if (!hasDotNames(path)) {
       return path;
     }
+    int count = getNameCount();
     String[] kept = new String[count];
     int size = 0;
     for (int i = 0; i < count; i++) {

@@ -32,7 +32,7 @@ final class EntryTree {
 
   /** A file or directory of the tree. */
   static final class Node {
-    /** The path from the root without a leading {@code /}: {@code ""} for the root. */
+    /** The absolute path: {@code /} for the root, else {@code /a/b} (no trailing {@code /}). */
     final String key;
     /** For a file, its entry; null for a directory. */
     final EntryInfo entry;
@@ -85,13 +85,9 @@ final class EntryTree {
     return builder.build();
   }
 
-  /** The file or directory at a key ({@code ""} for the root), or null. */
-  Node get(String key) {
-    return nodes.get(key);
-  }
-
-  Node root() {
-    return nodes.get("");
+  /** The file or directory at an absolute, normalised path ({@code /} for the root), or null. */
+  Node get(String absolutePath) {
+    return nodes.get(absolutePath);
   }
 
   /** The entries that are not files of the tree, in directory order. */
@@ -112,8 +108,8 @@ final class EntryTree {
 
     Builder(int expected) {
       nodes = new HashMap<>(Math.max(16, expected * 2));
-      root = new Node("", null, -1);
-      nodes.put("", root);
+      root = new Node("/", null, -1);
+      nodes.put("/", root);
     }
 
     void add(EntryInfo entry, int order) {
@@ -123,7 +119,7 @@ final class EntryTree {
         hide(stored, violation.get(), order);
         return;
       }
-      String key = stored.replace('\\', '/');
+      String key = "/" + stored.replace('\\', '/');
       Node existing = nodes.get(key);
       if (existing != null && existing.isDirectory()) {
         hide(stored, SHADOWED_BY_DIRECTORY, order);
@@ -172,7 +168,7 @@ final class EntryTree {
 
     private static String parentKey(String key) {
       int slash = key.lastIndexOf('/');
-      return slash < 0 ? "" : key.substring(0, slash);
+      return slash == 0 ? "/" : key.substring(0, slash);
     }
 
     private void hide(String stored, String reason, int order) {
