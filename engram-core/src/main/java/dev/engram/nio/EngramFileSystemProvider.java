@@ -19,6 +19,7 @@ import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -48,9 +49,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Opening by path.</b> {@code FileSystems.newFileSystem(path)}, {@code (path, env)} and
  * {@code (path, env, classLoader)} open the archive at a path of any file system: a local file,
- * or a file inside a zip file system or an in-memory one. A file that does not start with the
- * archive magic is left to other providers ({@link UnsupportedOperationException}) unless its
- * name ends with {@code .eng}, which gets the reader's error. File systems opened by path are
+ * or a file inside a zip file system or an in-memory one. A path whose name ends with {@code
+ * .eng} is always taken (a missing or damaged archive gets the reader's error); any other path
+ * is left to other providers ({@link UnsupportedOperationException}, before {@code env} is even
+ * read) unless it is a file that starts with the archive magic. So installing this provider
+ * changes nothing for other formats: {@code newFileSystem(Path.of("new.zip"), Map.of("create",
+ * "true"))} still reaches jdk.zipfs. File systems opened by path are
  * private to the caller: they are not registered, so opening the same archive twice gives two
  * independent file systems.
  *
@@ -133,7 +137,15 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
     if (byArchive.containsKey(key)) {
       throw new FileSystemAlreadyExistsException(uri.toString());
     }
-    EngramFileSystem fileSystem = open(archive, ReaderSettings.of(env), key, true);
+    ReaderSettings settings = ReaderSettings.of(env);
+    ArchiveSource source;
+    try {
+      source = ArchiveSource.open(archive);
+    } catch (IOException | RuntimeException e) {
+      settings.discard();
+      throw e;
+    }
+    EngramFileSystem fileSystem = open(source, archive, settings, key);
     if (byArchive.putIfAbsent(key, fileSystem) != null) {
       fileSystem.close(); // another thread registered the same archive meanwhile
       throw new FileSystemAlreadyExistsException(uri.toString());
@@ -147,8 +159,9 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
    * @param path the archive, on any file system
    * @param env the keys in the class comment; may be empty
    * @return the new file system
-   * @throws UnsupportedOperationException if the file is not an archive and its name does not end
-   *     with {@code .eng}, so that {@code FileSystems.newFileSystem} tries other providers
+   * @throws UnsupportedOperationException if the name does not end with {@code .eng} and the path
+   *     is not a file starting with the archive magic, so that {@code FileSystems.newFileSystem}
+   *     tries other providers
    * @throws IllegalArgumentException if {@code env} holds an unknown key or a value of the wrong
    *     type
    * @throws java.nio.file.NoSuchFileException if the file does not exist
@@ -158,23 +171,37 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
    */
   @Override
   public FileSystem newFileSystem(Path path, Map<String, ?> env) throws IOException {
-    return open(path, ReaderSettings.of(env), null, false);
+    boolean named = String.valueOf(path.getFileName()).endsWith(ARCHIVE_SUFFIX);
+    if (!named) {
+      // Not ours unless it is a file that starts with the magic. Decided before env is read:
+      // env may hold another provider's keys (zipfs's "create" for a new "x.zip").
+      BasicFileAttributes attributes;
+      try {
+        attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      } catch (IOException e) {
+        throw new UnsupportedOperationException(path + " is not an Engram archive (" + e + ")");
+      }
+      if (!attributes.isRegularFile()) {
+        throw new UnsupportedOperationException(path + " is not a file");
+      }
+    }
+    ArchiveSource source = ArchiveSource.open(path);
+    try {
+      if (!named && !startsWithMagic(source)) {
+        throw new UnsupportedOperationException(path + " is not an Engram archive");
+      }
+      return open(source, path, ReaderSettings.of(env), null);
+    } catch (IOException | RuntimeException e) {
+      source.close(); // does nothing if open() closed it
+      throw e;
+    }
   }
 
-  private EngramFileSystem open(Path archive, ReaderSettings settings, Path registryKey,
-      boolean archiveExpected) throws IOException {
+  /** Opens a source as a file system; closes the source and wipes the settings if that fails. */
+  private EngramFileSystem open(ArchiveSource source, Path archive, ReaderSettings settings,
+      Path registryKey) throws IOException {
     ArchiveReader reader = null;
     try {
-      ArchiveSource source = ArchiveSource.open(archive);
-      try {
-        if (!archiveExpected && !startsWithMagic(source)
-            && !String.valueOf(archive.getFileName()).endsWith(ARCHIVE_SUFFIX)) {
-          throw new UnsupportedOperationException(archive + " is not an Engram archive");
-        }
-      } catch (IOException | RuntimeException e) {
-        source.close();
-        throw e;
-      }
       reader = ArchiveReader.open(source, settings.options());
       return new EngramFileSystem(this, reader, settings.owned(),
           archive.toAbsolutePath().toUri(), registryKey);

@@ -136,6 +136,29 @@ class EngramFileSystemTest {
   }
 
   @Test
+  void otherProvidersStillGetTheirPathsAndTheirEnvKeys() throws IOException {
+    Path zip = dir.resolve("created by zipfs.zip");
+    try (FileSystem zipfs = FileSystems.newFileSystem(zip, Map.of("create", "true"))) {
+      assertEquals("jdk.nio.zipfs.ZipFileSystem", zipfs.getClass().getName());
+      Files.writeString(zipfs.getPath("/x.txt"), "x");
+    }
+    assertTrue(Files.size(zip) > 0);
+    EngramFileSystemProvider provider = new EngramFileSystemProvider();
+    Path folder = Files.createDirectories(dir.resolve("folder.eng.d"));
+    assertThrows(UnsupportedOperationException.class,
+        () -> provider.newFileSystem(folder, Map.of()));
+    assertThrows(UnsupportedOperationException.class,
+        () -> provider.newFileSystem(dir.resolve("missing.txt"), Map.of("create", "true")));
+    assertThrows(UnsupportedOperationException.class,
+        () -> provider.newFileSystem(zip, Map.of("create", "true")));
+    // a name ending in .eng is ours: its errors are the reader's
+    assertThrows(NoSuchFileException.class,
+        () -> provider.newFileSystem(dir.resolve("missing.eng"), Map.of()));
+    assertThrows(IllegalArgumentException.class,
+        () -> provider.newFileSystem(archive, Map.of("create", "true")));
+  }
+
+  @Test
   void pathsAndUrisWithSpacesBangsHashesPercentsAndNonAsciiRoundTrip() throws IOException {
     Path odd = Files.createDirectories(dir.resolve("dir !#%é 1"));
     Path copy = Files.copy(archive, odd.resolve("my docs!.eng"));
