@@ -10,26 +10,45 @@ import java.util.Map;
 
 /**
  * An archive's entries as listed and looked up: in directory order, and by path, where the last
- * of several entries with one path wins (as in engram-rs). Immutable and thread-safe.
+ * of several entries with one path wins (as in engram-rs). Thread-safe: immutable but for the
+ * lookup index, made once under a lock on first use.
  */
 final class EntryTable {
   private final EntryInfo[] entries;
   private final List<EntryInfo> entryList;
   private final List<String> pathList;
-  private final Map<String, Integer> byPath;
+  /**
+   * Entry index by path, built on the first lookup: a reader that only lists (or an {@code
+   * engram:} file system, which keeps its own tree) never pays for hashing every path.
+   */
+  private volatile Map<String, Integer> byPath;
 
   EntryTable(DirectoryEntry[] directory) {
     entries = new EntryInfo[directory.length];
     String[] paths = new String[directory.length];
-    Map<String, Integer> index = new HashMap<>(Math.max(16, directory.length * 4 / 3 + 1));
     for (int i = 0; i < directory.length; i++) {
       entries[i] = new EntryInfo(directory[i]);
       paths[i] = directory[i].path();
-      index.put(paths[i], i);
     }
     entryList = Collections.unmodifiableList(Arrays.asList(entries));
     pathList = Collections.unmodifiableList(Arrays.asList(paths));
-    byPath = index;
+  }
+
+  private Map<String, Integer> byPath() {
+    Map<String, Integer> index = byPath;
+    if (index == null) {
+      synchronized (this) {
+        index = byPath;
+        if (index == null) {
+          index = new HashMap<>(Math.max(16, entries.length * 4 / 3 + 1));
+          for (int i = 0; i < entries.length; i++) {
+            index.put(pathList.get(i), i); // a later entry of the same path wins
+          }
+          byPath = index;
+        }
+      }
+    }
+    return index;
   }
 
   int size() {
@@ -60,9 +79,10 @@ final class EntryTable {
 
   /** The index of the entry lookups find for a path ({@code \} also tried as {@code /}), or -1. */
   int indexOf(String path) {
-    Integer i = byPath.get(path);
+    Map<String, Integer> index = byPath();
+    Integer i = index.get(path);
     if (i == null && path.indexOf('\\') >= 0) {
-      i = byPath.get(path.replace('\\', '/'));
+      i = index.get(path.replace('\\', '/'));
     }
     return i == null ? -1 : i;
   }

@@ -171,10 +171,10 @@ public record DirectoryEntry(
    */
   public static DirectoryEntry decode(byte[] bytes, int offset, int index, long fileOffset)
       throws CorruptArchiveException, UnsupportedArchiveException {
-    String where = "directory entry " + index + " (offset " + fileOffset + ")";
+    // messages are built only on failure: a directory of a million entries decodes them all
     if (!Hex.matches(bytes, offset, SIGNATURE)) {
-      throw new CorruptArchiveException(
-          where + ": signature is " + Hex.signature(bytes, offset) + ", expected 'CENT'");
+      throw new CorruptArchiveException(where(index, fileOffset, null) + ": signature is "
+          + Hex.signature(bytes, offset) + ", expected 'CENT'");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes, offset, SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.position(offset + SIGNATURE.length);
@@ -188,36 +188,42 @@ public record DirectoryEntry(
     int pathLength = Short.toUnsignedInt(b.getShort());
 
     if (pathLength > MAX_PATH_BYTES) {
-      throw new CorruptArchiveException(
-          where + ": path length " + pathLength + " exceeds " + MAX_PATH_BYTES + " bytes");
+      throw new CorruptArchiveException(where(index, fileOffset, null) + ": path length "
+          + pathLength + " exceeds " + MAX_PATH_BYTES + " bytes");
     }
     String path = Utf8.decode(bytes, offset + PATH_OFFSET, pathLength);
     if (path == null) {
-      throw new CorruptArchiveException(where + ": path is not valid UTF-8: "
+      throw new CorruptArchiveException(where(index, fileOffset, null)
+          + ": path is not valid UTF-8: "
           + Hex.of(bytes, offset + PATH_OFFSET, Math.min(pathLength, 32)));
     }
-    where = where + " '" + path + "'";
     if (dataOffset < 0 || uncompressed < 0 || stored < 0) {
-      throw new CorruptArchiveException(where + ": offset " + Long.toUnsignedString(dataOffset)
-          + ", size " + Long.toUnsignedString(uncompressed) + " or stored size "
-          + Long.toUnsignedString(stored) + " is beyond 2^63");
+      throw new CorruptArchiveException(where(index, fileOffset, path) + ": offset "
+          + Long.toUnsignedString(dataOffset) + ", size " + Long.toUnsignedString(uncompressed)
+          + " or stored size " + Long.toUnsignedString(stored) + " is beyond 2^63");
     }
     boolean explicitFrames = (methodId & ~0x0F) == EXPLICIT_FRAMES;
     int codecId = explicitFrames ? methodId & 0x0F : methodId;
-    String at = where;
     CompressionMethod method = CompressionMethod.fromId(codecId).orElseThrow(
-        () -> new UnsupportedArchiveException(
-            at + ": compression method " + methodId + " is not supported"));
+        () -> new UnsupportedArchiveException(where(index, fileOffset, path)
+            + ": compression method " + methodId + " is not supported"));
     if (explicitFrames && method == CompressionMethod.NONE) {
-      throw new CorruptArchiveException(where + ": method " + methodId
+      throw new CorruptArchiveException(where(index, fileOffset, path) + ": method " + methodId
           + " asks for explicit frames of uncompressed content");
     }
     if (explicitFrames && (flags < Framing.MIN_FRAME_SHIFT || flags > Framing.MAX_FRAME_SHIFT)) {
-      throw new CorruptArchiveException(where + ": explicit frame size 2^" + flags
-          + " is not 2^" + Framing.MIN_FRAME_SHIFT + " to 2^" + Framing.MAX_FRAME_SHIFT);
+      throw new CorruptArchiveException(where(index, fileOffset, path) + ": explicit frame size"
+          + " 2^" + flags + " is not 2^" + Framing.MIN_FRAME_SHIFT + " to 2^"
+          + Framing.MAX_FRAME_SHIFT);
     }
     assert PATH_OFFSET + PATH_FIELD + 20 == SIZE;
     return new DirectoryEntry(dataOffset, uncompressed, stored, crc, mtime, method, flags, path,
         pathLength, explicitFrames);
+  }
+
+  /** Names a directory entry in messages: its index, offset and (once decoded) path. */
+  private static String where(int index, long fileOffset, String path) {
+    return "directory entry " + index + " (offset " + fileOffset + ")"
+        + (path == null ? "" : " '" + path + "'");
   }
 }

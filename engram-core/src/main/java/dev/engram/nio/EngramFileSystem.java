@@ -301,7 +301,8 @@ public final class EngramFileSystem extends FileSystem {
   /** The node at a path, or null; throws if the file system is closed. */
   EntryTree.Node find(EngramPath path) {
     ensureOpen();
-    return tree.get(path.treeKey());
+    EntryTree.Node node = path.node();
+    return node != null ? node : tree.get(path.treeKey());
   }
 
   /** The node at a path. */
@@ -407,8 +408,8 @@ public final class EngramFileSystem extends FileSystem {
           while (pending == null && !streamClosed && next < children.size()) {
             ensureOpen();
             EntryTree.Node child = children.get(next++);
-            Path candidate = EngramPath.ofClean(EngramFileSystem.this,
-                prefix == null ? child.key : prefix + child.name());
+            Path candidate = prefix == null ? EngramPath.ofNode(EngramFileSystem.this, child)
+                : EngramPath.ofClean(EngramFileSystem.this, prefix + child.name());
             try {
               if (filter == null || filter.accept(candidate)) {
                 pending = candidate;

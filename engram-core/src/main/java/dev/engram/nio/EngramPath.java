@@ -26,11 +26,31 @@ final class EngramPath implements Path {
   private final String path;
   /** Start of each name; computed on first use (a benign race: every thread computes the same). */
   private volatile int[] offsets;
+  /**
+   * The node of the archive's tree this path names, when a directory listing made it: walks then
+   * read attributes without a lookup. Null for paths made from strings.
+   */
+  private final EntryTree.Node node;
 
   /** Makes a path of a string whose separators are already clean (see {@link #of}). */
   private EngramPath(EngramFileSystem fileSystem, String path) {
+    this(fileSystem, path, null);
+  }
+
+  private EngramPath(EngramFileSystem fileSystem, String path, EntryTree.Node node) {
     this.fileSystem = fileSystem;
     this.path = path;
+    this.node = node;
+  }
+
+  /** The path of a node of the file system's tree: its key, which is absolute and normal. */
+  static EngramPath ofNode(EngramFileSystem fileSystem, EntryTree.Node node) {
+    return new EngramPath(fileSystem, node.key, node);
+  }
+
+  /** The node this path was made for, or null if it was made from a string. */
+  EntryTree.Node node() {
+    return node;
   }
 
   /**

@@ -41,14 +41,14 @@ final class EntryTree {
     private final int order;
     /** Where this node is in its parent's children, so that replacing it costs no search. */
     private int slot;
-    private FileTime modified;
+    /** A directory's time, computed on first use (a benign race: every thread gets the same). */
+    private volatile FileTime directoryTime;
 
     private Node(String key, EntryInfo entry, int order) {
       this.key = key;
       this.entry = entry;
       this.order = order;
       this.children = entry == null ? new ArrayList<>(4) : null;
-      this.modified = entry == null ? null : FileTime.from(entry.modifiedTime());
     }
 
     boolean isDirectory() {
@@ -60,9 +60,28 @@ final class EntryTree {
       return key.substring(key.lastIndexOf('/') + 1);
     }
 
-    /** A file's recorded time; a directory's is the latest of the files below it. */
+    /**
+     * A file's recorded time; a directory's is the latest of the files below it (the epoch for
+     * an empty root). Directories compute theirs when first asked, not when the tree is built.
+     */
     FileTime modifiedTime() {
-      return modified;
+      if (entry != null) {
+        return FileTime.from(entry.modifiedTime());
+      }
+      FileTime time = directoryTime;
+      if (time == null) {
+        Instant latest = Instant.EPOCH;
+        for (Node child : children) {
+          Instant t = child.entry != null ? child.entry.modifiedTime()
+              : child.modifiedTime().toInstant();
+          if (t.isAfter(latest)) {
+            latest = t;
+          }
+        }
+        time = FileTime.from(latest);
+        directoryTime = time;
+      }
+      return time;
     }
   }
 
@@ -104,6 +123,8 @@ final class EntryTree {
     /** Hidden entries with their directory index, to be reported in directory order. */
     private final List<Map.Entry<Integer, HiddenEntry>> hidden = new ArrayList<>();
     private final Node root;
+    /** The directory the last file went into: entries of one directory usually come together. */
+    private Node lastDirectory;
     private int fileCount;
 
     Builder(int expected) {
@@ -131,8 +152,20 @@ final class EntryTree {
         replace(nodes.get(parentKey(key)), existing, file);
         return;
       }
-      append(directory(parentKey(key), order), file);
+      append(parentDirectory(key, order), file);
       fileCount++;
+    }
+
+    /** The directory a new file goes into, without a lookup when it is the last one's. */
+    private Node parentDirectory(String key, int order) {
+      Node last = lastDirectory;
+      int slash = key.lastIndexOf('/');
+      if (last != null && (slash == 0 ? last == root
+          : slash == last.key.length() && key.startsWith(last.key))) {
+        return last;
+      }
+      lastDirectory = directory(slash == 0 ? "/" : key.substring(0, slash), order);
+      return lastDirectory;
     }
 
     /** The directory at a key, made (with its parents) if new; replaces a file in its way. */
@@ -176,26 +209,12 @@ final class EntryTree {
     }
 
     EntryTree build() {
-      setDirectoryTimes(root);
       hidden.sort(Comparator.comparing(Map.Entry::getKey));
       List<HiddenEntry> list = new ArrayList<>(hidden.size());
       for (Map.Entry<Integer, HiddenEntry> h : hidden) {
         list.add(h.getValue());
       }
       return new EntryTree(nodes, Collections.unmodifiableList(list), fileCount);
-    }
-
-    /** Gives each directory the latest time of the files below it (the epoch if none). */
-    private static FileTime setDirectoryTimes(Node directory) {
-      FileTime latest = null;
-      for (Node child : directory.children) {
-        FileTime time = child.isDirectory() ? setDirectoryTimes(child) : child.modified;
-        if (time != null && (latest == null || time.compareTo(latest) > 0)) {
-          latest = time;
-        }
-      }
-      directory.modified = latest == null ? FileTime.from(Instant.EPOCH) : latest;
-      return latest;
     }
   }
 }
