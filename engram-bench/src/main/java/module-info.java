@@ -1,4 +1,6 @@
-/** The benchmark of scripts/bench (docs/BENCHMARKS.md); scripts/bench runs it on the class path. */
+/**
+ * The benchmarks of scripts/bench and scripts/bench-fs (docs/BENCHMARKS.md); run on the class path.
+ */
 // requires-automatic: lz4-java has only an Automatic-Module-Name (org.lz4.java), no descriptor.
 @SuppressWarnings("requires-automatic")
 module dev.engram.bench {

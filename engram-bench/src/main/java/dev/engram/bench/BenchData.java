@@ -67,17 +67,44 @@ final class BenchData {
         target -> Packers.engram(FileSet.of(files), target, codec, cores()));
   }
 
-  /** The small-file set of row 3: up to 16 KiB each, or 2 KiB for 100,000 and more. */
+  /** The small-file set of row 3: 256 bytes up to 16 KiB each, or 2 KiB for 100,000 and more. */
   SmallFiles smallFiles(int count) {
-    return new SmallFiles(count, count >= 100_000 ? 2 << 10 : 16 << 10, SEED);
+    return new SmallFiles(count, 256, count >= 100_000 ? 2 << 10 : 16 << 10, SEED,
+        SmallFiles.Layout.FLAT);
+  }
+
+  /** The small files of the file-system benchmark: 200 bytes to 8 KiB, in a directory tree. */
+  SmallFiles treeFiles(int count) {
+    return new SmallFiles(count, 200, 8 << 10, SEED, SmallFiles.Layout.TREE);
   }
 
   Path smallArchive(SmallFiles files) throws Exception {
-    return cached("small-" + files.count() + ".eng", files::writeEngram);
+    return cached(files.label() + ".eng", files::writeEngram);
   }
 
   Path smallZip(SmallFiles files) throws Exception {
-    return cached("small-" + files.count() + ".zip", files::writeZip);
+    return cached(files.label() + ".zip", files::writeZip);
+  }
+
+  /**
+   * An archive of one text entry, {@link #LARGE_ENTRY}, of the run's size, packed with the
+   * writer's default codec (Zstandard 6), framed from 50 MiB.
+   */
+  Path largeArchive() throws Exception {
+    FileSet files = FileSet.of(largeText());
+    return cached("large-" + mib + ".eng",
+        target -> Packers.engram(files, target, PackCodec.ZSTD_6, cores()));
+  }
+
+  /** The same entry as {@link #largeArchive()} in a ZIP, deflated. */
+  Path largeZip() throws Exception {
+    FileSet files = FileSet.of(largeText());
+    return cached("large-" + mib + ".zip", target -> Packers.zip(files, target));
+  }
+
+  private Path largeText() throws Exception {
+    return cached("large-" + mib, target -> new ContentBlocks(SEED).write(
+        target.resolve(LARGE_ENTRY), ContentKind.TEXT, mib * MIB, new SplittableRandom(SEED)));
   }
 
   private Path cached(String name, Maker maker) throws Exception {

@@ -38,24 +38,25 @@ public record BenchOptions(int mib, Set<Integer> rows, int runs, Path dataDir, P
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
-        case "--rows" -> rows = parseRows(value(args, ++i, arg));
-        case "--runs" -> runs = positive(value(args, ++i, arg), arg);
-        case "--data" -> dataDir = Path.of(value(args, ++i, arg));
-        case "--pack-to" -> packDir = Path.of(value(args, ++i, arg));
+        case "--rows" -> rows = parseRows(value(args, ++i, arg, USAGE));
+        case "--runs" -> runs = positive(value(args, ++i, arg, USAGE), arg, USAGE);
+        case "--data" -> dataDir = Path.of(value(args, ++i, arg, USAGE));
+        case "--pack-to" -> packDir = Path.of(value(args, ++i, arg, USAGE));
         default -> {
           if (arg.startsWith("-")) {
             throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
           }
-          mib = positive(arg, "MiB");
+          mib = positive(arg, "MiB", USAGE);
         }
       }
     }
     return new BenchOptions(mib, rows, runs, dataDir, packDir != null ? packDir : dataDir);
   }
 
-  private static String value(String[] args, int i, String option) {
+  /** The value after an option, or an error naming the option and showing {@code usage}. */
+  static String value(String[] args, int i, String option, String usage) {
     if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+      throw new IllegalArgumentException(option + " needs a value\n" + usage);
     }
     return args[i];
   }
@@ -63,7 +64,7 @@ public record BenchOptions(int mib, Set<Integer> rows, int runs, Path dataDir, P
   private static Set<Integer> parseRows(String list) {
     Set<Integer> rows = new TreeSet<>();
     for (String part : list.split(",")) {
-      int row = positive(part.trim(), "--rows");
+      int row = positive(part.trim(), "--rows", USAGE);
       if (!ALL_ROWS.contains(row)) {
         throw new IllegalArgumentException("no row " + row + ": rows are 1 to 5");
       }
@@ -72,7 +73,8 @@ public record BenchOptions(int mib, Set<Integer> rows, int runs, Path dataDir, P
     return rows;
   }
 
-  private static int positive(String text, String what) {
+  /** Parses a positive integer, or fails naming {@code what} and showing {@code usage}. */
+  static int positive(String text, String what, String usage) {
     try {
       int n = Integer.parseInt(text);
       if (n > 0) {
@@ -81,6 +83,7 @@ public record BenchOptions(int mib, Set<Integer> rows, int runs, Path dataDir, P
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(what + " must be a positive integer: " + text + "\n" + USAGE);
+    throw new IllegalArgumentException(
+        what + " must be a positive integer: " + text + "\n" + usage);
   }
 }

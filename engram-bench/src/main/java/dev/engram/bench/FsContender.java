@@ -1,0 +1,179 @@
+package dev.engram.bench;
+
+import dev.engram.ArchiveReader;
+import dev.engram.EntryInfo;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A contender of the file-system benchmark: a way to open an archive, and each row's work done
+ * through what it opened. {@link Nio} is any {@code java.nio} file system that {@link
+ * FileSystems#newFileSystem(Path)} finds for the archive (the JDK's zip file system for a ZIP,
+ * ours for an engram archive); {@link Reader} is the plain {@link ArchiveReader} API doing the
+ * same work.
+ */
+sealed interface FsContender {
+  /** Bytes per random read in the large entry. */
+  int CHANNEL_READ = 4096;
+
+  String name();
+
+  /** The strings this contender reads entries by, in the order of {@code entryNames}. */
+  String[] paths(List<String> entryNames);
+
+  /** Opens the archive. */
+  Session open() throws IOException;
+
+  /** An open archive; each method does one row's work and returns what it saw. */
+  abstract class Session implements Closeable {
+    private double channelOpen;
+
+    /** Lists every directory and file (the root too), as {@link Files#walk} reports them. */
+    abstract Fingerprint walk() throws IOException;
+
+    /** Reads each file whole, in order. */
+    abstract Fingerprint read(String[] paths) throws IOException;
+
+    abstract SeekableByteChannel openChannel(String path) throws IOException;
+
+    /**
+     * Opens a channel over a file and reads {@link #CHANNEL_READ} bytes at each position, in
+     * order.
+     */
+    final Fingerprint channelReads(String path, long[] positions) throws IOException {
+      long start = System.nanoTime();
+      try (SeekableByteChannel channel = openChannel(path)) {
+        channelOpen = (System.nanoTime() - start) / 1e9;
+        Fingerprint seen = new Fingerprint();
+        ByteBuffer buffer = ByteBuffer.allocate(CHANNEL_READ);
+        for (long position : positions) {
+          channel.position(position);
+          buffer.clear();
+          while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+            // until the buffer is full
+          }
+          seen.addRead(buffer);
+        }
+        return seen;
+      }
+    }
+
+    /** The time the last {@link #channelReads} took to open its channel, in seconds. */
+    final double lastChannelOpenSeconds() {
+      return channelOpen;
+    }
+  }
+
+  /**
+   * Through a {@code java.nio} file system: {@code FileSystems.newFileSystem(archive)}, {@code
+   * Files.walk} (each path tested with {@code Files.isRegularFile}, as a walk that looks for
+   * files does), {@code Files.readAllBytes}, {@code Files.newByteChannel}.
+   */
+  record Nio(String name, Path archive) implements FsContender {
+    @Override
+    public String[] paths(List<String> entryNames) {
+      return entryNames.stream().map(n -> "/" + n).toArray(String[]::new);
+    }
+
+    @Override
+    public Session open() throws IOException {
+      FileSystem fileSystem = FileSystems.newFileSystem(archive);
+      return new Session() {
+        @Override
+        Fingerprint walk() throws IOException {
+          Fingerprint seen = new Fingerprint();
+          try (Stream<Path> walk = Files.walk(fileSystem.getPath("/"))) {
+            walk.forEach(p -> seen.addPath(p.toString(), Files.isRegularFile(p)));
+          }
+          return seen;
+        }
+
+        @Override
+        Fingerprint read(String[] paths) throws IOException {
+          Fingerprint seen = new Fingerprint();
+          for (String path : paths) {
+            seen.addRead(Files.readAllBytes(fileSystem.getPath(path)));
+          }
+          return seen;
+        }
+
+        @Override
+        SeekableByteChannel openChannel(String path) throws IOException {
+          return Files.newByteChannel(fileSystem.getPath(path));
+        }
+
+        @Override
+        public void close() throws IOException {
+          fileSystem.close();
+        }
+      };
+    }
+  }
+
+  /**
+   * Through {@link ArchiveReader}: {@code open}, {@code entries()} (with the set of directories
+   * their names imply, built here as a walk would report them), {@code read}, {@code
+   * openChannel}.
+   */
+  record Reader(String name, Path archive) implements FsContender {
+    @Override
+    public String[] paths(List<String> entryNames) {
+      return entryNames.toArray(String[]::new);
+    }
+
+    @Override
+    public Session open() throws IOException {
+      ArchiveReader reader = ArchiveReader.open(archive);
+      return new Session() {
+        @Override
+        Fingerprint walk() {
+          Fingerprint seen = new Fingerprint();
+          seen.addPath("/", false);
+          Set<String> directories = new HashSet<>();
+          for (EntryInfo entry : reader.entries()) {
+            String path = "/" + entry.path();
+            seen.addPath(path, true);
+            for (int slash = path.lastIndexOf('/'); slash > 0;
+                slash = path.lastIndexOf('/', slash - 1)) {
+              String directory = path.substring(0, slash);
+              if (!directories.add(directory)) {
+                break;
+              }
+              seen.addPath(directory, false);
+            }
+          }
+          return seen;
+        }
+
+        @Override
+        Fingerprint read(String[] paths) throws IOException {
+          Fingerprint seen = new Fingerprint();
+          for (String path : paths) {
+            seen.addRead(reader.read(path));
+          }
+          return seen;
+        }
+
+        @Override
+        SeekableByteChannel openChannel(String path) throws IOException {
+          return reader.openChannel(path);
+        }
+
+        @Override
+        public void close() throws IOException {
+          reader.close();
+        }
+      };
+    }
+  }
+}
