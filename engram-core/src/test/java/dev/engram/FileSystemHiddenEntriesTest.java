@@ -95,4 +95,63 @@ class FileSystemHiddenEntriesTest {
       }
     }
   }
+
+  /**
+   * Random names in random order, with repeats and names that are also directories: the file
+   * system shows what a simple model says (every proper prefix of a valid name is a directory;
+   * of the other names, the last entry wins), whether a directory's names arrived sorted (no
+   * index) or not (hashed).
+   */
+  @Test
+  void randomArchivesShowWhatTheModelSays() throws IOException {
+    java.util.Random random = new java.util.Random(16);
+    String[] parts = {"a", "b", "c", "d.txt", "..", "e"};
+    for (int round = 0; round < 40; round++) {
+      RawArchive raw = new RawArchive();
+      java.util.Map<String, byte[]> lastContent = new java.util.HashMap<>();
+      java.util.Set<String> directories = new java.util.TreeSet<>(List.of("/"));
+      int count = 1 + random.nextInt(30);
+      boolean sorted = round % 2 == 0;
+      List<String> names = new java.util.ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        StringBuilder name = new StringBuilder();
+        int depth = 1 + random.nextInt(3);
+        for (int d = 0; d < depth; d++) {
+          name.append(d == 0 ? "" : "/").append(parts[random.nextInt(parts.length)]);
+        }
+        names.add(name.toString());
+      }
+      if (sorted) {
+        java.util.Collections.sort(names);
+      }
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        byte[] content = (name + " #" + i).getBytes();
+        raw.stored(name, content);
+        if (ArchivePaths.violation(name).isEmpty()) {
+          lastContent.put("/" + name, content);
+          for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+            directories.add("/" + name.substring(0, slash));
+          }
+        }
+      }
+      java.util.Set<String> expected = new java.util.TreeSet<>(directories);
+      lastContent.keySet().stream().filter(k -> !directories.contains(k)).forEach(expected::add);
+      Path archive = raw.writeTo(work.resolve("random-" + round + ".eng"));
+      try (EngramFileSystem fs = (EngramFileSystem) FileSystems.newFileSystem(archive)) {
+        assertEquals(List.copyOf(expected), walk(fs), names.toString());
+        for (String path : expected) {
+          Path p = fs.getPath(path);
+          assertEquals(directories.contains(path), Files.isDirectory(p), path);
+          if (!directories.contains(path)) {
+            assertArrayEquals(lastContent.get(path), Files.readAllBytes(p), path);
+          }
+        }
+        assertFalse(Files.exists(fs.getPath("/zzz")));
+        assertFalse(Files.exists(fs.getPath("/a/zzz")));
+        long shown = expected.size() - directories.size();
+        assertEquals(count - shown, fs.hiddenEntries().size(), names.toString());
+      }
+    }
+  }
 }

@@ -367,7 +367,7 @@ public final class EngramFileSystem extends FileSystem {
     if (!node.isDirectory()) {
       throw new NotDirectoryException(dir.toString());
     }
-    return track(new ChildStream(dir, node.children, filter));
+    return track(new ChildStream(dir, node.children(), filter));
   }
 
   /**
@@ -381,7 +381,8 @@ public final class EngramFileSystem extends FileSystem {
     private boolean iterated;
     private volatile boolean streamClosed;
 
-    ChildStream(EngramPath dir, List<EntryTree.Node> children, Filter<? super Path> filter) {
+    ChildStream(EngramPath dir, List<EntryTree.Node> children,
+        Filter<? super Path> filter) {
       String d = dir.pathString();
       // null when the directory was named by its key: its children's paths are their keys
       this.prefix = d.equals(dir.treeKey()) ? null
@@ -400,14 +401,14 @@ public final class EngramFileSystem extends FileSystem {
       }
       iterated = true;
       return new Iterator<>() {
-        private int next;
+        private final Iterator<EntryTree.Node> next = children.iterator();
         private Path pending;
 
         @Override
         public boolean hasNext() {
-          while (pending == null && !streamClosed && next < children.size()) {
+          while (pending == null && !streamClosed && next.hasNext()) {
             ensureOpen();
-            EntryTree.Node child = children.get(next++);
+            EntryTree.Node child = next.next();
             Path candidate = prefix == null ? EngramPath.ofNode(EngramFileSystem.this, child)
                 : EngramPath.ofClean(EngramFileSystem.this, prefix + child.name());
             try {

