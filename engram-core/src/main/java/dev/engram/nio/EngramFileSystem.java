@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
  * "docs.eng"))} or by URI ({@code engram:file:///data/docs.eng}); see {@link
  * EngramFileSystemProvider} for the URI form and the {@code env} keys.
  *
- * <p>Opening reads the archive's directory once (never the local headers of every entry) and
- * builds the tree of names; content is read only when a file is opened. {@code newByteChannel}
+ * <p>Opening reads the archive's directory once (never the local headers of every entry); the
+ * tree of names is built when a path is first looked up, and content is read only when a file is
+ * opened. {@code newByteChannel}
  * gives a channel with a real position and size, where reads in a framed entry decode only the
  * frames they touch; {@code FileChannel.open} gives a channel whose positional reads run in
  * parallel. Every write throws {@link java.nio.file.ReadOnlyFileSystemException}.
@@ -60,7 +61,8 @@ public final class EngramFileSystem extends FileSystem {
   private final URI archiveUri;
   /** The key of the provider's registry if this was opened by URI, else null. */
   private final Path registryKey;
-  private final EntryTree tree;
+  /** Built on first use: opening only to read one known file, or by URI, need not pay for it. */
+  private volatile EntryTree tree;
   private final boolean encrypted;
   private final EngramPath root;
   private final EngramFileStore store;
@@ -74,7 +76,6 @@ public final class EngramFileSystem extends FileSystem {
     this.ownedOptions = ownedOptions;
     this.archiveUri = archiveUri;
     this.registryKey = registryKey;
-    this.tree = EntryTree.of(reader.entries());
     this.encrypted = reader.encryption().isPresent();
     this.root = EngramPath.ofClean(this, "/");
     this.store = new EngramFileStore(this);
@@ -253,7 +254,7 @@ public final class EngramFileSystem extends FileSystem {
    */
   public List<HiddenEntry> hiddenEntries() {
     ensureOpen();
-    return tree.hidden();
+    return tree().hidden();
   }
 
   /**
@@ -292,6 +293,20 @@ public final class EngramFileSystem extends FileSystem {
     return reader;
   }
 
+  private EntryTree tree() {
+    EntryTree built = tree;
+    if (built == null) {
+      synchronized (this) {
+        built = tree;
+        if (built == null) {
+          built = EntryTree.of(reader.entries());
+          tree = built;
+        }
+      }
+    }
+    return built;
+  }
+
   void ensureOpen() {
     if (closed) {
       throw new ClosedFileSystemException();
@@ -302,7 +317,7 @@ public final class EngramFileSystem extends FileSystem {
   EntryTree.Node find(EngramPath path) {
     ensureOpen();
     EntryTree.Node node = path.node();
-    return node != null ? node : tree.get(path.treeKey());
+    return node != null ? node : tree().get(path.treeKey());
   }
 
   /** The node at a path. */
