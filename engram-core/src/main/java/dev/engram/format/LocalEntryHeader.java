@@ -104,13 +104,13 @@ public record LocalEntryHeader(
    */
   public static LocalEntryHeader decode(byte[] bytes, int offset, int available, long fileOffset)
       throws CorruptArchiveException {
-    String where = "local header at offset " + fileOffset;
+    // messages are built only on failure: every read of an entry decodes its local header
     if (available < FIXED_SIZE + 1) {
-      throw new CorruptArchiveException(where + " is truncated");
+      throw new CorruptArchiveException("local header at offset " + fileOffset + " is truncated");
     }
     if (!Hex.matches(bytes, offset, SIGNATURE)) {
-      throw new CorruptArchiveException(
-          where + ": signature is " + Hex.signature(bytes, offset) + ", expected 'LOCA'");
+      throw new CorruptArchiveException("local header at offset " + fileOffset
+          + ": signature is " + Hex.signature(bytes, offset) + ", expected 'LOCA'");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes, offset, available).order(ByteOrder.LITTLE_ENDIAN);
     b.position(offset + SIGNATURE.length);
@@ -122,12 +122,13 @@ public record LocalEntryHeader(
     int flags = Byte.toUnsignedInt(b.get());
     int pathLength = Short.toUnsignedInt(b.getShort());
     if (available < sizeFor(pathLength)) {
-      throw new CorruptArchiveException(
-          where + ": path of " + pathLength + " bytes does not fit the space the directory gives");
+      throw new CorruptArchiveException("local header at offset " + fileOffset + ": path of "
+          + pathLength + " bytes does not fit the space the directory gives");
     }
     int pathStart = offset + FIXED_SIZE;
     if (bytes[pathStart + pathLength] != 0) {
-      throw new CorruptArchiveException(where + ": path is not terminated by a zero byte");
+      throw new CorruptArchiveException("local header at offset " + fileOffset
+          + ": path is not terminated by a zero byte");
     }
     byte[] path = Arrays.copyOfRange(bytes, pathStart, pathStart + pathLength);
     return new LocalEntryHeader(uncompressed, stored, crc, mtime, methodId, flags, path);
@@ -141,29 +142,33 @@ public record LocalEntryHeader(
    * @throws CorruptArchiveException naming the first field that differs
    */
   public void checkAgrees(DirectoryEntry entry) throws CorruptArchiveException {
-    String where = "entry '" + entry.path() + "': local header at offset " + entry.dataOffset();
     String localPath = Utf8.decode(pathBytes, 0, pathBytes.length);
     if (!entry.path().equals(localPath)) {
-      throw new CorruptArchiveException(where + " names '"
+      throw new CorruptArchiveException(where(entry) + " names '"
           + (localPath == null ? Hex.of(pathBytes, 0, Math.min(32, pathBytes.length)) : localPath)
           + "' instead");
     }
-    mismatch(where, "uncompressed size", uncompressedSize, entry.uncompressedSize());
-    mismatch(where, "stored size", storedSize, entry.storedSize());
+    mismatch(entry, "uncompressed size", uncompressedSize, entry.uncompressedSize());
+    mismatch(entry, "stored size", storedSize, entry.storedSize());
     if (crc32 != entry.crc32()) {
       throw new CorruptArchiveException(String.format(
-          "%s: CRC32 is %08x there, %08x in the directory", where, crc32, entry.crc32()));
+          "%s: CRC32 is %08x there, %08x in the directory", where(entry), crc32, entry.crc32()));
     }
-    mismatch(where, "compression method", methodId, entry.methodId());
+    mismatch(entry, "compression method", methodId, entry.methodId());
     if (entry.explicitFrames()) {
-      mismatch(where, "frame size exponent", flags, entry.flags());
+      mismatch(entry, "frame size exponent", flags, entry.flags());
     }
   }
 
-  private static void mismatch(String where, String field, long local, long directory)
+  /** Names the header in messages, which are built only on failure. */
+  private static String where(DirectoryEntry entry) {
+    return "entry '" + entry.path() + "': local header at offset " + entry.dataOffset();
+  }
+
+  private static void mismatch(DirectoryEntry entry, String field, long local, long directory)
       throws CorruptArchiveException {
     if (local != directory) {
-      throw new CorruptArchiveException(where + ": " + field + " is "
+      throw new CorruptArchiveException(where(entry) + ": " + field + " is "
           + Long.toUnsignedString(local) + " there, " + Long.toUnsignedString(directory)
           + " in the directory");
     }
