@@ -137,11 +137,12 @@ public final class Directory {
       throws CorruptArchiveException {
     long size = entry.uncompressedSize();
     long storedSize = entry.storedSize();
-    String where = "directory entry " + index + " '" + entry.path() + "'";
+    // messages are built only on failure: the check runs for every entry at open
     if (entry.method() == CompressionMethod.NONE) {
       if (sizes.sealedSize(size) != storedSize) {
-        throw new CorruptArchiveException(where + ": stored uncompressed, but its stored size "
-            + storedSize + " differs from its size " + size
+        throw new CorruptArchiveException(where(entry, index)
+            + ": stored uncompressed, but its stored size " + storedSize
+            + " differs from its size " + size
             + (sizes.wrapsPayloads() ? " (and its encryption)" : ""));
       }
       return;
@@ -151,15 +152,16 @@ public final class Directory {
     long low = sizes.leastPlainSize(storedSize, frames);
     long high = sizes.mostPlainSize(storedSize, frames);
     if (high < 0) {
-      throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot hold"
-          + " the encryption around its payload");
+      throw new CorruptArchiveException(where(entry, index) + ": " + storedSize
+          + " stored bytes cannot hold the encryption around its payload");
     }
     if (frames < 0) {
       long most = codec.maxCompressedLength((int) size);
       long least = codec.minCompressedLength((int) size);
       if (low > most || high < least) {
-        throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot be "
-            + entry.method() + " data for " + size + " bytes (it needs " + least + " to " + most
+        throw new CorruptArchiveException(where(entry, index) + ": " + storedSize
+            + " stored bytes cannot be " + entry.method() + " data for " + size
+            + " bytes (it needs " + least + " to " + most
             + (sizes.wrapsPayloads() ? ", and its encryption)" : ")"));
       }
       return;
@@ -173,8 +175,14 @@ public final class Directory {
     }
     long most = Framing.PREFIX + frames * (Framing.PREFIX + codec.maxCompressedLength(frameSize));
     if (frames > Framing.MAX_FRAMES || high < least || low > most) {
-      throw new CorruptArchiveException(where + ": " + storedSize + " stored bytes cannot"
-          + " hold the " + frames + " frames its size of " + size + " bytes needs");
+      throw new CorruptArchiveException(where(entry, index) + ": " + storedSize
+          + " stored bytes cannot hold the " + frames + " frames its size of " + size
+          + " bytes needs");
     }
+  }
+
+  /** Names an entry in messages, which are built only on failure. */
+  private static String where(DirectoryEntry entry, int index) {
+    return "directory entry " + index + " '" + entry.path() + "'";
   }
 }
