@@ -25,7 +25,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -66,7 +65,7 @@ public final class EngramFileSystem extends FileSystem {
   private final boolean encrypted;
   private final EngramPath root;
   private final EngramFileStore store;
-  private final Set<Closeable> openResources = ConcurrentHashMap.newKeySet();
+  private final OpenResources openResources = new OpenResources();
   private volatile boolean closed;
 
   EngramFileSystem(EngramFileSystemProvider provider, ArchiveReader reader,
@@ -107,7 +106,7 @@ public final class EngramFileSystem extends FileSystem {
       provider.unregister(registryKey, this);
     }
     IOException failure = null;
-    for (Closeable resource : List.copyOf(openResources)) {
+    for (Closeable resource : openResources.removeAll()) {
       try {
         resource.close();
       } catch (IOException e) {
@@ -343,32 +342,42 @@ public final class EngramFileSystem extends FileSystem {
 
   SeekableByteChannel newByteChannel(EngramPath path) throws IOException {
     EntryTree.Node node = requireFile(path);
-    return track(new EntryChannel(reader.openChannel(node.entry.path()), this));
+    EntryChannel channel = new EntryChannel(reader.openChannel(node.entry.path()), this);
+    channel.registration = track(channel);
+    return channel;
   }
 
   FileChannel newFileChannel(EngramPath path) throws IOException {
     EntryTree.Node node = requireFile(path);
-    return track(new EntryFileChannel(reader.openRandomAccess(node.entry.path()), this));
+    EntryFileChannel channel =
+        new EntryFileChannel(reader.openRandomAccess(node.entry.path()), this);
+    channel.registration = track(channel);
+    return channel;
   }
 
   InputStream newInputStream(EngramPath path) throws IOException {
     EntryTree.Node node = requireFile(path);
-    return track(new EntryInputStream(reader.openStream(node.entry.path()), this));
+    EntryInputStream stream = new EntryInputStream(reader.openStream(node.entry.path()), this);
+    stream.registration = track(stream);
+    return stream;
   }
 
   /** Registers a channel, stream or directory stream to be closed with the file system. */
-  private <T extends Closeable> T track(T resource) throws IOException {
-    openResources.add(resource);
+  private OpenResources.Link track(Closeable resource) throws IOException {
+    OpenResources.Link link = openResources.add(resource);
     if (closed) {
-      // close() may have taken its copy before the add: close this one here
+      // close() may have taken the list before the add: close this one here
       resource.close();
       throw new ClosedFileSystemException();
     }
-    return resource;
+    return link;
   }
 
-  void forget(Closeable resource) {
-    openResources.remove(resource);
+  /** Unregisters a channel or stream its user closed. */
+  void forget(OpenResources.Link registration) {
+    if (registration != null) {
+      openResources.remove(registration);
+    }
   }
 
   /** The number of channels and streams open on this file system (for tests). */
@@ -382,7 +391,9 @@ public final class EngramFileSystem extends FileSystem {
     if (!node.isDirectory()) {
       throw new NotDirectoryException(dir.toString());
     }
-    return track(new ChildStream(dir, node.children(), filter));
+    ChildStream stream = new ChildStream(dir, node.children(), filter);
+    stream.registration = track(stream);
+    return stream;
   }
 
   /**
@@ -395,6 +406,7 @@ public final class EngramFileSystem extends FileSystem {
     private final Filter<? super Path> filter;
     private boolean iterated;
     private volatile boolean streamClosed;
+    OpenResources.Link registration;
 
     ChildStream(EngramPath dir, List<EntryTree.Node> children,
         Filter<? super Path> filter) {
@@ -453,7 +465,7 @@ public final class EngramFileSystem extends FileSystem {
     public void close() {
       if (!streamClosed) {
         streamClosed = true;
-        forget(this);
+        forget(registration);
       }
     }
   }

@@ -16,6 +16,8 @@ import java.nio.channels.SeekableByteChannel;
 final class EntryChannel implements SeekableByteChannel {
   private final SeekableByteChannel delegate;
   private final EngramFileSystem fileSystem;
+  /** Set by the file system right after construction. */
+  OpenResources.Link registration;
   private volatile boolean open = true;
 
   EntryChannel(SeekableByteChannel delegate, EngramFileSystem fileSystem) {
@@ -74,7 +76,7 @@ final class EntryChannel implements SeekableByteChannel {
   public void close() throws IOException {
     if (open) {
       open = false;
-      fileSystem.forget(this);
+      fileSystem.forget(registration);
       delegate.close();
     }
   }

@@ -25,6 +25,8 @@ final class EntryFileChannel extends FileChannel {
 
   private final RandomAccessEntry entry;
   private final EngramFileSystem fileSystem;
+  /** Set by the file system right after construction. */
+  OpenResources.Link registration;
   private final Object positionLock = new Object();
   private long position;
 
@@ -200,7 +202,7 @@ final class EntryFileChannel extends FileChannel {
 
   @Override
   protected void implCloseChannel() {
-    fileSystem.forget(this);
+    fileSystem.forget(registration);
   }
 
   private void ensureOpen() throws IOException {

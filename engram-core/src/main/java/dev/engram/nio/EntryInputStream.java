@@ -14,6 +14,8 @@ import java.nio.channels.ClosedChannelException;
 final class EntryInputStream extends InputStream {
   private final InputStream delegate;
   private final EngramFileSystem fileSystem;
+  /** Set by the file system right after construction. */
+  OpenResources.Link registration;
   private volatile boolean open = true;
 
   EntryInputStream(InputStream delegate, EngramFileSystem fileSystem) {
@@ -55,7 +57,7 @@ final class EntryInputStream extends InputStream {
   public void close() throws IOException {
     if (open) {
       open = false;
-      fileSystem.forget(this);
+      fileSystem.forget(registration);
       delegate.close();
     }
   }

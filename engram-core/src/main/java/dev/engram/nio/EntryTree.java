@@ -179,10 +179,10 @@ final class EntryTree {
 
   /** The file or directory at an absolute, normalised path ({@code /} for the root), or null. */
   Node get(String absolutePath) {
-    Node directory = directories.get(absolutePath);
-    if (directory != null) {
-      return directory;
+    if (absolutePath.equals("/")) {
+      return directories.get("/");
     }
+    // directories are their parents' children too: one small lookup, whatever the node is
     Node parent = directories.get(parentKey(absolutePath));
     return parent == null ? null : parent.children.get(absolutePath);
   }
