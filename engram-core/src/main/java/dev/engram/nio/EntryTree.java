@@ -160,12 +160,10 @@ final class EntryTree {
 
   private final Map<String, Node> directories;
   private final List<HiddenEntry> hidden;
-  private final int fileCount;
 
-  private EntryTree(Map<String, Node> directories, List<HiddenEntry> hidden, int fileCount) {
+  private EntryTree(Map<String, Node> directories, List<HiddenEntry> hidden) {
     this.directories = directories;
     this.hidden = hidden;
-    this.fileCount = fileCount;
   }
 
   /** Builds the tree of entries listed in directory order. */
@@ -197,10 +195,6 @@ final class EntryTree {
     return hidden;
   }
 
-  int fileCount() {
-    return fileCount;
-  }
-
   private static final class Builder {
     private final Map<String, Node> directories = new HashMap<>();
     /** Hidden entries with their directory index, to be reported in directory order. */
@@ -208,7 +202,6 @@ final class EntryTree {
     private final Node root;
     /** The directory the last file went into: entries of one directory usually come together. */
     private Node lastDirectory;
-    private int fileCount;
 
     Builder() {
       root = new Node("/", null, -1);
@@ -227,8 +220,9 @@ final class EntryTree {
       Node parent = parentDirectory(key, order);
       Node existing = parent.children.putIfAbsent(file);
       if (existing == null) {
-        fileCount++;
-      } else if (existing.isDirectory()) {
+        return;
+      }
+      if (existing.isDirectory()) {
         hide(stored, SHADOWED_BY_DIRECTORY, order);
       } else {
         hide(existing.entry.path(), DUPLICATE, existing.order);
@@ -261,7 +255,6 @@ final class EntryTree {
         // a file came first with this name: the directory takes its place
         hide(file.entry.path(), SHADOWED_BY_DIRECTORY, file.order);
         parent.children.replace(directory);
-        fileCount--;
       }
       directories.put(key, directory);
       return directory;
@@ -277,7 +270,7 @@ final class EntryTree {
       for (Map.Entry<Integer, HiddenEntry> h : hidden) {
         list.add(h.getValue());
       }
-      return new EntryTree(directories, Collections.unmodifiableList(list), fileCount);
+      return new EntryTree(directories, Collections.unmodifiableList(list));
     }
   }
 }
