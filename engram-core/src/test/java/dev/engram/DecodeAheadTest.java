@@ -172,6 +172,95 @@ class DecodeAheadTest {
     assertThrows(IllegalArgumentException.class, () -> ReaderOptions.builder().threads(0));
   }
 
+  /**
+   * A read that goes back after the caller decoded frames ahead itself (while a pool thread still
+   * held the frame it waited for) must not wait for those frames: they are done. It once waited
+   * forever for a completion that only pool threads signalled.
+   */
+  @Test
+  void seekingBackAfterTheCallerDecodedAheadItselfDoesNotHang() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Thread> caller =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CountDownLatch poolBlocked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean armed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    dev.engram.source.ArchiveSource file = dev.engram.source.ArchiveSource.open(archive);
+    dev.engram.source.ArchiveSource holdingPool = new dev.engram.source.ArchiveSource() {
+      @Override
+      public void readFully(long position, ByteBuffer dst) throws IOException {
+        if (Thread.currentThread() != caller.get() && armed.compareAndSet(true, false)) {
+          poolBlocked.countDown(); // the pool thread has claimed a frame: hold it there
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+          }
+        }
+        file.readFully(position, dst);
+      }
+
+      @Override
+      public String name() {
+        return file.name();
+      }
+
+      @Override
+      public dev.engram.source.SourceIdentity identity() {
+        return file.identity();
+      }
+
+      @Override
+      public long size() {
+        return file.size();
+      }
+
+      @Override
+      public boolean isOpen() {
+        return file.isOpen();
+      }
+
+      @Override
+      public void close() throws IOException {
+        file.close();
+      }
+    };
+    int window = FramedEntryChannel.aheadWindow(2);
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        () -> {
+          caller.set(Thread.currentThread()); // the timeout runs this on a thread of its own
+          try (ArchiveReader reader = ArchiveReader.open(holdingPool, threads(2));
+              FramedEntryChannel channel = (FramedEntryChannel) reader.openChannel("big.bin")) {
+            ByteBuffer frame = ByteBuffer.allocate(FRAME);
+            armed.set(true);
+            for (int k = 0; k < 3; k++) { // the third read in a row starts decoding ahead
+              assertEquals(FRAME, channel.read(frame.clear()));
+            }
+            poolBlocked.await();
+            // frame 3 is the pool's; the caller decodes frames 4.. while it waits for it
+            Thread releaser = new Thread(() -> {
+              long deadline = System.nanoTime() + 20_000_000_000L;
+              while (channel.framesDecoded() < 3 + window - 1 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+              }
+              release.countDown();
+            });
+            releaser.start();
+            assertEquals(FRAME, channel.read(frame.clear()));
+            releaser.join();
+            long decodedAhead = channel.framesDecoded();
+            channel.position(0); // back: the frames decoded ahead are dropped
+            assertEquals(FRAME, channel.read(frame.clear()));
+            byte[] expected = new byte[FRAME];
+            for (int i = 0; i < FRAME; i++) {
+              expected[i] = TestData.patternByte(i);
+            }
+            assertArrayEquals(expected, frame.array());
+            assertTrue(decodedAhead >= 3 + window, "the caller decoded ahead: " + decodedAhead);
+          }
+        });
+  }
+
   private static Set<String> readerThreads() {
     return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
         .filter(name -> name.startsWith("engram-reader-")).collect(Collectors.toSet());

@@ -318,7 +318,9 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
 
   /**
    * Decodes a claimed frame on this thread; a failure is kept for the read that reaches the
-   * frame. The holder is never reused: its task may still run, and finds it claimed.
+   * frame. The holder is never reused: its task may still run, and finds it claimed. Its
+   * completion is signalled as a pool thread's would be, so that whoever waits for a claimed
+   * frame (a read that drops the frames decoded ahead) never waits for one that is finished.
    */
   private void decodeHere(Ahead task) {
     task.byCaller = true;
@@ -327,6 +329,8 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
       framesDecoded.incrementAndGet();
     } catch (IOException e) {
       task.failure = e;
+    } finally {
+      task.done.complete(null);
     }
   }
 
