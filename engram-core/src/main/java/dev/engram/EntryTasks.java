@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -79,8 +80,10 @@ final class EntryTasks {
     }
     runs.add(others.size());
     AtomicInteger cursor = new AtomicInteger();
-    Runnable takeOthers = () -> {
-      Task task = null;
+    // takes runs until none is left; makes its thread's task when it first needs one, unless
+    // given the one its thread already made
+    Function<Task, Runnable> takeOthers = made -> () -> {
+      Task task = made;
       int run;
       while (failure.get() == null && (run = cursor.getAndIncrement()) < runs.size() - 1) {
         if (task == null) {
@@ -95,19 +98,20 @@ final class EntryTasks {
     if (workers != null && runs.size() > 2) {
       for (int t = 0; t < helperCount; t++) {
         try {
-          helpers.add(CompletableFuture.runAsync(takeOthers, workers));
+          helpers.add(CompletableFuture.runAsync(takeOthers.apply(null), workers));
         } catch (RejectedExecutionException e) {
           break; // the reader is closing: this thread does the rest, and its checks fail them
         }
       }
     }
+    Task callersTask = null;
     if (!framed.isEmpty()) {
-      Task task = perThread.get();
+      callersTask = perThread.get();
       for (int i : framed) {
-        run(task, i, failure);
+        run(callersTask, i, failure);
       }
     }
-    takeOthers.run();
+    takeOthers.apply(callersTask).run();
     for (CompletableFuture<Void> helper : helpers) {
       helper.join(); // failures are recorded, not thrown
     }
