@@ -113,6 +113,16 @@ public final class FileSystemBench {
     line("open", entries, String.format(Locale.ROOT, "archives: ZIP %,.1f MB, engram %,.1f MB",
         Files.size(zip) / 1e6, Files.size(archive) / 1e6), open, 1.0, 1);
 
+    System.err.println(entries + " entries: open, engram's provider asked first");
+    List<FsContender> first = List.of(contenders.get(0),
+        new FsContender.Nio(ENGRAM_FS, archive, "engram", true), contenders.get(2));
+    Measured openFirst = measure(OPEN_ROUNDS * options.runs(), OPEN_ROUNDS, first, c -> {
+      first.get(c).open().close();
+      return null;
+    });
+    line("open, engram's provider asked first (as on the module path)", entries,
+        "the same archives", openFirst, 1.0, 1);
+
     System.err.println(entries + " entries: open + walk");
     Measured walk = measure(OPEN_ROUNDS * options.runs(), OPEN_ROUNDS, contenders, c -> {
       try (FsContender.Session session = contenders.get(c).open()) {

@@ -10,8 +10,10 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.spi.FileSystemProvider;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -78,8 +80,20 @@ sealed interface FsContender {
    * Through a {@code java.nio} file system: {@code FileSystems.newFileSystem(archive)}, {@code
    * Files.walk} (each path tested with {@code Files.isRegularFile}, as a walk that looks for
    * files does), {@code Files.readAllBytes}, {@code Files.newByteChannel}.
+   *
+   * <p>{@code FileSystems.newFileSystem} asks the installed providers in turn. On the class path
+   * jdk.zipfs comes first and reads the end of an engram archive, looking for a ZIP's, before it
+   * refuses it; on the module path dev.engram comes first (the application class loader's
+   * modules are searched before the platform class loader's). With {@code providerFirst} the
+   * file system is opened as on the module path: by the provider of {@code scheme} directly.
    */
-  record Nio(String name, Path archive) implements FsContender {
+  record Nio(String name, Path archive, String scheme, boolean providerFirst)
+      implements FsContender {
+    /** Opens with {@code FileSystems.newFileSystem}, as a program on the class path does. */
+    Nio(String name, Path archive) {
+      this(name, archive, "", false);
+    }
+
     @Override
     public String[] paths(List<String> entryNames) {
       return entryNames.stream().map(n -> "/" + n).toArray(String[]::new);
@@ -87,7 +101,9 @@ sealed interface FsContender {
 
     @Override
     public Session open() throws IOException {
-      FileSystem fileSystem = FileSystems.newFileSystem(archive);
+      FileSystem fileSystem = providerFirst
+          ? installedProvider(scheme).newFileSystem(archive, Map.of())
+          : FileSystems.newFileSystem(archive);
       return new Session() {
         @Override
         Fingerprint walk() throws IOException {
@@ -117,6 +133,15 @@ sealed interface FsContender {
           fileSystem.close();
         }
       };
+    }
+
+    private static FileSystemProvider installedProvider(String scheme) {
+      for (FileSystemProvider provider : FileSystemProvider.installedProviders()) {
+        if (provider.getScheme().equals(scheme)) {
+          return provider;
+        }
+      }
+      throw new IllegalStateException("no installed file system provider for " + scheme);
     }
   }
 

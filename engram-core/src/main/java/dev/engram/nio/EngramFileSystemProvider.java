@@ -58,6 +58,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * private to the caller: they are not registered, so opening the same archive twice gives two
  * independent file systems.
  *
+ * <p>{@code FileSystems.newFileSystem(path)} asks the installed providers in turn. With
+ * engram-core on the module path this provider is asked before jdk.zipfs (the application class
+ * loader's modules come before the platform class loader's); on the class path jdk.zipfs is asked
+ * first, and it reads the last 64 KiB of the archive, 128 bytes at a time, looking for a ZIP end
+ * record before it declines: about 1 ms, as long as opening an archive of 10,000 entries takes.
+ * Calling this provider's {@link #newFileSystem(Path, Map)} directly skips that.
+ *
  * <p><b>Opening by URI.</b> {@code FileSystems.newFileSystem(URI.create(
  * "engram:file:///data/docs.eng"), env)} opens the archive and registers its file system under
  * the archive's real path until it is closed: {@link #getFileSystem(URI)} returns it, {@code
