@@ -1,0 +1,505 @@
+package dev.engram.io;
+
+import dev.engram.source.ArchiveSource;
+import dev.engram.source.SourceIdentity;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A source whose every read costs a round trip (a web server, object storage), behind one
+ * bounded cache of 64 KiB blocks, so that whatever reads the archive (entries, frame indexes,
+ * frames, the SQLite VFS) shares what was fetched, and fetches as little and as rarely as it
+ * can:
+ *
+ * <ul>
+ *   <li>A read takes the blocks it finds in the cache; the ones missing are fetched at once,
+ *       each run of adjacent missing blocks in one read of the source (one request).
+ *   <li>A block is fetched once: a thread that needs a block another thread is fetching waits
+ *       for it instead of asking again.
+ *   <li>Reads that start where an earlier read ended (within a block) are a sequential stream,
+ *       and the bytes after it are fetched ahead, on this source's own threads, in windows that
+ *       grow from 64 KiB to 1 MiB to 8 MiB, up to two windows ahead of the reads. Walking a
+ *       framed entry's size prefixes, or reading an entry from start to end, thus costs a few
+ *       large requests instead of one per frame.
+ *   <li>The least recently used blocks leave the cache first; it never holds more than its
+ *       capacity. A read larger than a quarter of the capacity goes to the source directly.
+ * </ul>
+ *
+ * <p>A failed fetch fails the reads that wait for it and leaves nothing in the cache, so the
+ * next read asks again. The wrapped source checks what it fetches (an HTTP source pins the
+ * archive's version); this class only keeps it.
+ *
+ * <p>Thread-safe. Closing it closes the wrapped source and stops the fetching threads.
+ */
+public final class CachingSource implements ArchiveSource {
+  /** Bytes per cached block; blocks start at multiples of it. */
+  public static final int BLOCK_SIZE = 64 * 1024;
+  /** Read-ahead windows, by how many sequential reads in a row a stream has seen. */
+  private static final int[] WINDOWS = {BLOCK_SIZE, 1 << 20, 8 << 20};
+  /** Sequential streams followed at once (a reader's channels, the VFS, the frame walker). */
+  private static final int STREAMS = 8;
+  private static final int FETCH_THREADS = 3;
+  private static final long IDLE_SECONDS = 5;
+  private static final AtomicInteger SOURCES = new AtomicInteger();
+
+  private final ArchiveSource source;
+  private final long size;
+  private final long capacityBlocks;
+  private final long directReadSize;
+  /** Where read-ahead runs; null: none. */
+  private final Executor fetchers;
+  /** The pool this instance made for itself, shut down on close; null if given one. */
+  private final ExecutorService ownPool;
+  private final Object lock = new Object();
+  /** Blocks by index, least recently used first. Guarded by {@link #lock}. */
+  private final LinkedHashMap<Long, Block> blocks = new LinkedHashMap<>(64, 0.75f, true);
+  /** Guarded by {@link #lock}. */
+  private final Stream[] streams = new Stream[STREAMS];
+  /** Guarded by {@link #lock}. */
+  private int nextStream;
+  private final LongAdder requests = new LongAdder();
+  private final LongAdder bytesFetched = new LongAdder();
+  private volatile boolean closed;
+
+  /** A block: being fetched until its future completes with the bytes (or the failure). */
+  private static final class Block {
+    final long index;
+    final CompletableFuture<byte[]> bytes = new CompletableFuture<>();
+
+    Block(long index) {
+      this.index = index;
+    }
+  }
+
+  /** A sequential stream of reads: where the last one ended, and what is fetched ahead. */
+  private static final class Stream {
+    long end;
+    int level;
+    long aheadUntil;
+
+    Stream(long end) {
+      this.end = end;
+      this.aheadUntil = end;
+    }
+  }
+
+  /**
+   * Wraps a source, with threads of its own for read-ahead (at most 3, daemons that end when
+   * idle).
+   *
+   * @param source the source to fetch from; closed with this one
+   * @param capacity most bytes to keep, at least one block
+   * @return the caching source
+   * @throws IllegalArgumentException if the capacity is smaller than one block
+   */
+  public static CachingSource over(ArchiveSource source, long capacity) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(FETCH_THREADS, FETCH_THREADS, IDLE_SECONDS,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads());
+    pool.allowCoreThreadTimeOut(true);
+    try {
+      return new CachingSource(source, capacity, pool, pool);
+    } catch (RuntimeException e) {
+      pool.shutdownNow();
+      throw e;
+    }
+  }
+
+  /**
+   * Wraps a source, with read-ahead run by a given executor ({@code Runnable::run} runs it on the
+   * reading thread, which tests use to count requests exactly) or none at all.
+   *
+   * @param source the source to fetch from; closed with this one
+   * @param capacity most bytes to keep, at least one block
+   * @param readAhead where read-ahead runs; null for no read-ahead
+   * @return the caching source
+   * @throws IllegalArgumentException if the capacity is smaller than one block
+   */
+  public static CachingSource over(ArchiveSource source, long capacity, Executor readAhead) {
+    return new CachingSource(source, capacity, readAhead, null);
+  }
+
+  private CachingSource(ArchiveSource source, long capacity, Executor fetchers,
+      ExecutorService ownPool) {
+    this.source = Objects.requireNonNull(source, "source");
+    if (capacity < BLOCK_SIZE) {
+      throw new IllegalArgumentException(
+          "cache capacity " + capacity + " is smaller than one block of " + BLOCK_SIZE);
+    }
+    this.size = source.size();
+    this.capacityBlocks = capacity / BLOCK_SIZE;
+    this.directReadSize = Math.max(BLOCK_SIZE, capacity / 4);
+    this.fetchers = fetchers;
+    this.ownPool = ownPool;
+  }
+
+  private static ThreadFactory daemonThreads() {
+    String prefix = "engram-fetch-" + SOURCES.incrementAndGet() + "-";
+    AtomicInteger serial = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, prefix + serial.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public String name() {
+    return source.name();
+  }
+
+  @Override
+  public SourceIdentity identity() {
+    return source.identity();
+  }
+
+  @Override
+  public SourceIdentity currentIdentity() throws IOException {
+    return source.currentIdentity();
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed;
+  }
+
+  /**
+   * Returns how many reads of the wrapped source this cache made (each a request of a remote
+   * source).
+   *
+   * @return reads so far
+   */
+  public long requests() {
+    return requests.sum();
+  }
+
+  /**
+   * Returns how many bytes this cache read from the wrapped source.
+   *
+   * @return bytes so far
+   */
+  public long bytesFetched() {
+    return bytesFetched.sum();
+  }
+
+  @Override
+  public void readFully(long position, ByteBuffer dst) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("archive " + name() + " is closed");
+    }
+    int length = dst.remaining();
+    if (length == 0) {
+      return;
+    }
+    if (position < 0 || position > size || length > size - position
+        || length > directReadSize) {
+      // out of bounds: the source says so in its words; too large: not worth caching
+      fetch(position, dst);
+      follow(position, length);
+      return;
+    }
+    while (true) {
+      try {
+        readCached(position, dst);
+        return;
+      } catch (FetchInterrupted e) {
+        // another thread's fetch of a block this read needs was interrupted: that is not this
+        // thread's interrupt, so ask again (the failed blocks have left the cache)
+      }
+    }
+  }
+
+  private void readCached(long position, ByteBuffer dst) throws IOException {
+    int length = dst.remaining();
+    long first = position / BLOCK_SIZE;
+    long last = (position + length - 1) / BLOCK_SIZE;
+    List<Block> needed = new ArrayList<>((int) (last - first + 1));
+    List<Block> toFetch = new ArrayList<>();
+    List<List<Block>> ahead;
+    synchronized (lock) {
+      for (long b = first; b <= last; b++) {
+        Block block = blocks.get(b);
+        if (block == null) {
+          block = new Block(b);
+          blocks.put(b, block);
+          toFetch.add(block);
+        }
+        needed.add(block);
+      }
+      ahead = readAhead(position, length);
+      evict();
+    }
+    // every block claimed above must be completed by someone, whatever fails below
+    for (List<Block> run : ahead) {
+      scheduleRun(run);
+    }
+    List<List<Block>> mine = runs(toFetch);
+    for (int i = 0; i < mine.size(); i++) {
+      try {
+        fetchRun(mine.get(i));
+      } catch (IOException | RuntimeException | Error e) {
+        for (int j = i + 1; j < mine.size(); j++) {
+          fail(mine.get(j), e);
+        }
+        throw e;
+      }
+    }
+    ByteBuffer out = dst.duplicate();
+    for (Block block : needed) {
+      byte[] bytes = await(block);
+      long blockStart = block.index * BLOCK_SIZE;
+      int from = (int) Math.max(0, position - blockStart);
+      int to = (int) Math.min(bytes.length, position + length - blockStart);
+      out.put(bytes, from, to - from);
+    }
+    dst.position(dst.limit());
+  }
+
+  /** Reads straight from the source, counting the request. */
+  private void fetch(long position, ByteBuffer dst) throws IOException {
+    int length = dst.remaining();
+    source.readFully(position, dst);
+    requests.increment();
+    bytesFetched.add(length);
+  }
+
+  /** Notes a read that bypassed the cache, so that a stream of large reads is still seen. */
+  private void follow(long position, int length) {
+    synchronized (lock) {
+      stream(position, length);
+    }
+  }
+
+  /**
+   * Follows the read in its stream and claims (as new blocks, fetched by whoever gets the runs)
+   * the blocks that read-ahead should fetch now. Called under the lock.
+   */
+  private List<List<Block>> readAhead(long position, int length) {
+    Stream stream = stream(position, length);
+    if (fetchers == null || stream.level == 0) {
+      return List.of();
+    }
+    // never more ahead than a quarter of the cache, so read-ahead does not evict itself
+    long window = Math.min(WINDOWS[stream.level], Math.max(BLOCK_SIZE,
+        capacityBlocks * BLOCK_SIZE / 4));
+    long want = Math.min(size, stream.end + 2 * window);
+    long from = Math.max(stream.aheadUntil, stream.end);
+    if (want - from < window && want < size) {
+      return List.of(); // enough is ahead already: fetch whole windows, not slivers
+    }
+    stream.aheadUntil = want;
+    List<List<Block>> runs = new ArrayList<>();
+    List<Block> run = new ArrayList<>();
+    long runStart = -1;
+    for (long b = from / BLOCK_SIZE; b * BLOCK_SIZE < want; b++) {
+      boolean missing = !blocks.containsKey(b);
+      if (!missing || (runStart >= 0 && (b + 1) * BLOCK_SIZE - runStart > window)) {
+        if (!run.isEmpty()) {
+          runs.add(run);
+          run = new ArrayList<>();
+        }
+        runStart = -1;
+      }
+      if (missing) {
+        Block block = new Block(b);
+        blocks.put(b, block);
+        if (run.isEmpty()) {
+          runStart = b * BLOCK_SIZE;
+        }
+        run.add(block);
+      }
+    }
+    if (!run.isEmpty()) {
+      runs.add(run);
+    }
+    return runs;
+  }
+
+  /** The stream a read continues (its window grows), or a new one. Called under the lock. */
+  private Stream stream(long position, int length) {
+    long end = position + length;
+    for (Stream stream : streams) {
+      if (stream != null && position >= stream.end - BLOCK_SIZE
+          && position <= stream.end + BLOCK_SIZE) {
+        if (end > stream.end) {
+          stream.end = end;
+          stream.level = Math.min(stream.level + 1, WINDOWS.length - 1);
+        }
+        return stream;
+      }
+    }
+    Stream stream = new Stream(end);
+    streams[nextStream] = stream;
+    nextStream = (nextStream + 1) % STREAMS;
+    return stream;
+  }
+
+  /** Splits blocks (in increasing order) into runs of adjacent ones. */
+  private static List<List<Block>> runs(List<Block> blocks) {
+    List<List<Block>> runs = new ArrayList<>();
+    List<Block> run = new ArrayList<>();
+    for (Block block : blocks) {
+      if (!run.isEmpty() && run.get(run.size() - 1).index + 1 != block.index) {
+        runs.add(run);
+        run = new ArrayList<>();
+      }
+      run.add(block);
+    }
+    if (!run.isEmpty()) {
+      runs.add(run);
+    }
+    return runs;
+  }
+
+  private void scheduleRun(List<Block> run) {
+    try {
+      fetchers.execute(() -> {
+        try {
+          fetchRun(run);
+        } catch (IOException | RuntimeException e) {
+          // the blocks carry the failure to any read that waits for them
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      fail(run, new IOException("archive " + name() + " is closed", e));
+    }
+  }
+
+  /** Fetches a run of adjacent blocks in one read and completes them. */
+  private void fetchRun(List<Block> run) throws IOException {
+    long start = run.get(0).index * BLOCK_SIZE;
+    long end = Math.min(size, (run.get(run.size() - 1).index + 1) * BLOCK_SIZE);
+    byte[] bytes = new byte[(int) (end - start)];
+    try {
+      fetch(start, ByteBuffer.wrap(bytes));
+    } catch (IOException | RuntimeException | Error e) {
+      fail(run, e);
+      throw e;
+    }
+    if (run.size() == 1) {
+      run.get(0).bytes.complete(bytes);
+      return;
+    }
+    for (Block block : run) {
+      int from = (int) (block.index * BLOCK_SIZE - start);
+      int to = (int) Math.min(bytes.length, from + (long) BLOCK_SIZE);
+      block.bytes.complete(Arrays.copyOfRange(bytes, from, to));
+    }
+  }
+
+  /** Removes blocks whose fetch failed and hands the failure to whoever waits for them. */
+  private void fail(List<Block> run, Throwable failure) {
+    synchronized (lock) {
+      for (Block block : run) {
+        blocks.remove(block.index, block);
+      }
+    }
+    Throwable given = failure instanceof InterruptedIOException
+        ? new FetchInterrupted((InterruptedIOException) failure) : failure;
+    for (Block block : run) {
+      block.bytes.completeExceptionally(given);
+    }
+  }
+
+  /** Drops least recently used blocks that are complete until the cache fits. Under the lock. */
+  private void evict() {
+    long excess = blocks.size() - capacityBlocks;
+    for (Iterator<Block> it = blocks.values().iterator(); excess > 0 && it.hasNext(); ) {
+      if (it.next().bytes.isDone()) {
+        it.remove();
+        excess--;
+      }
+    }
+  }
+
+  private byte[] await(Block block) throws IOException {
+    try {
+      return block.bytes.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading " + name());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof FetchInterrupted interrupted) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw interrupted.original;
+        }
+        throw interrupted;
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /** Closes the wrapped source and stops read-ahead; waiting reads fail. */
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    if (ownPool != null) {
+      ownPool.shutdownNow();
+    }
+    List<Block> pending = new ArrayList<>();
+    synchronized (lock) {
+      for (Block block : blocks.values()) {
+        if (!block.bytes.isDone()) {
+          pending.add(block); // a fetch the stopped pool will never run must not leave waiters
+        }
+      }
+      blocks.clear();
+    }
+    IOException closedNow = new IOException("archive " + name() + " was closed");
+    for (Block block : pending) {
+      block.bytes.completeExceptionally(closedNow);
+    }
+    source.close();
+  }
+
+  @Override
+  public String toString() {
+    return "CachingSource[" + source + ", " + capacityBlocks + " blocks]";
+  }
+
+  /**
+   * A fetch that failed because the thread doing it was interrupted: a thread waiting for it
+   * that was not interrupted asks again.
+   */
+  private static final class FetchInterrupted extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient InterruptedIOException original;
+
+    FetchInterrupted(InterruptedIOException original) {
+      super(original.getMessage(), original);
+      this.original = original;
+    }
+  }
+}
