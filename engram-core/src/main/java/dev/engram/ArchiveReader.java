@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -65,6 +66,8 @@ public final class ArchiveReader implements Closeable {
   private final ArchiveSource body;
   private final Encryption encryption;
   private final Header header;
+  /** The header came from the end record's copy of it, unread at offset 0 (a remote source). */
+  private final boolean headerFromCopy;
   private final EntryTable entries;
   /** Decoded frames shared by every {@link RandomAccessEntry} of this reader. */
   private final FrameCache frameCache;
@@ -73,7 +76,8 @@ public final class ArchiveReader implements Closeable {
   private final EntryAccess access;
 
   private ArchiveReader(ArchiveSource source, ArchiveSource body, Encryption encryption,
-      ReaderOptions options, Header header, EntryTable entries) {
+      ReaderOptions options, Header header, EntryTable entries, boolean headerFromCopy) {
+    this.headerFromCopy = headerFromCopy;
     this.source = source;
     this.body = body;
     this.encryption = encryption;
@@ -140,9 +144,23 @@ public final class ArchiveReader implements Closeable {
     try {
       long size = source.size();
       ArchiveLayout.checkFileSize(size);
-      Header header = Header.decode(read(source, 0, Header.SIZE));
-      EndRecord end = EndRecord.decode(read(source, size - EndRecord.SIZE, EndRecord.SIZE),
-          size - EndRecord.SIZE);
+      Header header;
+      EndRecord end;
+      byte[] headerBytes = null;
+      boolean headerFromCopy = false;
+      if (source.isRemote()) {
+        // the end record first: an engram-java archive's carries the whole header, so that the
+        // archive's last bytes (directory included, when it is small) open in one request
+        end = remoteEndRecord(source, size);
+        Optional<byte[]> copy = end.rebuiltHeader();
+        headerFromCopy = copy.isPresent();
+        header = Header.decode(headerFromCopy ? copy.get() : read(source, 0, Header.SIZE));
+      } else {
+        headerBytes = read(source, 0, Header.SIZE);
+        header = Header.decode(headerBytes);
+        end = EndRecord.decode(read(source, size - EndRecord.SIZE, EndRecord.SIZE),
+            size - EndRecord.SIZE);
+      }
       end.checkAgrees(header);
       encryption = options.encryptionFor(header);
       body = encryption.body().openBody(source, header);
@@ -150,7 +168,13 @@ public final class ArchiveReader implements Closeable {
       ReadLimits.checkEntryCount(header.entryCount(), options);
       EntryTable entries =
           new EntryTable(Directory.read(body.source(), header, encryption.payloads()));
-      return new ArchiveReader(source, body.source(), encryption, options, header, entries);
+      if (headerBytes != null) {
+        // the last check, so that the checks of each field (and of the directory, which the
+        // header's flags govern) name what is wrong when they can
+        end.checkCopyOf(headerBytes);
+      }
+      return new ArchiveReader(source, body.source(), encryption, options, header, entries,
+          headerFromCopy);
     } catch (EngramException e) {
       closeAfter(e, source, body, encryption);
       throw e.initArchive(source.name());
@@ -432,6 +456,14 @@ public final class ArchiveReader implements Closeable {
   public VerificationReport verify(VerifyOptions options) throws IOException {
     Objects.requireNonNull(options, "options");
     ensureOpen();
+    if (headerFromCopy) {
+      byte[] atStart = read(source, 0, Header.SIZE);
+      if (!Arrays.equals(atStart, header.encode())) {
+        throw new CorruptArchiveException(
+            "the header differs from the copy of it that the end record carries")
+            .initArchive(source.name());
+      }
+    }
     return new Verifier(this, options).verify();
   }
 
@@ -604,6 +636,20 @@ public final class ArchiveReader implements Closeable {
       Encryption encryption) {
     Cleanup.closeAfter(failure, body == null || body.source() == source ? null : body.source(),
         source, encryption);
+  }
+
+  /**
+   * Reads the end record of a remote archive; if it is not one, reads the header too, whose
+   * message (not an archive at all?) says more than the end record's.
+   */
+  private static EndRecord remoteEndRecord(ArchiveSource source, long size) throws IOException {
+    try {
+      return EndRecord.decode(read(source, size - EndRecord.SIZE, EndRecord.SIZE),
+          size - EndRecord.SIZE);
+    } catch (CorruptArchiveException e) {
+      Header.decode(read(source, 0, Header.SIZE));
+      throw e;
+    }
   }
 
   private static byte[] read(ArchiveSource source, long position, int length)

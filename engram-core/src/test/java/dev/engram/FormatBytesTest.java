@@ -172,8 +172,12 @@ class FormatBytesTest {
     assertEquals(directoryOffset, b.getLong(end + 8));
     assertEquals(directorySize, b.getLong(end + 16));
     assertEquals(count, b.getInt(end + 24));
-    assertEquals(0, b.getInt(end + 28), "archive CRC (engram-rs writes 0)");
-    assertAllZero(bytes, end + 32, 32, "end record reserved");
+    assertEquals(crc(bytes, 0, HEADER), b.getInt(end + 28),
+        "archive CRC: engram-rs writes 0, engram-java the CRC32 of the header");
+    assertArrayEquals(Arrays.copyOfRange(bytes, 36, 64), Arrays.copyOfRange(bytes, end + 32,
+        end + 60), "end record: the copy of the header's last 28 bytes");
+    assertArrayEquals(Arrays.copyOfRange(bytes, 12, 16), Arrays.copyOfRange(bytes, end + 60,
+        end + 64), "end record: the copy of the header CRC");
 
     String[] paths = {"small.txt", "big-lz4.bin", "big-zstd.bin"};
     byte[][] contents = {small, big, big};
@@ -272,6 +276,7 @@ class FormatBytesTest {
     Path file = writeSmallArchive("zero-crc.eng");
     byte[] bytes = Files.readAllBytes(file);
     Arrays.fill(bytes, 12, 16, (byte) 0);
+    Arrays.fill(bytes, bytes.length - 36, bytes.length, (byte) 0); // and no copy, as engram-rs
     Files.write(file, bytes);
     try (ArchiveReader reader = ArchiveReader.open(file)) {
       assertArrayEquals(TestData.text(6000, 9), reader.read("a.txt"));
@@ -321,7 +326,16 @@ class FormatBytesTest {
     header.u32(headerCrc).u64(directoryOffset).u64(directorySize).u32(entries.size()).u32(0)
         .u32(0).zeros(20);
     Le end = new Le().ascii("ENDR").u16(1).u16(0).u64(directoryOffset).u64(directorySize)
-        .u32(entries.size()).u32(0).zeros(32);
+        .u32(entries.size());
+    byte[] headerBytes = header.toArray();
+    if (recordHeaderCrc) {
+      // engram-java's extension: the CRC32 of the whole header, and the header bytes the end
+      // record does not repeat (36 to 63, then the header CRC at 12 to 15)
+      end.u32(crc(headerBytes, 0, HEADER)).bytes(Arrays.copyOfRange(headerBytes, 36, 64))
+          .bytes(Arrays.copyOfRange(headerBytes, 12, 16));
+    } else {
+      end.u32(0).zeros(32); // as engram-rs writes it
+    }
     assertEquals(HEADER, header.size());
     assertEquals(END, end.size());
     return new Le().bytes(header.toArray()).bytes(body.toArray()).bytes(end.toArray()).toArray();

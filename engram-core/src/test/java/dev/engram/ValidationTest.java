@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -193,7 +194,7 @@ class ValidationTest {
 
   @Test
   void headerCrcZeroIsAcceptedAsNotRecorded() throws IOException {
-    Path archive = patch(small).u32(H_CRC, 0).write("crc-zero.eng");
+    Path archive = patch(small).u32(H_CRC, 0).withoutHeaderCopy().write("crc-zero.eng");
     assertReadsAsWritten(archive);
   }
 
@@ -1011,6 +1012,12 @@ class ValidationTest {
 
     Patch bytes(long at, byte[] value) {
       System.arraycopy(value, 0, bytes, (int) at, value.length);
+      return this;
+    }
+
+    /** Zeros the end record's copy of the header and its CRC32, as engram-rs writes them. */
+    Patch withoutHeaderCopy() {
+      Arrays.fill(bytes, bytes.length - 36, bytes.length, (byte) 0);
       return this;
     }
 

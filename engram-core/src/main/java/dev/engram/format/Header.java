@@ -82,7 +82,7 @@ public record Header(
     }
   }
 
-  private static final byte[] MAGIC = {(byte) 0x89, 'E', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  static final byte[] MAGIC = {(byte) 0x89, 'E', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
   private static final int CRC_COVERED_BYTES = 12;
 
   /**

@@ -180,6 +180,12 @@ public final class CachingSource implements ArchiveSource {
     return size;
   }
 
+  /** Says what the wrapped source says: a cache does not make a source local. */
+  @Override
+  public boolean isRemote() {
+    return source.isRemote();
+  }
+
   @Override
   public boolean isOpen() {
     return !closed;

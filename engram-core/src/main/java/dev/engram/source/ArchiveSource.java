@@ -97,6 +97,18 @@ public interface ArchiveSource extends Closeable {
   }
 
   /**
+   * Says whether each read of this source costs a round trip to another machine (a web server,
+   * object storage), unlike a local file or an array. A reader on a remote source takes the
+   * archive's header from the copy an engram-java archive keeps in its end record, so that the
+   * archive's last bytes (the directory included, when it is small) open it in one request.
+   *
+   * @return true for a remote source; false (the default) for any other
+   */
+  default boolean isRemote() {
+    return false;
+  }
+
+  /**
    * Returns the number of bytes, fixed when the source was opened.
    *
    * @return the size in bytes
