@@ -36,7 +36,7 @@ final class Backoff {
     }
     long maxNanos = max.toNanos();
     long pause = initial.toNanos();
-    for (int i = 0; i < retry && pause < maxNanos; i++) {
+    for (int i = 0; i < retry && pause > 0 && pause < maxNanos; i++) {
       pause *= 2;
     }
     pause = Math.min(pause, maxNanos);
