@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.content.HttpContent;
+import org.eclipse.jetty.http.content.ResourceHttpContentFactory;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -40,7 +43,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *
  * <ul>
  *   <li>{@code /files/NAME}: the files of a directory, served by Jetty's {@link ResourceHandler}
- *       as a real deployment would (ranges, suffix ranges, 416, weak ETags, Last-Modified).
+ *       as a real deployment would (ranges, suffix ranges, 416, weak ETags, Last-Modified), but
+ *       without its cache, so that a file changed on disk is served changed at once.
  *   <li>{@code /faulty/NAME}: byte arrays put with {@link #put}, served by this class's own
  *       range implementation (strong or weak ETags, {@code If-Match}), with the faults of {@link
  *       Faults} injected.
@@ -138,7 +142,13 @@ public final class TestHttpServer implements AutoCloseable {
     } else {
       https = null;
     }
-    ResourceHandler fileHandler = new ResourceHandler();
+    ResourceHandler fileHandler = new ResourceHandler() {
+      /** Jetty's files without its cache: a file changed on disk is served changed at once. */
+      @Override
+      protected HttpContent.Factory newHttpContentFactory(ByteBufferPool.Sized buffers) {
+        return new ResourceHttpContentFactory(getBaseResource(), getMimeTypes(), buffers);
+      }
+    };
     fileHandler.setBaseResource(ResourceFactory.of(server).newResource(files));
     fileHandler.setEtags(true);
     fileHandler.setDirAllowed(false);
