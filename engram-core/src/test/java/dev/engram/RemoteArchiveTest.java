@@ -316,11 +316,17 @@ class RemoteArchiveTest {
     return ArchiveSource.wrap(Files.readAllBytes(file), name);
   }
 
-  /** Listed in this test's {@code META-INF/services}: the class path finds it. */
-  public static final class MemoryProvider implements ArchiveSourceProvider {
+  /** Opens every URI of its scheme as a tiny archive in memory. */
+  abstract static class HelloProvider implements ArchiveSourceProvider {
+    private final String scheme;
+
+    HelloProvider(String scheme) {
+      this.scheme = scheme;
+    }
+
     @Override
     public Set<String> schemes() {
-      return Set.of("memtest");
+      return Set.of(scheme);
     }
 
     @Override
@@ -329,16 +335,17 @@ class RemoteArchiveTest {
     }
   }
 
-  /** Listed only in a services file the test gives the context class loader. */
-  public static final class ContextOnlyProvider implements ArchiveSourceProvider {
-    @Override
-    public Set<String> schemes() {
-      return Set.of("contexttest");
+  /** Listed in this test's {@code META-INF/services}: the class path finds it. */
+  public static final class MemoryProvider extends HelloProvider {
+    public MemoryProvider() {
+      super("memtest");
     }
+  }
 
-    @Override
-    public ArchiveSource open(URI uri, RemoteOptions options) throws IOException {
-      return helloArchive(uri.toString());
+  /** Listed only in a services file the test gives the context class loader. */
+  public static final class ContextOnlyProvider extends HelloProvider {
+    public ContextOnlyProvider() {
+      super("contexttest");
     }
   }
 }
