@@ -312,17 +312,19 @@ class HttpSourceTest {
   @Test
   void aStalledAnswerTimesOutAndIsRetried() throws IOException {
     server.put("slow.bin", BYTES, "\"v1\"");
-    RemoteOptions impatient = RemoteOptions.builder().requestTimeout(Duration.ofMillis(200))
-        .backoff(Duration.ZERO, Duration.ZERO).build();
+    // the server sleeps far longer than the timeout, and answers at once otherwise
+    RemoteOptions impatient = RemoteOptions.builder().requestTimeout(Duration.ofMillis(500))
+        .retries(1).backoff(Duration.ZERO, Duration.ZERO).build();
     try (HttpSource source = HttpSource.open(server.uri("/faulty/slow.bin"), impatient)) {
       server.reset();
       server.faults().slow.set(1);
-      server.faults().latencyMillis = 1500;
+      server.faults().latencyMillis = 5000;
       assertArrayEquals(slice(BYTES, 0, 10), read(source, 0, 10));
       assertEquals(2, server.requests());
-      server.faults().slow.set(100);
+      server.faults().slow.set(2);
       IOException e = assertThrows(IOException.class, () -> read(source, 0, 10));
-      assertTrue(e.getMessage().contains("no progress for 200 ms"), e.getMessage());
+      assertTrue(e.getMessage().contains("no progress for 500 ms (RemoteOptions.requestTimeout)"
+          + " (2 attempts for bytes=0-9)"), e.getMessage());
     }
   }
 
