@@ -5,7 +5,8 @@
  * dev.engram.manifest} (manifests and signatures), {@code dev.engram.source} (where an
  * archive's bytes come from) and {@code dev.engram.nio} (archives as {@code java.nio.file} file
  * systems, for the {@code engram} URI scheme). The other packages ({@code format}, {@code
- * codec}, {@code frame}, {@code crypto}, {@code io}) are the implementation: not exported.
+ * codec}, {@code frame}, {@code crypto}, {@code io}, {@code remote}) are the implementation: not
+ * exported.
  */
 // requires-automatic: lz4-java has only an Automatic-Module-Name (org.lz4.java), no descriptor.
 // module: the qualified export below names dev.engram.bench, which is not observable when this
@@ -14,6 +15,7 @@
 module dev.engram {
   requires com.fasterxml.jackson.databind;
   requires com.github.luben.zstd_jni;
+  requires java.net.http;
   requires org.bouncycastle.provider;
   requires org.lz4.java;
 
@@ -25,6 +27,8 @@ module dev.engram {
   // this descriptor and compares; ModuleBoundaryTest checks the exact set of exports.
 
   provides java.nio.file.spi.FileSystemProvider with dev.engram.nio.EngramFileSystemProvider;
+  // URI schemes other than file, http and https (engram-s3's s3:), for ArchiveSource.open(URI)
+  uses dev.engram.source.ArchiveSourceProvider;
 
   // Only the benchmark's row 4 (FramedReadRow) counts the frames a channel decodes
   // (FramedEntryChannel.framesDecoded), which no public API offers.

@@ -17,6 +17,7 @@ import dev.engram.source.ArchiveSource;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -118,6 +119,59 @@ public final class ArchiveReader implements Closeable {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
     return open(ArchiveSource.open(archive), options);
+  }
+
+  /**
+   * Opens and validates the archive at a URI, with default options: a local file ({@code
+   * file:}), a web server ({@code http:}, {@code https:}: only the bytes reads need are fetched,
+   * with range requests), or a scheme of another installed module (such as {@code s3:} from
+   * {@code engram-s3}). See {@link ArchiveSource#open(URI, dev.engram.source.RemoteOptions)} for
+   * how an archive is read over HTTP.
+   *
+   * <pre>{@code
+   * try (ArchiveReader archive = ArchiveReader.open(URI.create("https://example.org/docs.eng"))) {
+   *   byte[] readme = archive.read("README.md");   // one range request
+   * }
+   * }</pre>
+   *
+   * @param archive the archive's absolute URI
+   * @return the reader
+   * @throws CorruptArchiveException if the structure is damaged (the message says what and where)
+   * @throws UnsupportedArchiveException if the archive needs a feature this version lacks
+   * @throws KeyRequiredException if the whole archive is encrypted (no key is given here)
+   * @throws IllegalArgumentException if the URI is not absolute
+   * @throws UnsupportedOperationException if no installed module reads the URI's scheme
+   * @throws java.nio.file.NoSuchFileException if nothing is there (a missing file, HTTP 404)
+   * @throws java.nio.file.AccessDeniedException if reading it is refused (HTTP 401, 403)
+   * @throws IOException if it cannot be read (see {@link ArchiveSource#open(URI,
+   *     dev.engram.source.RemoteOptions)})
+   */
+  public static ArchiveReader open(URI archive) throws IOException {
+    return open(archive, ReaderOptions.defaults());
+  }
+
+  /**
+   * Opens and validates the archive at a URI (see {@link #open(URI)}); {@link
+   * ReaderOptions#remote()} says how a remote one is fetched.
+   *
+   * @param archive the archive's absolute URI
+   * @param options how to read
+   * @return the reader
+   * @throws CorruptArchiveException if the structure is damaged (the message says what and where)
+   * @throws UnsupportedArchiveException if the archive needs a feature this version lacks
+   * @throws KeyRequiredException if the whole archive is encrypted and no key was given
+   * @throws AuthenticationFailedException if the key is wrong or the encrypted body was changed
+   * @throws IllegalArgumentException if the URI is not absolute
+   * @throws UnsupportedOperationException if no installed module reads the URI's scheme
+   * @throws java.nio.file.NoSuchFileException if nothing is there (a missing file, HTTP 404)
+   * @throws java.nio.file.AccessDeniedException if reading it is refused (HTTP 401, 403)
+   * @throws IOException if it cannot be read (see {@link ArchiveSource#open(URI,
+   *     dev.engram.source.RemoteOptions)})
+   */
+  public static ArchiveReader open(URI archive, ReaderOptions options) throws IOException {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(options, "options");
+    return open(ArchiveSource.open(archive, options.remote()), options);
   }
 
   /**

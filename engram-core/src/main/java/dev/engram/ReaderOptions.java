@@ -2,6 +2,7 @@ package dev.engram;
 
 import dev.engram.crypto.Encryption;
 import dev.engram.format.Header;
+import dev.engram.source.RemoteOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,10 +71,12 @@ public final class ReaderOptions implements Destroyable {
   private final long ratioGraceSize;
   private final Secret secret;
   private final Path temporaryDirectory;
+  private final RemoteOptions remote;
 
   private ReaderOptions(Builder b) {
     this.secret = b.secret.copy("ReaderOptions");
     this.temporaryDirectory = b.temporaryDirectory;
+    this.remote = b.remote;
     this.channelFrameCache = b.channelFrameCache;
     this.threads = b.threads;
     this.frameCacheSize = b.frameCacheSize;
@@ -218,6 +221,16 @@ public final class ReaderOptions implements Destroyable {
   }
 
   /**
+   * Returns how archives opened by URI ({@link ArchiveReader#open(java.net.URI, ReaderOptions)})
+   * are read from servers: timeouts, retries, redirects, TLS trust, headers.
+   *
+   * @return the remote options; {@link RemoteOptions#defaults()} unless set
+   */
+  public RemoteOptions remote() {
+    return remote;
+  }
+
+  /**
    * Wipes the key and passphrase these options hold. Readers already open keep working.
    */
   @Override
@@ -239,7 +252,7 @@ public final class ReaderOptions implements Destroyable {
         + ", maxEntrySize=" + maxEntrySize
         + ", maxTotalBytes=" + maxTotalBytes
         + ", maxCompressionRatio=" + maxCompressionRatio
-        + ", ratioGraceSize=" + ratioGraceSize + "]";
+        + ", ratioGraceSize=" + ratioGraceSize + ", remote=" + remote + "]";
   }
 
   /** Builds {@link ReaderOptions}. Not thread-safe. */
@@ -254,6 +267,7 @@ public final class ReaderOptions implements Destroyable {
     private long ratioGraceSize = DEFAULT_RATIO_GRACE_SIZE;
     private Secret secret = Secret.NONE;
     private Path temporaryDirectory;
+    private RemoteOptions remote = RemoteOptions.defaults();
 
     private Builder() {}
 
@@ -298,6 +312,18 @@ public final class ReaderOptions implements Destroyable {
      */
     public Builder temporaryDirectory(Path directory) {
       this.temporaryDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * Sets how archives opened by URI are read from servers (see {@link
+     * ReaderOptions#remote()}).
+     *
+     * @param options the remote options
+     * @return this builder
+     */
+    public Builder remote(RemoteOptions options) {
+      this.remote = Objects.requireNonNull(options, "options");
       return this;
     }
 

@@ -156,6 +156,9 @@ class ArchiveSourceTest {
       assertEquals(1, counting.reads().size(), "local header and payload in one read: "
           + counting.reads());
       counting.clear();
+      assertArrayEquals(contents.get("stored.txt"), reader.read("stored.txt"));
+      assertEquals(1, counting.reads().size(), "a small stored entry too: " + counting.reads());
+      counting.clear();
       RandomAccessEntry database = reader.openRandomAccess("data/catalog.db");
       int indexReads = counting.reads().size(); // the local header, then the frame prefixes
       ByteBuffer page = ByteBuffer.allocate(4096);

@@ -295,7 +295,7 @@ class CompatibilityTest {
   }
 
   /** Checks path, size, stored size, method and CRC32 of every entry, in directory order. */
-  private static void assertListingMatches(List<Expected> expected, ArchiveReader reader) {
+  static void assertListingMatches(List<Expected> expected, ArchiveReader reader) {
     List<EntryInfo> entries = reader.entries();
     assertEquals(expected.size(), entries.size(), "entry count of " + reader.name());
     assertEquals(expected.size(), reader.entryCount());

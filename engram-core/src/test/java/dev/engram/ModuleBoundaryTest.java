@@ -144,9 +144,11 @@ class ModuleBoundaryTest {
     assertEquals(Set.of("java.nio.file.spi.FileSystemProvider -> "
         + "[dev.engram.nio.EngramFileSystemProvider]"), module.provides().stream()
         .map(p -> p.service() + " -> " + p.providers()).collect(Collectors.toSet()));
+    // the providers of URI schemes other than file, http and https (engram-s3's s3:)
+    assertEquals(Set.of("dev.engram.source.ArchiveSourceProvider"), module.uses());
     assertTrue(module.packages().containsAll(Set.of("dev.engram.format", "dev.engram.codec",
-        "dev.engram.frame", "dev.engram.crypto", "dev.engram.io")), () -> "packages: "
-        + module.packages());
+        "dev.engram.frame", "dev.engram.crypto", "dev.engram.io", "dev.engram.remote")),
+        () -> "packages: " + module.packages());
   }
 
   @Test

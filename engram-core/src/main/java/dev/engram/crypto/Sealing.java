@@ -69,8 +69,9 @@ public abstract class Sealing implements SealedSizes, Closeable {
 
   /**
    * Says whether an uncompressed payload of this stored size is best opened whole, in memory,
-   * rather than read where it lies (a payload that must be decrypted whole before any byte of it
-   * may be used, and is small).
+   * rather than read where it lies: a small payload that must be decrypted whole before any byte
+   * of it may be used, or (not sealed) one small enough that reading it with its local header in
+   * one read beats two reads.
    *
    * @param storedSize the payload's stored size
    * @return true to read it with {@link #openInMemory}
@@ -271,6 +272,18 @@ public abstract class Sealing implements SealedSizes, Closeable {
 
   /** Nothing sealed: the body and payloads are stored as they are. */
   private static final class Unsealed extends Sealing {
+    /**
+     * The largest uncompressed payload read whole, with its local header, in one read: one
+     * request instead of two when the archive is remote, for a copy in memory of at most this
+     * much (the content is then checked, CRC included, before any of it is handed out).
+     */
+    private static final long SMALL_PAYLOAD = 1 << 20;
+
+    @Override
+    public boolean opensWholeInMemory(long storedSize) {
+      return storedSize <= SMALL_PAYLOAD;
+    }
+
     @Override
     public boolean wrapsPayloads() {
       return false;

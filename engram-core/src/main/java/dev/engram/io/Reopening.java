@@ -8,9 +8,10 @@ import java.nio.channels.ClosedByInterruptException;
 /**
  * What {@link ArchiveFile} and {@link ChannelSource} share to get over a channel that an
  * interrupt closed: reopening the file, checked to be the same file, and telling an interrupted
- * thread so with an {@link InterruptedIOException}. Stateless and thread-safe.
+ * thread so with an {@link InterruptedIOException} (which remote sources use too). Stateless and
+ * thread-safe.
  */
-final class Reopening {
+public final class Reopening {
   private Reopening() {}
 
   /** Opens the file again. */
@@ -46,8 +47,15 @@ final class Reopening {
     }
   }
 
-  /** The exception a thread interrupted while reading an archive gets. */
-  static InterruptedIOException interrupted(String name, Throwable cause) {
+  /**
+   * Returns the exception a thread interrupted while reading an archive gets (every source's:
+   * files, and remote sources too). The caller keeps the thread's interrupt flag set.
+   *
+   * @param name the archive's name, for the message
+   * @param cause what reported the interrupt, or null
+   * @return the exception to throw
+   */
+  public static InterruptedIOException interrupted(String name, Throwable cause) {
     InterruptedIOException e = new InterruptedIOException("interrupted while reading " + name);
     e.initCause(cause);
     return e;

@@ -3,8 +3,11 @@ package dev.engram.source;
 import dev.engram.io.ArchiveFile;
 import dev.engram.io.ChannelSource;
 import dev.engram.io.MemorySource;
+import dev.engram.io.Transfers;
+import dev.engram.remote.UriSources;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
@@ -53,6 +56,43 @@ public interface ArchiveSource extends Closeable {
     } catch (UnsupportedOperationException e) {
       return ChannelSource.open(file); // the provider has no FileChannel
     }
+  }
+
+  /**
+   * Opens the archive at a URI: a local file ({@code file:}), a web server ({@code http:}, {@code
+   * https:}), or any scheme an installed {@link ArchiveSourceProvider} opens (such as {@code s3:}
+   * from the module {@code engram-s3}).
+   *
+   * <p>Over HTTP, opening sends one request, for the archive's last 64 KiB (a suffix range, which
+   * gives the size too), and keeps those bytes: reads that fall in them, such as the end record
+   * and a small directory, need no further request; every other read is one range request. The
+   * first answer's {@code ETag} (else its {@code Last-Modified}) pins the version: every later
+   * answer must carry the same, or the read fails with an {@link IOException} saying that the
+   * archive changed, never with bytes of two versions. The server must honour {@code Range}
+   * (unless the archive is at most 64 KiB, which then arrives whole). Redirects are followed up to
+   * {@link RemoteOptions#maxRedirects()}, never from {@code https} to {@code http}; later reads
+   * go to where the redirects led, and back to the URI given if that location is refused (an
+   * expired signed URL). Messages name the URI without user information, query or fragment, where
+   * credentials and signatures live; user information is sent as HTTP Basic authentication.
+   *
+   * @param uri the archive's absolute URI
+   * @param options timeouts, retries, TLS trust and headers for remote schemes ({@code file:}
+   *     ignores them)
+   * @return the open source, to be closed (or handed to a reader that closes it)
+   * @throws IllegalArgumentException if the URI is not absolute, or is malformed for its scheme
+   * @throws UnsupportedOperationException if no installed module reads the URI's scheme (the
+   *     message names the scheme and, where known, the module that would)
+   * @throws java.nio.file.NoSuchFileException if nothing is there (HTTP 404 or 410)
+   * @throws java.nio.file.AccessDeniedException if reading it is refused (HTTP 401 or 403)
+   * @throws javax.net.ssl.SSLException if the server's certificate is not trusted, or TLS fails
+   * @throws java.io.InterruptedIOException if this thread was interrupted
+   * @throws dev.engram.CorruptArchiveException if the resource is empty
+   * @throws IOException if it cannot be read: a server that ignores range requests for a resource
+   *     above 64 KiB, an answer that is malformed, or failures that persisted through every retry
+   */
+  static ArchiveSource open(URI uri, RemoteOptions options) throws IOException {
+    return UriSources.open(Objects.requireNonNull(uri, "uri"),
+        Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -168,19 +208,6 @@ public interface ArchiveSource extends Closeable {
    */
   default void transferTo(long position, long count, WritableByteChannel target)
       throws IOException {
-    if (position < 0 || count < 0) {
-      throw new IllegalArgumentException("position " + position + " and count " + count
-          + " must not be negative");
-    }
-    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, 64 * 1024));
-    for (long done = 0; done < count; ) {
-      buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
-      readFully(position + done, buffer);
-      buffer.flip();
-      while (buffer.hasRemaining()) {
-        target.write(buffer);
-      }
-      done += buffer.limit();
-    }
+    Transfers.inPieces(this, position, count, target, 64 * 1024);
   }
 }
