@@ -8,6 +8,7 @@ import dev.engram.format.DirectoryEntry;
 import dev.engram.format.EndRecord;
 import dev.engram.format.Header;
 import dev.engram.frame.FrameCache;
+import dev.engram.io.CachingSource;
 import dev.engram.io.ChannelInputStream;
 import dev.engram.io.Cleanup;
 import dev.engram.io.ReadOnlyChannel;
@@ -193,6 +194,14 @@ public final class ArchiveReader implements Closeable {
       throws IOException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(options, "options");
+    if (source.isRemote() && !(source instanceof CachingSource)) {
+      try {
+        source = CachingSource.over(source, options.remote().blockCacheSize());
+      } catch (RuntimeException e) {
+        source.close();
+        throw e;
+      }
+    }
     Encryption encryption = null;
     Sealing.Body body = null;
     try {
@@ -220,6 +229,10 @@ public final class ArchiveReader implements Closeable {
       body = encryption.body().openBody(source, header);
       ArchiveLayout.checkDirectory(header, end, body.archiveSize());
       ReadLimits.checkEntryCount(header.entryCount(), options);
+      if (body.source() == source && source instanceof CachingSource cache) {
+        // one request for the whole directory, which is decoded a few thousand entries at a time
+        cache.prefetch(header.directoryOffset(), header.directorySize());
+      }
       EntryTable entries =
           new EntryTable(Directory.read(body.source(), header, encryption.payloads()));
       if (headerBytes != null) {

@@ -5,6 +5,7 @@ import dev.engram.source.SourceIdentity;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -30,6 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * can:
  *
  * <ul>
+ *   <li>Blocks are aligned to the archive's end, so that the last one is the archive's last 64
+ *       KiB, which a remote source reads when it opens and keeps.
  *   <li>A read takes the blocks it finds in the cache; the ones missing are fetched at once,
  *       each run of adjacent missing blocks in one read of the source (one request).
  *   <li>A block is fetched once: a thread that needs a block another thread is fetching waits
@@ -62,6 +65,13 @@ public final class CachingSource implements ArchiveSource {
 
   private final ArchiveSource source;
   private final long size;
+  /**
+   * Blocks end at the archive's end, not start at its start: block b covers {@code [b * 64 KiB -
+   * shift, (b + 1) * 64 KiB - shift)}, so the last block is the archive's last 64 KiB, which a
+   * remote source fetches when it opens (the size comes with it) and keeps; the first block is
+   * the short one.
+   */
+  private final long shift;
   private final long capacityBlocks;
   private final long directReadSize;
   /** Where read-ahead runs; null: none. */
@@ -145,6 +155,7 @@ public final class CachingSource implements ArchiveSource {
     }
     this.size = source.size();
     this.capacityBlocks = capacity / BLOCK_SIZE;
+    this.shift = (BLOCK_SIZE - size % BLOCK_SIZE) % BLOCK_SIZE;
     this.directReadSize = Math.max(BLOCK_SIZE, capacity / 4);
     this.fetchers = fetchers;
     this.ownPool = ownPool;
@@ -239,8 +250,8 @@ public final class CachingSource implements ArchiveSource {
 
   private void readCached(long position, ByteBuffer dst) throws IOException {
     int length = dst.remaining();
-    long first = position / BLOCK_SIZE;
-    long last = (position + length - 1) / BLOCK_SIZE;
+    long first = blockOf(position);
+    long last = blockOf(position + length - 1);
     List<Block> needed = new ArrayList<>((int) (last - first + 1));
     List<Block> toFetch = new ArrayList<>();
     List<List<Block>> ahead;
@@ -261,26 +272,61 @@ public final class CachingSource implements ArchiveSource {
     for (List<Block> run : ahead) {
       scheduleRun(run);
     }
-    List<List<Block>> mine = runs(toFetch);
-    for (int i = 0; i < mine.size(); i++) {
-      try {
-        fetchRun(mine.get(i));
-      } catch (IOException | RuntimeException | Error e) {
-        for (int j = i + 1; j < mine.size(); j++) {
-          fail(mine.get(j), e);
-        }
-        throw e;
-      }
-    }
+    fetchAll(runs(toFetch));
     ByteBuffer out = dst.duplicate();
     for (Block block : needed) {
       byte[] bytes = await(block);
-      long blockStart = block.index * BLOCK_SIZE;
+      long blockStart = startOf(block.index);
       int from = (int) Math.max(0, position - blockStart);
       int to = (int) Math.min(bytes.length, position + length - blockStart);
       out.put(bytes, from, to - from);
     }
     dst.position(dst.limit());
+  }
+
+  /**
+   * Fetches a range into the cache now, each run of missing blocks in one request, when it fits
+   * in a quarter of the cache (otherwise does nothing: reads of it will fetch it, with read-ahead
+   * if they are sequential). For a range that will be read in pieces, such as an archive's
+   * directory, which the reader decodes a few thousand entries at a time.
+   *
+   * @param position where the range starts
+   * @param length its length
+   * @throws IOException if fetching fails
+   */
+  public void prefetch(long position, long length) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("archive " + name() + " is closed");
+    }
+    if (length <= 0 || length > directReadSize || position < 0 || position > size - length) {
+      return;
+    }
+    List<Block> toFetch = new ArrayList<>();
+    synchronized (lock) {
+      for (long b = blockOf(position); b <= blockOf(position + length - 1); b++) {
+        if (!blocks.containsKey(b)) {
+          Block block = new Block(b);
+          blocks.put(b, block);
+          toFetch.add(block);
+        }
+      }
+      evict();
+    }
+    fetchAll(runs(toFetch));
+  }
+
+  /** Fetches runs in turn; if one fails, fails the rest too, so that nobody waits for them. */
+  private void fetchAll(List<List<Block>> runs) throws IOException {
+    for (int i = 0; i < runs.size(); i++) {
+      try {
+        fetchRun(runs.get(i));
+      } catch (IOException | RuntimeException | Error e) {
+        for (int j = i + 1; j < runs.size(); j++) {
+          fail(runs.get(j), e);
+        }
+        throw e;
+      }
+    }
   }
 
   /** Reads straight from the source, counting the request. */
@@ -289,6 +335,21 @@ public final class CachingSource implements ArchiveSource {
     source.readFully(position, dst);
     requests.increment();
     bytesFetched.add(length);
+  }
+
+  /** Copies large ranges straight from the source (in its own pieces), past the cache. */
+  @Override
+  public void transferTo(long position, long count, WritableByteChannel target)
+      throws IOException {
+    if (count > directReadSize) {
+      if (closed) {
+        throw new IllegalStateException("archive " + name() + " is closed");
+      }
+      source.transferTo(position, count, target);
+      follow(position, (int) Math.min(Integer.MAX_VALUE, count));
+      return;
+    }
+    ArchiveSource.super.transferTo(position, count, target);
   }
 
   /** Notes a read that bypassed the cache, so that a stream of large reads is still seen. */
@@ -319,9 +380,9 @@ public final class CachingSource implements ArchiveSource {
     List<List<Block>> runs = new ArrayList<>();
     List<Block> run = new ArrayList<>();
     long runStart = -1;
-    for (long b = from / BLOCK_SIZE; b * BLOCK_SIZE < want; b++) {
+    for (long b = blockOf(from); startOf(b) < want; b++) {
       boolean missing = !blocks.containsKey(b);
-      if (!missing || (runStart >= 0 && (b + 1) * BLOCK_SIZE - runStart > window)) {
+      if (!missing || (runStart >= 0 && endOf(b) - runStart > window)) {
         if (!run.isEmpty()) {
           runs.add(run);
           run = new ArrayList<>();
@@ -332,7 +393,7 @@ public final class CachingSource implements ArchiveSource {
         Block block = new Block(b);
         blocks.put(b, block);
         if (run.isEmpty()) {
-          runStart = b * BLOCK_SIZE;
+          runStart = startOf(b);
         }
         run.add(block);
       }
@@ -360,6 +421,18 @@ public final class CachingSource implements ArchiveSource {
     streams[nextStream] = stream;
     nextStream = (nextStream + 1) % STREAMS;
     return stream;
+  }
+
+  private long blockOf(long position) {
+    return (position + shift) / BLOCK_SIZE;
+  }
+
+  private long startOf(long block) {
+    return Math.max(0, block * BLOCK_SIZE - shift);
+  }
+
+  private long endOf(long block) {
+    return Math.min(size, (block + 1) * BLOCK_SIZE - shift);
   }
 
   /** Splits blocks (in increasing order) into runs of adjacent ones. */
@@ -395,8 +468,8 @@ public final class CachingSource implements ArchiveSource {
 
   /** Fetches a run of adjacent blocks in one read and completes them. */
   private void fetchRun(List<Block> run) throws IOException {
-    long start = run.get(0).index * BLOCK_SIZE;
-    long end = Math.min(size, (run.get(run.size() - 1).index + 1) * BLOCK_SIZE);
+    long start = startOf(run.get(0).index);
+    long end = endOf(run.get(run.size() - 1).index);
     byte[] bytes = new byte[(int) (end - start)];
     try {
       fetch(start, ByteBuffer.wrap(bytes));
@@ -409,8 +482,8 @@ public final class CachingSource implements ArchiveSource {
       return;
     }
     for (Block block : run) {
-      int from = (int) (block.index * BLOCK_SIZE - start);
-      int to = (int) Math.min(bytes.length, from + (long) BLOCK_SIZE);
+      int from = (int) (startOf(block.index) - start);
+      int to = (int) (endOf(block.index) - start);
       block.bytes.complete(Arrays.copyOfRange(bytes, from, to));
     }
   }

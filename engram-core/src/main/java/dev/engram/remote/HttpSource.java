@@ -178,6 +178,12 @@ public final class HttpSource implements ArchiveSource {
     return size;
   }
 
+  /** Every read outside the kept tail is a request: a reader puts its block cache in front. */
+  @Override
+  public boolean isRemote() {
+    return true;
+  }
+
   @Override
   public boolean isOpen() {
     return !closed;

@@ -43,6 +43,10 @@ public final class RemoteOptions {
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
   /** Default {@link #maxRedirects()}. */
   public static final int DEFAULT_MAX_REDIRECTS = 5;
+  /** Default {@link #blockCacheSize()}: 64 MiB. */
+  public static final long DEFAULT_BLOCK_CACHE_SIZE = 64L << 20;
+  /** Smallest {@link #blockCacheSize()}: one 64 KiB block. */
+  public static final long MIN_BLOCK_CACHE_SIZE = 64 * 1024;
 
   /**
    * Headers the reader sets itself (ranges, conditions) or the HTTP client owns: a caller may not
@@ -60,6 +64,7 @@ public final class RemoteOptions {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final int maxRedirects;
+  private final long blockCacheSize;
   private final SSLContext sslContext;
   private final Map<String, String> headers;
 
@@ -70,6 +75,7 @@ public final class RemoteOptions {
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
     this.maxRedirects = b.maxRedirects;
+    this.blockCacheSize = b.blockCacheSize;
     this.sslContext = b.sslContext;
     TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     copy.putAll(b.headers);
@@ -155,6 +161,20 @@ public final class RemoteOptions {
   }
 
   /**
+   * Returns how many bytes of a remote archive one reader keeps in memory: a cache of 64 KiB
+   * blocks that everything reading the archive shares (entries, frame indexes, frames, the
+   * SQLite VFS). Blocks that lie next to each other are fetched in one request; reads that follow
+   * each other have the next bytes fetched ahead, in windows growing from 64 KiB to 8 MiB (never
+   * more than a quarter of this size); the least recently used blocks leave first. Reads larger
+   * than a quarter of it go to the server directly.
+   *
+   * @return bytes, at least {@link #MIN_BLOCK_CACHE_SIZE}
+   */
+  public long blockCacheSize() {
+    return blockCacheSize;
+  }
+
+  /**
    * Returns the TLS context for {@code https}, for a server whose certificate a private CA
    * signed; empty for the JDK's default (its trusted CAs). Certificates are always checked:
    * there is no way to turn that off.
@@ -185,7 +205,8 @@ public final class RemoteOptions {
   public String toString() {
     return "RemoteOptions[connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
         + ", retries=" + retries + ", initialBackoff=" + initialBackoff + ", maxBackoff="
-        + maxBackoff + ", maxRedirects=" + maxRedirects + ", sslContext="
+        + maxBackoff + ", maxRedirects=" + maxRedirects + ", blockCacheSize=" + blockCacheSize
+        + ", sslContext="
         + (sslContext == null ? "default" : sslContext.getProtocol()) + ", headers="
         + headers.keySet() + "]";
   }
@@ -198,6 +219,7 @@ public final class RemoteOptions {
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     private int maxRedirects = DEFAULT_MAX_REDIRECTS;
+    private long blockCacheSize = DEFAULT_BLOCK_CACHE_SIZE;
     private SSLContext sslContext;
     private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
@@ -270,6 +292,23 @@ public final class RemoteOptions {
      */
     public Builder maxRedirects(int count) {
       this.maxRedirects = notNegative("maxRedirects", count);
+      return this;
+    }
+
+    /**
+     * Sets how many bytes of a remote archive a reader keeps in memory (see {@link
+     * RemoteOptions#blockCacheSize()}).
+     *
+     * @param bytes at least {@link #MIN_BLOCK_CACHE_SIZE}
+     * @return this builder
+     * @throws IllegalArgumentException if it is smaller
+     */
+    public Builder blockCacheSize(long bytes) {
+      if (bytes < MIN_BLOCK_CACHE_SIZE) {
+        throw new IllegalArgumentException("blockCacheSize must be at least "
+            + MIN_BLOCK_CACHE_SIZE + " (one block): " + bytes);
+      }
+      this.blockCacheSize = bytes;
       return this;
     }
 

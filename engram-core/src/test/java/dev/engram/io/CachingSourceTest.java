@@ -175,12 +175,15 @@ class CachingSourceTest {
   }
 
   @Test
-  void theLastBlockIsShortAndFetchedToTheEndOnly() throws IOException {
+  void blocksEndAtTheArchivesEndSoTheFirstIsTheShortOne() throws IOException {
     byte[] bytes = data(2 * BLOCK + 100);
     RecordingSource source = new RecordingSource(bytes);
     try (CachingSource cache = CachingSource.over(source, 8L * BLOCK, null)) {
       assertArrayEquals(slice(bytes, 2L * BLOCK + 90, 10), read(cache, 2L * BLOCK + 90, 10));
-      assertArrayEquals(new long[] {2L * BLOCK, 100}, source.reads().get(0));
+      assertArrayEquals(slice(bytes, 10, 10), read(cache, 10, 10));
+      assertArrayEquals(new long[] {BLOCK + 100, BLOCK}, source.reads().get(0),
+          "the last block: the archive's last 64 KiB");
+      assertArrayEquals(new long[] {0, 100}, source.reads().get(1), "the first block");
     }
   }
 
