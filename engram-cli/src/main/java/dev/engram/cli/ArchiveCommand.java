@@ -3,15 +3,25 @@ package dev.engram.cli;
 import dev.engram.ArchiveReader;
 import dev.engram.ReaderOptions;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** A command that reads one archive, encrypted or not. */
+/** A command that reads one archive, encrypted or not, from a file or a URL. */
 abstract class ArchiveCommand extends BaseCommand {
-  @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive (.eng).")
-  Path archive;
+  /** {@code scheme://...}: what tells a URL from a file name (a Windows drive is no scheme). */
+  private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+://.*");
+
+  @Parameters(index = "0", paramLabel = "ARCHIVE",
+      description = "The archive: a .eng file, or a URL (http://, https://, file://; s3://"
+          + " with engram-s3 on the class path), read with range requests, never downloaded"
+          + " whole.")
+  String archive;
 
   @Mixin KeyOptions keys;
 
@@ -22,7 +32,26 @@ abstract class ArchiveCommand extends BaseCommand {
 
   /** Opens the archive with the key or passphrase given, if any. */
   ArchiveReader open() throws IOException {
-    return ArchiveReader.open(archive, readerOptions());
+    Optional<URI> url = url();
+    return url.isPresent() ? ArchiveReader.open(url.get(), readerOptions())
+        : ArchiveReader.open(Path.of(archive), readerOptions());
+  }
+
+  /** The archive's URL, when the argument is one. */
+  Optional<URI> url() {
+    if (!URL.matcher(archive).matches()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new URI(archive));
+    } catch (URISyntaxException e) {
+      throw usage("not a valid URL: " + archive + " (" + e.getReason() + ")");
+    }
+  }
+
+  /** The archive's file, or empty when the argument is a URL. */
+  Optional<Path> file() {
+    return url().isPresent() ? Optional.empty() : Optional.of(Path.of(archive));
   }
 
   /** How to read the archive: key or passphrase, and limits. */

@@ -8,7 +8,6 @@ import dev.engram.manifest.Manifest;
 import dev.engram.manifest.SignatureEntry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,7 +34,7 @@ final class InfoCommand extends ArchiveCommand {
         stored += e.storedSize();
         framed += e.isFramed() ? 1 : 0;
       }
-      long fileSize = Files.size(archive);
+      long fileSize = reader.source().size();
       PrintStream out = out();
       out.println("archive:     " + archive);
       out.println("format:      " + reader.formatVersion());

@@ -1,5 +1,6 @@
 package dev.engram.cli;
 
+import dev.engram.ArchiveReader;
 import dev.engram.sqlite.VfsReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -46,7 +47,8 @@ final class QueryCommand extends ArchiveCommand {
 
   @Override
   public Integer call() throws IOException, SQLException {
-    try (VfsReader reader = VfsReader.open(archive, readerOptions());
+    try (ArchiveReader archiveReader = open();
+        VfsReader reader = VfsReader.of(archiveReader);
         Connection db = reader.openDatabase(database)) {
       if (sql != null) {
         run(db, sql, out());

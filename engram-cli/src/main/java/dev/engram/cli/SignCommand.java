@@ -58,8 +58,9 @@ final class SignCommand extends ArchiveCommand {
 
   @Override
   public Integer call() throws IOException {
-    boolean inPlace = Files.exists(output) && Files.exists(archive)
-        && Files.isSameFile(output, archive);
+    Optional<Path> input = file();
+    boolean inPlace = input.isPresent() && Files.exists(output) && Files.exists(input.get())
+        && Files.isSameFile(output, input.get());
     if (!inPlace && !force && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       throw new CliException(ExitCodes.IO, output + ": already exists (use --force to replace"
           + " it)");

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -113,6 +114,44 @@ public final class VfsReader implements Closeable {
    * @throws IOException if it cannot be read
    */
   public static VfsReader open(Path archive, ReaderOptions options) throws IOException {
+    ArchiveReader reader = ArchiveReader.open(archive, options);
+    return new VfsReader(reader, true, inPlaceVfs());
+  }
+
+  /**
+   * Opens the archive at a URI with default reader options: see {@link #open(URI,
+   * ReaderOptions)}.
+   *
+   * @param archive the archive's absolute URI
+   * @return a reader that closes the archive when it is closed
+   * @throws dev.engram.EngramException if the archive is damaged or unsupported
+   * @throws UnsupportedOperationException if no installed module reads the URI's scheme
+   * @throws java.nio.file.NoSuchFileException if nothing is there
+   * @throws java.nio.file.AccessDeniedException if reading it is refused
+   * @throws IOException if it cannot be read
+   */
+  public static VfsReader open(URI archive) throws IOException {
+    return open(archive, ReaderOptions.defaults());
+  }
+
+  /**
+   * Opens the archive at a URI: a {@code file:} URI, {@code http:} or {@code https:} (read with
+   * range requests through the reader's block cache, never downloaded whole), or a scheme that
+   * a module provides ({@code s3:} with engram-s3). A query then fetches the pages it reads:
+   * the frames of a framed database that hold them, each frame once while it stays in the block
+   * cache ({@link dev.engram.source.RemoteOptions#blockCacheSize()}) and the frame cache.
+   *
+   * @param archive the archive's absolute URI
+   * @param options reader options; {@link ReaderOptions#remote()} says how to fetch
+   * @return a reader that closes the archive when it is closed
+   * @throws dev.engram.EngramException if the archive is damaged, unsupported, or the key is
+   *     wrong
+   * @throws UnsupportedOperationException if no installed module reads the URI's scheme
+   * @throws java.nio.file.NoSuchFileException if nothing is there
+   * @throws java.nio.file.AccessDeniedException if reading it is refused
+   * @throws IOException if it cannot be read
+   */
+  public static VfsReader open(URI archive, ReaderOptions options) throws IOException {
     ArchiveReader reader = ArchiveReader.open(archive, options);
     return new VfsReader(reader, true, inPlaceVfs());
   }
