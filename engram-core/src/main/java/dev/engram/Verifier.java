@@ -17,10 +17,9 @@ import java.util.Set;
 /**
  * Checks a whole archive for {@link ArchiveReader#verify}: reads every entry once (its CRC32
  * checked by the entry's channel, its SHA-256 computed alongside, a framed entry's stored frame
- * index checked against its frames), compares the manifest's files
- * with the entries, and checks the manifest's signatures. Damage is a finding, never an
- * exception. Entries are read several at once on the reader's threads ({@link EntryTasks}); one
- * verification is driven by one thread.
+ * index checked against its frames), compares the manifest's files with the entries, and checks
+ * the manifest's signatures. Damage is a finding, never an exception. Entries are read several
+ * at once on the reader's threads ({@link EntryTasks}); one verification is driven by one thread.
  */
 final class Verifier {
   private final ArchiveReader reader;
