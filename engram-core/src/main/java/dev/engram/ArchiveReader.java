@@ -652,6 +652,14 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
+   * Says why an entry's stored frame index could not be used (its frames were found by their
+   * size prefixes instead), once the entry was opened; empty otherwise.
+   */
+  Optional<String> frameIndexDamage(int index) {
+    return access.frameIndexDamage(index);
+  }
+
+  /**
    * The gate every read of content passes: the reader is open, the key is known if the entry
    * needs one, and the limits allow it.
    */

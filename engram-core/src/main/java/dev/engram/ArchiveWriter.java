@@ -125,8 +125,8 @@ public final class ArchiveWriter implements Closeable {
     // 16 batches (16 MiB of buffers)
     FramedPayloadWriter framedWriter = pipeline == null ? new FramedPayloadWriter()
         : new FramedPayloadWriter(pipeline.executor(), Math.min(2 * threads, 16));
-    this.entryWriter = new EntryWriter(out, framedWriter, encryption.payloads(), options,
-        digest);
+    this.entryWriter = new EntryWriter(out, framedWriter, encryption.payloads(),
+        options.frameIndex() && encryption.framesCarryIndex(), options, digest);
   }
 
   /**

@@ -173,6 +173,16 @@ final class EntryAccess {
     return content;
   }
 
+  /**
+   * Says why a framed entry's stored frame index could not be used, once its frames have been
+   * located (by {@link #channel} or {@link #randomAccess}); empty when it was sound, absent, or
+   * the entry is not framed or not yet opened.
+   */
+  Optional<String> frameIndexDamage(int index) {
+    FrameIndex frames = frameIndexes.get(index);
+    return frames == null ? Optional.empty() : frames.tableDamage();
+  }
+
   /** The frame index of a framed entry: built once, then cached. */
   private FrameIndex frameIndex(int index, DirectoryEntry entry, Sealing.Payload payload)
       throws IOException {

@@ -42,14 +42,17 @@ final class EntryWriter {
   private final FramedPayloadWriter frames;
   private final Sealing sealing;
   private final WriterOptions options;
+  /** Whether framed payloads end with a frame index. */
+  private final boolean frameIndex;
   /** SHA-256 of each entry's content, when the writer generates the manifest; else null. */
   private final MessageDigest digest;
 
-  EntryWriter(ArchiveOutput out, FramedPayloadWriter frames, Sealing sealing,
+  EntryWriter(ArchiveOutput out, FramedPayloadWriter frames, Sealing sealing, boolean frameIndex,
       WriterOptions options, MessageDigest digest) {
     this.out = out;
     this.frames = frames;
     this.sealing = sealing;
+    this.frameIndex = frameIndex;
     this.options = options;
     this.digest = digest;
   }
@@ -105,7 +108,7 @@ final class EntryWriter {
       crc = (int) checksum.getValue();
     } else {
       int frameLength = explicit ? frameSize : Framing.FRAME_SIZE;
-      FramedPayloadWriter.Result result = sealing.writeFrames(name, out,
+      FramedPayloadWriter.Result result = sealing.writeFrames(name, out, frameIndex,
           sink -> frames.write(content, sink, Codecs.of(method), options.zstdLevel(), digest,
               frameLength));
       size = result.uncompressedSize();

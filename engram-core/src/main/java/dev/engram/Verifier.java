@@ -16,10 +16,10 @@ import java.util.Set;
 
 /**
  * Checks a whole archive for {@link ArchiveReader#verify}: reads every entry once (its CRC32
- * checked by the entry's channel, its SHA-256 computed alongside), compares the manifest's files
- * with the entries, and checks the manifest's signatures. Damage is a finding, never an
- * exception. Entries are read several at once on the reader's threads ({@link EntryTasks}); one
- * verification is driven by one thread.
+ * checked by the entry's channel, its SHA-256 computed alongside, a framed entry's stored frame
+ * index checked against its frames), compares the manifest's files with the entries, and checks
+ * the manifest's signatures. Damage is a finding, never an exception. Entries are read several
+ * at once on the reader's threads ({@link EntryTasks}); one verification is driven by one thread.
  */
 final class Verifier {
   private final ArchiveReader reader;
@@ -89,6 +89,9 @@ final class Verifier {
         options.progress().accept(chunk.position());
       }
       hash = HexFormat.of().formatHex(sha256.digest());
+      // every frame was read, each checked against its size prefix: a frame index that was used
+      // agrees with the prefixes; one that could not be used is damage, though reads do without
+      problem = reader.frameIndexDamage(index).orElse(null);
     } catch (EngramException e) {
       problem = e.reason();
     }

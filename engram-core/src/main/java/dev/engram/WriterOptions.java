@@ -41,6 +41,7 @@ public final class WriterOptions implements Destroyable {
 
   private final int zstdLevel;
   private final int databaseFrameSize;
+  private final boolean frameIndex;
   private final int threads;
   private final Instant modifiedTime;
   private final Instant latestModifiedTime;
@@ -62,6 +63,7 @@ public final class WriterOptions implements Destroyable {
   private WriterOptions(Builder b) {
     this.zstdLevel = b.zstdLevel;
     this.databaseFrameSize = b.databaseFrameSize;
+    this.frameIndex = b.frameIndex;
     this.threads = b.threads;
     this.modifiedTime = b.modifiedTime;
     this.latestModifiedTime = b.latestModifiedTime;
@@ -105,6 +107,7 @@ public final class WriterOptions implements Destroyable {
     Builder b = new Builder();
     b.zstdLevel = zstdLevel;
     b.databaseFrameSize = databaseFrameSize;
+    b.frameIndex = frameIndex;
     b.threads = threads;
     b.modifiedTime = modifiedTime;
     b.latestModifiedTime = latestModifiedTime;
@@ -136,6 +139,16 @@ public final class WriterOptions implements Destroyable {
    */
   public int databaseFrameSize() {
     return databaseFrameSize;
+  }
+
+  /**
+   * Says whether framed entries end with a frame index, so that a reader finds all their frames
+   * in one read (see {@link Builder#frameIndex(boolean)}).
+   *
+   * @return true unless {@link Builder#frameIndex(boolean)} turned it off
+   */
+  public boolean frameIndex() {
+    return frameIndex;
   }
 
   /**
@@ -266,6 +279,7 @@ public final class WriterOptions implements Destroyable {
   public String toString() {
     return "WriterOptions[zstdLevel=" + zstdLevel
         + (databaseFrameSize > 0 ? ", databaseFrameSize=" + databaseFrameSize : "")
+        + (frameIndex ? "" : ", frameIndex=false")
         + ", threads=" + threads
         + ", modifiedTime=" + modifiedTime
         + ", contentVersion=" + contentVersion + ", manifest=" + manifest + ", signers="
@@ -277,6 +291,7 @@ public final class WriterOptions implements Destroyable {
   public static final class Builder {
     private int zstdLevel = DEFAULT_ZSTD_LEVEL;
     private int databaseFrameSize;
+    private boolean frameIndex = true;
     private int threads = ThreadCounts.byDefault();
     private Instant modifiedTime;
     private Instant latestModifiedTime;
@@ -462,6 +477,29 @@ public final class WriterOptions implements Destroyable {
             + " is not 0 or a power of two from 1024 to 65536");
       }
       this.databaseFrameSize = bytes;
+      return this;
+    }
+
+    /**
+     * Sets whether framed entries (64 KiB frames, and databases in {@link #databaseFrameSize}
+     * frames) end with a frame index: a table of their frame sizes after the last frame, with
+     * which a reader finds every frame in one read instead of one read per frame (16,384 for 1
+     * GiB), which matters when each read is a network round trip. It costs 4 bytes per frame
+     * plus 16: 64 KiB per GiB of content in 64 KiB frames, 1 MiB per GiB in 4 KiB frames.
+     * engram-rs reads entries with an index exactly as without (it never looks past the last
+     * frame). On by default. Written only where it helps: without encryption, and in a
+     * whole-archive body encrypted in segments (docs/FORMAT.md says why the other modes get none).
+     *
+     * <p>Turn it off for archives that earlier versions of engram-java must read: they refuse a
+     * framed entry with bytes after its last frame ("stray bytes follow the last frame"). Also
+     * for the smallest archive when it will only be read from a local disk, where finding frames
+     * by their size prefixes costs little.
+     *
+     * @param write whether to write the index
+     * @return this builder
+     */
+    public Builder frameIndex(boolean write) {
+      this.frameIndex = write;
       return this;
     }
 

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -243,55 +242,6 @@ class ArchiveSourceTest {
       }
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /** A source that records every read as "position+length" and passes it on. */
-  private static final class CountingSource implements ArchiveSource {
-    private final ArchiveSource inner;
-    private final List<String> reads = Collections.synchronizedList(new ArrayList<>());
-
-    CountingSource(ArchiveSource inner) {
-      this.inner = inner;
-    }
-
-    List<String> reads() {
-      return List.copyOf(reads);
-    }
-
-    void clear() {
-      reads.clear();
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public SourceIdentity identity() {
-      return inner.identity();
-    }
-
-    @Override
-    public long size() {
-      return inner.size();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return inner.isOpen();
-    }
-
-    @Override
-    public void readFully(long position, ByteBuffer dst) throws IOException {
-      reads.add(position + "+" + dst.remaining());
-      inner.readFully(position, dst);
-    }
-
-    @Override
-    public void close() throws IOException {
-      inner.close();
     }
   }
 }

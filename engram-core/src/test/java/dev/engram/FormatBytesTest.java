@@ -27,6 +27,9 @@ import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Byte-level compatibility without the engram-rs fixtures: expected archives are built here by
@@ -44,6 +47,8 @@ class FormatBytesTest {
   /** Framed, with a last frame shorter than the others. */
   private static final int BIG = THRESHOLD + 1000;
   private static final long MTIME = 1_700_000_000L;
+  /** The last 8 bytes of a framed payload that ends with a frame index. */
+  private static final byte[] INDEX_MARKER = {'E', 'N', 'G', 'F', 'I', 'D', 'X', 1};
 
   @TempDir
   Path dir;
@@ -132,14 +137,15 @@ class FormatBytesTest {
   // ---------------------------------------------------------------------------------------------
   // Parsing our writer's framed entries by hand
 
-  @Test
-  void framedEntriesFromOurWriterParseByHandIntoIndependentlyDecodable64KiBFrames()
-      throws IOException {
+  @ParameterizedTest(name = "frameIndex({0})")
+  @ValueSource(booleans = {true, false})
+  void framedEntriesFromOurWriterParseByHandIntoIndependentlyDecodable64KiBFrames(
+      boolean frameIndex) throws IOException {
     byte[] small = TestData.text(10_000, 3);
     byte[] big = TestData.pattern(BIG);
     Path file = dir.resolve("framed.eng");
-    try (ArchiveWriter writer = ArchiveWriter.create(file,
-        WriterOptions.builder().modifiedTime(Instant.ofEpochSecond(MTIME)).build())) {
+    try (ArchiveWriter writer = ArchiveWriter.create(file, WriterOptions.builder()
+        .modifiedTime(Instant.ofEpochSecond(MTIME)).frameIndex(frameIndex).build())) {
       writer.addFile("small.txt", small);
       writer.addFile("big-lz4.bin", big, CompressionMethod.LZ4);
       writer.addFile("big-zstd.bin", TestData.patternStream(BIG), CompressionMethod.ZSTD);
@@ -232,6 +238,7 @@ class FormatBytesTest {
       int frames = b.getInt(payload);
       assertEquals((size + FRAME - 1) / FRAME, frames, where + ": frame count");
       int at = payload + 4;
+      int[] sizes = new int[frames];
       for (int k = 0; k < frames; k++) {
         int frameLength = (int) Math.min(FRAME, size - (long) k * FRAME);
         int encoded = b.getInt(at);
@@ -240,11 +247,72 @@ class FormatBytesTest {
         assertEquals(frameLength, decoded.length, where + " frame " + k + " length");
         assertArrayEquals(Arrays.copyOfRange(contents[i], k * FRAME, k * FRAME + frameLength),
             decoded, where + " frame " + k);
+        sizes[k] = encoded;
         at += 4 + encoded;
       }
-      assertEquals(payload + stored, at, where + ": frames fill the stored size exactly");
+      if (frameIndex) {
+        // FORMAT.md, "Frame index": each frame's size again, the frame count, the CRC32 of both,
+        // then the marker, ending the stored size exactly
+        for (int k = 0; k < frames; k++) {
+          assertEquals(sizes[k], b.getInt(at + 4 * k), where + ": index, frame " + k);
+        }
+        int trailer = at + 4 * frames;
+        assertEquals(frames, b.getInt(trailer), where + ": index frame count");
+        assertEquals(crc(bytes, at, 4 * frames + 4), b.getInt(trailer + 4), where + ": index CRC");
+        assertArrayEquals(INDEX_MARKER, Arrays.copyOfRange(bytes, trailer + 8, trailer + 16),
+            where + ": index marker");
+        at = trailer + 16;
+      }
+      assertEquals(payload + stored, at, where + ": frames (and index) fill the stored size");
     }
     assertEquals(directoryOffset, expectedDataOffset, "directory follows the last payload");
+  }
+
+  /**
+   * Reads a framed entry as engram-rs 1.1.1's {@code decompress_frames} does (shared/FORMAT.md):
+   * the frame count, then exactly that many {@code [size][frame]} pairs from the payload's start,
+   * each decoded and appended (here: counted and fed to a CRC32); then only the decoded length
+   * and the CRC32 are checked. Nothing after the last frame is looked at.
+   */
+  private static void decompressFramesAsEngramRs(byte[] bytes, int payload, int method,
+      long size, int crc) {
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    CRC32 content = new CRC32();
+    long length = 0;
+    int count = b.getInt(payload);
+    int at = payload + 4;
+    for (int k = 0; k < count; k++) {
+      int encoded = b.getInt(at);
+      byte[] frame = decode(method, bytes, at + 4, encoded,
+          (int) Math.min(FRAME, size - (long) k * FRAME));
+      content.update(frame);
+      length += frame.length;
+      at += 4 + encoded;
+    }
+    assertEquals(size, length, "decoded length");
+    assertEquals(crc, (int) content.getValue(), "CRC32");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = CompressionMethod.class, names = {"LZ4", "ZSTD"})
+  void engramRsReadsFramedEntriesThatEndWithAFrameIndex(CompressionMethod method)
+      throws IOException {
+    Path file = dir.resolve("indexed.eng");
+    try (ArchiveWriter writer = ArchiveWriter.create(file)) {
+      writer.addFile("big.bin", TestData.patternStream(BIG), method);
+      writer.finish();
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int c = (int) b.getLong(16); // the only directory entry
+    int payload = (int) b.getLong(c + 4) + LOCA_FIXED + b.getShort(c + 42) + 1;
+    long stored = b.getLong(c + 20);
+    assertEquals(BIG / FRAME + 1, b.getInt(payload), "frame count");
+    assertArrayEquals(INDEX_MARKER, Arrays.copyOfRange(bytes, (int) (payload + stored - 8),
+        (int) (payload + stored)), "the payload carries an index");
+    assertEquals(TestData.patternCrc(BIG), b.getInt(c + 28), "the directory's CRC32");
+    decompressFramesAsEngramRs(bytes, payload, bytes[c + 40], b.getLong(c + 12),
+        b.getInt(c + 28));
   }
 
   // ---------------------------------------------------------------------------------------------

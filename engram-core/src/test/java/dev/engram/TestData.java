@@ -31,6 +31,37 @@ final class TestData {
     return out;
   }
 
+  /** Makes content start like a SQLite database, which the writer frames in its own frame size. */
+  static byte[] asDatabase(byte[] content) {
+    byte[] header = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(header, 0, content, 0, header.length);
+    return content;
+  }
+
+  /** {@code size} bytes that repeat a block, generated as they are read. */
+  static InputStream cycle(byte[] block, long size) {
+    return new InputStream() {
+      private long position;
+
+      @Override
+      public int read() {
+        return position < size ? block[(int) (position++ % block.length)] & 0xFF : -1;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (position >= size) {
+          return -1;
+        }
+        int at = (int) (position % block.length);
+        int n = (int) Math.min(Math.min(len, size - position), block.length - at);
+        System.arraycopy(block, at, b, off, n);
+        position += n;
+        return n;
+      }
+    };
+  }
+
   /** Incompressible bytes from a seeded generator. */
   static byte[] random(int size, long seed) {
     byte[] out = new byte[size];

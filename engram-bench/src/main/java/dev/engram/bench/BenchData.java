@@ -96,6 +96,16 @@ final class BenchData {
         target -> Packers.engram(files, target, PackCodec.ZSTD_6, cores()));
   }
 
+  /**
+   * The entry of {@link #largeArchive()}, packed the same way, with or without its frame index;
+   * both named for it, so that neither is an archive a build before the index wrote.
+   */
+  Path largeArchive(boolean frameIndex) throws Exception {
+    FileSet files = FileSet.of(largeText());
+    return cached("large-" + mib + (frameIndex ? "-frame-index" : "-no-frame-index") + ".eng",
+        target -> Packers.engram(files, target, PackCodec.ZSTD_6, cores(), frameIndex));
+  }
+
   /** The same entry as {@link #largeArchive()} in a ZIP, deflated. */
   Path largeZip() throws Exception {
     FileSet files = FileSet.of(largeText());

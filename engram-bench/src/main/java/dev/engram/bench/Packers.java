@@ -34,7 +34,19 @@ final class Packers {
    */
   static long engram(FileSet files, Path archive, PackCodec codec, int threads)
       throws IOException {
-    WriterOptions.Builder options = WriterOptions.builder().threads(threads).modifiedTime(MODIFIED);
+    return engram(files, archive, codec, threads, true);
+  }
+
+  /**
+   * Packs every file with one codec through {@link ArchiveWriter}, framed entries with or without
+   * their frame index ({@link WriterOptions#frameIndex()}).
+   *
+   * @return the archive's size
+   */
+  static long engram(FileSet files, Path archive, PackCodec codec, int threads,
+      boolean frameIndex) throws IOException {
+    WriterOptions.Builder options = WriterOptions.builder().threads(threads).modifiedTime(MODIFIED)
+        .frameIndex(frameIndex);
     if (codec.method() == CompressionMethod.ZSTD) {
       options.zstdLevel(codec.zstdLevel());
     }

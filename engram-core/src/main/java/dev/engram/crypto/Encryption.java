@@ -154,6 +154,21 @@ public final class Encryption implements Closeable {
   }
 
   /**
+   * Says whether framed payloads may end with a frame index (docs/FORMAT.md, "Frame index"):
+   * where a reader reads them piece by piece, so that finding the frames in one read saves it a
+   * walk of the size prefixes. That is so without encryption, and with a whole-archive body
+   * sealed in segments (payloads are plain inside it, and a read decrypts only the segments it
+   * touches). Not with engram-rs's single-message modes: a reader decrypts the whole payload or
+   * body to a local file first, where the walk costs little. Not per file in segments: each frame
+   * is a segment there, so the clear segment lengths already give the index.
+   *
+   * @return true when framed payloads may carry an index
+   */
+  public boolean framesCarryIndex() {
+    return mode == null || mode == EncryptionMode.ARCHIVE && segmented;
+  }
+
+  /**
    * Returns the header's encryption flags (mode, segments, passphrase).
    *
    * @return the flags to combine into the header's flags field

@@ -54,6 +54,13 @@ abstract class KeyedSealing extends Sealing {
     }
   }
 
+  /** Fails when asked for a frame index: no sealed payload layout has one. */
+  static void refuseIndex(boolean withIndex) {
+    if (withIndex) {
+      throw new IllegalArgumentException("a payload encrypted on its own carries no frame index");
+    }
+  }
+
   /** Opens an entry's payload as plain bytes; called once per entry. */
   abstract ArchiveSource open(DirectoryEntry entry, ArchiveSource body) throws IOException;
 

@@ -140,16 +140,19 @@ final class MessageSealing extends KeyedSealing {
   /**
    * Writes a framed payload as one message. Its frame count is only known at the end and sealed
    * bytes cannot be patched, so the frames go to a private spill file first and are then sealed
-   * into the archive: one extra pass over the compressed bytes.
+   * into the archive: one extra pass over the compressed bytes. No frame index: a reader must
+   * decrypt the whole message before using any of it, to a local file where walking the prefixes
+   * costs little.
    */
   @Override
   public FramedPayloadWriter.Result writeFrames(String path, ArchiveOutput out,
-      FrameWriting frames) throws IOException {
+      boolean withIndex, FrameWriting frames) throws IOException {
+    refuseIndex(withIndex);
     Path spill = TemporaryFiles.createSibling(target, true);
     try {
       FramedPayloadWriter.Result plain;
       try (ArchiveOutput spillOut = ArchiveOutput.open(spill)) {
-        plain = frames.writeTo(FramedPayloadWriter.plain(spillOut));
+        plain = frames.writeTo(FramedPayloadWriter.plain(spillOut, false));
         spillOut.flush();
       }
       sealRegion(spill, 0, plain.storedSize(), out);

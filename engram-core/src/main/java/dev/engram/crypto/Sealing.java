@@ -218,12 +218,15 @@ public abstract class Sealing implements SealedSizes, Closeable {
    *
    * @param path the entry's path
    * @param out where to write
+   * @param withIndex whether the payload ends with a frame index; only a payload stored as it is
+   *     can ({@link Encryption#framesCarryIndex()} decides, and asks no other sealing for one)
    * @param frames writes the frames to the sink it is given
    * @return what was written, with the payload's stored size
+   * @throws IllegalArgumentException if an index is asked of a sealing whose layout has none
    * @throws IOException if writing fails
    */
   public abstract FramedPayloadWriter.Result writeFrames(String path, ArchiveOutput out,
-      FrameWriting frames) throws IOException;
+      boolean withIndex, FrameWriting frames) throws IOException;
 
   /**
    * Says whether a writer's temporary file holds plaintext of a body that will be sealed, and
@@ -351,8 +354,8 @@ public abstract class Sealing implements SealedSizes, Closeable {
 
     @Override
     public FramedPayloadWriter.Result writeFrames(String path, ArchiveOutput out,
-        FrameWriting frames) throws IOException {
-      return frames.writeTo(FramedPayloadWriter.plain(out));
+        boolean withIndex, FrameWriting frames) throws IOException {
+      return frames.writeTo(FramedPayloadWriter.plain(out, withIndex));
     }
 
     @Override

@@ -156,11 +156,13 @@ final class SegmentSealing extends KeyedSealing {
 
   /**
    * Seals each frame as one segment, the frame count as a segment of its own reserved in front
-   * and filled in at the end.
+   * and filled in at the end. No frame index: the clear segment lengths already locate every
+   * frame, and one would add a segment the layout does not have.
    */
   @Override
   public FramedPayloadWriter.Result writeFrames(String path, ArchiveOutput out,
-      FrameWriting frames) throws IOException {
+      boolean withIndex, FrameWriting frames) throws IOException {
+    refuseIndex(withIndex);
     SegmentedWriter writer = SegmentedWriter.begin(key, Segments.entryAssociatedData(path), out);
     SegmentedWriter.Reserved count = writer.reserve(Framing.PREFIX);
     return frames.writeTo(new FramedPayloadWriter.FrameSink() {

@@ -173,7 +173,9 @@ public final class Directory {
       least += frames * Framing.PREFIX + (frames - 1) * codec.minCompressedLength(frameSize)
           + codec.minCompressedLength(last);
     }
-    long most = Framing.PREFIX + frames * (Framing.PREFIX + codec.maxCompressedLength(frameSize));
+    // the frames at their worst, and engram-java's frame index after them
+    long most = Framing.PREFIX + frames * (Framing.PREFIX + codec.maxCompressedLength(frameSize))
+        + (frames <= Framing.MAX_INDEXED_FRAMES ? Framing.indexLength(frames) : 0);
     if (frames > Framing.MAX_FRAMES || high < least || low > most) {
       throw new CorruptArchiveException(where(entry, index) + ": " + storedSize
           + " stored bytes cannot hold the " + frames + " frames its size of " + size

@@ -22,6 +22,14 @@ public final class Framing {
   public static final int PREFIX = 4;
   /** Most frames an entry can have: the frame count is an unsigned 32-bit field. */
   public static final long MAX_FRAMES = 0xFFFF_FFFFL;
+  /**
+   * Most frames a frame index (engram-java's table of frame sizes after the last frame, see
+   * {@code dev.engram.frame.FrameTable}) covers: 2^24, a 64 MiB table, 1 TiB of content in 64 KiB
+   * frames. Larger entries carry none, so neither a writer nor a reader ever holds a larger table.
+   */
+  public static final long MAX_INDEXED_FRAMES = 1L << 24;
+  /** Bytes of a frame index after its table: the frame count, a CRC32 and an 8-byte marker. */
+  public static final int INDEX_TRAILER = 16;
 
   private Framing() {}
 
@@ -71,6 +79,31 @@ public final class Framing {
   }
 
   /**
+   * Returns the size of the frame index of a payload of {@code frames} frames: a 4-byte size per
+   * frame and the trailer.
+   *
+   * @param frames frame count, at most {@link #MAX_INDEXED_FRAMES}
+   * @return {@code 4 * frames + 16}
+   */
+  public static long indexLength(long frames) {
+    return PREFIX * frames + INDEX_TRAILER;
+  }
+
+  /**
+   * Says whether a framed payload of this stored size could end with a frame index of {@code
+   * frames} frames: the count is one an index covers, and the payload holds the index besides
+   * the frame count and the smallest possible frames.
+   *
+   * @param frames frame count
+   * @param storedSize the payload's (plain) size
+   * @return true if an index may be looked for
+   */
+  public static boolean mayHoldIndex(long frames, long storedSize) {
+    return frames <= MAX_INDEXED_FRAMES
+        && storedSize - PREFIX - indexLength(frames) >= frames * (PREFIX + 1);
+  }
+
+  /**
    * Says whether a frame size may be recorded by the explicit frame size extension.
    *
    * @param frameSize bytes per frame
@@ -79,5 +112,33 @@ public final class Framing {
   public static boolean isExplicitFrameSize(int frameSize) {
     return Integer.bitCount(frameSize) == 1 && frameSize >= 1 << MIN_FRAME_SHIFT
         && frameSize <= 1 << MAX_FRAME_SHIFT;
+  }
+
+  /**
+   * Reads a frame count or size prefix: an unsigned 32-bit little-endian number.
+   *
+   * @param bytes source
+   * @param offset where its first byte is
+   * @return the value, 0 to 2^32 - 1
+   */
+  public static long u32(byte[] bytes, int offset) {
+    return (bytes[offset] & 0xFFL)
+        | (bytes[offset + 1] & 0xFFL) << 8
+        | (bytes[offset + 2] & 0xFFL) << 16
+        | (bytes[offset + 3] & 0xFFL) << 24;
+  }
+
+  /**
+   * Writes a frame count or size prefix: the low 32 bits of a number, little-endian.
+   *
+   * @param bytes target
+   * @param offset where its first byte goes
+   * @param value the number
+   */
+  public static void putU32(byte[] bytes, int offset, long value) {
+    bytes[offset] = (byte) value;
+    bytes[offset + 1] = (byte) (value >>> 8);
+    bytes[offset + 2] = (byte) (value >>> 16);
+    bytes[offset + 3] = (byte) (value >>> 24);
   }
 }

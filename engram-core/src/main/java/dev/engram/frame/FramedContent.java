@@ -68,17 +68,17 @@ public final class FramedContent {
   public int read(long position, ByteBuffer dst) throws IOException {
     long size = index.uncompressedSize();
     long at = position;
-    byte[] encoded = null;
+    byte[] scratch = null;
     while (dst.hasRemaining() && at < size) {
       int k = (int) (at / index.frameSize());
       long key = FrameCache.key(cacheId, k);
       byte[] frame = cache.get(key);
       if (frame == null) {
-        if (encoded == null) {
-          encoded = new byte[codec.maxCompressedLength(index.frameSize())];
+        if (scratch == null) {
+          scratch = new byte[index.scratchLength(codec)];
         }
         frame = new byte[index.frameLength(k)];
-        decode(source, index, codec, entry, k, encoded, frame);
+        decode(source, index, codec, entry, k, scratch, frame);
         framesDecoded.incrementAndGet();
         cache.put(key, frame);
       }
@@ -91,25 +91,25 @@ public final class FramedContent {
   }
 
   /**
-   * Decodes one frame: reads its encoded bytes and decompresses them to exactly the frame's
-   * length.
+   * Decodes one frame: reads it (checked against the index, see {@link FrameIndex#readFrame}) and
+   * decompresses it to exactly the frame's length.
    *
-   * @param encoded scratch space of at least the codec's worst case for one frame
+   * @param scratch space of at least {@link FrameIndex#scratchLength} bytes
    * @param out receives the frame, from offset 0
    */
   static void decode(ArchiveSource source, FrameIndex index, Codec codec, String entry,
-      int k, byte[] encoded, byte[] out) throws IOException {
-    decode(source, index, codec, entry, k, encoded, out, 0);
+      int k, byte[] scratch, byte[] out) throws IOException {
+    decode(source, index, codec, entry, k, scratch, out, 0);
   }
 
   /** {@link #decode(ArchiveSource, FrameIndex, Codec, String, int, byte[], byte[])} into
    * {@code out} from {@code outOffset}. */
   static void decode(ArchiveSource source, FrameIndex index, Codec codec, String entry,
-      int k, byte[] encoded, byte[] out, int outOffset) throws IOException {
-    int encodedLength = index.encodedLength(k);
-    source.readFully(index.encodedOffset(k), encoded, 0, encodedLength);
+      int k, byte[] scratch, byte[] out, int outOffset) throws IOException {
+    int at = index.readFrame(source, k, scratch);
     try {
-      codec.decompress(encoded, 0, encodedLength, out, outOffset, index.frameLength(k));
+      codec.decompress(scratch, at, index.encodedLength(k), out, outOffset,
+          index.frameLength(k));
     } catch (CorruptArchiveException e) {
       throw new CorruptArchiveException("entry '" + entry + "': frame " + k + " at offset "
           + (index.encodedOffset(k) - Framing.PREFIX) + ": " + e.getMessage(), e);

@@ -116,7 +116,7 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     this.codec = codec;
     this.entry = entry;
     this.expectedCrc = expectedCrc;
-    this.encoded = new byte[codec.maxCompressedLength(index.frameSize())];
+    this.encoded = new byte[index.scratchLength(codec)];
     this.cacheData = new byte[cachedFrames][];
     this.cacheFrame = new int[cachedFrames];
     java.util.Arrays.fill(cacheFrame, -1);

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -87,26 +88,46 @@ public final class FramedPayloadWriter {
 
   /**
    * Returns the sink of the format's framed layout at the output's position: {@code [frame count]
-   * [size][frame]...}, the count patched in at the end.
+   * [size][frame]...}, the count patched in at the end, then, when asked for, the payload's frame
+   * index ({@link FrameTable}), so that a reader finds every frame in one read. An entry of more
+   * than {@link Framing#MAX_INDEXED_FRAMES} frames gets no index.
    *
    * @param out where the payload goes
+   * @param withIndex whether to end the payload with a frame index
    * @return the sink
    * @throws IOException if writing the count's placeholder fails
    */
-  public static FrameSink plain(ArchiveOutput out) throws IOException {
+  public static FrameSink plain(ArchiveOutput out, boolean withIndex) throws IOException {
     long countPosition = out.position();
     out.write(new byte[Framing.PREFIX]);
     return new FrameSink() {
+      /** Each frame's encoded size, for the index; null once there are too many to index. */
+      private int[] sizes = withIndex ? new int[1024] : null;
+      private int frames;
+
       @Override
       public void frame(byte[] bytes, int offset, int length) throws IOException {
         out.write(bytes, offset, length);
+        if (sizes != null) {
+          if (frames == Framing.MAX_INDEXED_FRAMES) {
+            sizes = null;
+          } else {
+            if (frames == sizes.length) {
+              sizes = Arrays.copyOf(sizes, 2 * frames);
+            }
+            sizes[frames++] = length - Framing.PREFIX;
+          }
+        }
       }
 
       @Override
-      public long finish(long frames) throws IOException {
-        byte[] count = new byte[Framing.PREFIX];
-        putU32(count, 0, frames);
-        out.patch(countPosition, count);
+      public long finish(long count) throws IOException {
+        byte[] bytes = new byte[Framing.PREFIX];
+        Framing.putU32(bytes, 0, count);
+        out.patch(countPosition, bytes);
+        if (sizes != null) {
+          out.write(FrameTable.encode(sizes, frames));
+        }
         return out.position() - countPosition;
       }
     };
@@ -261,7 +282,7 @@ public final class FramedPayloadWriter {
           int at = i * bound;
           int length = codec.compress(raw, from, Math.min(frameSize, rawLength - from), encoded,
               at + Framing.PREFIX, level);
-          putU32(encoded, at, length);
+          Framing.putU32(encoded, at, length);
           encodedLength[i] = length;
         }
       };
@@ -324,12 +345,5 @@ public final class FramedPayloadWriter {
         future.cancel(false);
       }
     }
-  }
-
-  private static void putU32(byte[] b, int offset, long value) {
-    b[offset] = (byte) value;
-    b[offset + 1] = (byte) (value >>> 8);
-    b[offset + 2] = (byte) (value >>> 16);
-    b[offset + 3] = (byte) (value >>> 24);
   }
 }

@@ -1,0 +1,72 @@
+package dev.engram;
+
+import dev.engram.source.ArchiveSource;
+import dev.engram.source.SourceIdentity;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A source that records every read as {@code "position+length"} and passes it on: how tests
+ * count the round trips a remote source would make.
+ */
+public final class CountingSource implements ArchiveSource {
+  private final ArchiveSource inner;
+  private final List<String> reads = Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * Wraps a source.
+   *
+   * @param inner where the bytes come from; closed with this source
+   */
+  public CountingSource(ArchiveSource inner) {
+    this.inner = inner;
+  }
+
+  /**
+   * Returns the reads made since creation or the last {@link #clear()}, in order.
+   *
+   * @return one {@code "position+length"} per read
+   */
+  public List<String> reads() {
+    return List.copyOf(reads);
+  }
+
+  /** Forgets the reads made so far. */
+  public void clear() {
+    reads.clear();
+  }
+
+  @Override
+  public String name() {
+    return inner.name();
+  }
+
+  @Override
+  public SourceIdentity identity() {
+    return inner.identity();
+  }
+
+  @Override
+  public long size() {
+    return inner.size();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return inner.isOpen();
+  }
+
+  @Override
+  public void readFully(long position, ByteBuffer dst) throws IOException {
+    reads.add(position + "+" + dst.remaining());
+    inner.readFully(position, dst);
+  }
+
+  @Override
+  public void close() throws IOException {
+    inner.close();
+  }
+}
