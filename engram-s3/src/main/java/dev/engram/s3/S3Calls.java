@@ -3,6 +3,7 @@ package dev.engram.s3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -116,9 +117,11 @@ final class S3Calls {
       }
     } catch (BodyBrokeOff | BadAnswer e) {
       throw e;
-    } catch (InterruptedIOException e) {
-      throw e;
     } catch (IOException e) {
+      if (isInterrupt(e)) {
+        throw interrupted(name, e);
+      }
+      // a connection reset, or a socket timeout (no bytes for RemoteOptions.requestTimeout)
       throw new BodyBrokeOff(name + ": the body broke off after " + got + " of " + expected
           + " bytes: " + e.getMessage(), e);
     }
@@ -174,10 +177,14 @@ final class S3Calls {
         + (message == null || message.isEmpty() ? "" : ": " + message);
   }
 
+  /**
+   * Whether a failure comes from an interrupt of this thread. A socket timeout is an {@link
+   * InterruptedIOException} too, but not an interrupt.
+   */
   private static boolean isInterrupt(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof AbortedException || t instanceof InterruptedException
-          || t instanceof InterruptedIOException) {
+          || (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException))) {
         return true;
       }
     }

@@ -2,6 +2,7 @@ package dev.engram.s3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,9 @@ import dev.engram.ReaderOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.SequenceInputStream;
+import java.net.SocketTimeoutException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,6 +97,21 @@ class S3SourceFaultsTest {
   }
 
   @Test
+  void aBodyThatStallsIsRetriedAndIsNoInterrupt() throws IOException {
+    try (ArchiveReader reader = S3Archives.open(retrying, BUCKET, KEY, ReaderOptions.defaults())) {
+      FAULTS.stalledBodies.set(1);
+      RequestLog.reset();
+      assertArrayEquals(CONTENTS.get("first.txt"), reader.read("first.txt"));
+      assertEquals(2, RequestLog.gets(), () -> "requests: " + RequestLog.sent());
+    }
+    IOException e = readFails(once, () -> FAULTS.stalledBodies.set(1));
+    assertFalse(e instanceof InterruptedIOException, e.toString());
+    assertFalse(Thread.currentThread().isInterrupted());
+    assertTrue(e.getMessage().matches("s3://faults/larger.eng: the body broke off after 0 of \\d+"
+        + " bytes: Read timed out"), e.getMessage());
+  }
+
+  @Test
   void aBodyLongerThanTheRangeIsRefused() throws IOException {
     IOException e = readFails(retrying, () -> FAULTS.longBodies.set(1));
     assertTrue(e.getMessage().contains("S3 sent more than the"), e.getMessage());
@@ -161,11 +179,14 @@ class S3SourceFaultsTest {
   private static final class Faults implements ExecutionInterceptor {
     final AtomicInteger shortBodies = new AtomicInteger();
     final AtomicInteger longBodies = new AtomicInteger();
+    /** Bodies whose first read times out, as a socket read does after its timeout. */
+    final AtomicInteger stalledBodies = new AtomicInteger();
     volatile UnaryOperator<SdkHttpResponse> headers;
 
     void clear() {
       shortBodies.set(0);
       longBodies.set(0);
+      stalledBodies.set(0);
       headers = null;
     }
 
@@ -190,6 +211,20 @@ class S3SourceFaultsTest {
       }
       if (shortBodies.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         return Optional.of(new WithoutLastByte(body.get()));
+      }
+      if (stalledBodies.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        InputStream stalled = body.get();
+        return Optional.of(new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new SocketTimeoutException("Read timed out");
+          }
+
+          @Override
+          public void close() throws IOException {
+            stalled.close();
+          }
+        });
       }
       if (longBodies.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         return Optional.of(new SequenceInputStream(body.get(),
