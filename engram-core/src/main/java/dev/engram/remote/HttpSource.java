@@ -3,6 +3,7 @@ package dev.engram.remote;
 import dev.engram.CorruptArchiveException;
 import dev.engram.io.Transfers;
 import dev.engram.source.ArchiveSource;
+import dev.engram.source.ContentRange;
 import dev.engram.source.RemoteOptions;
 import dev.engram.source.SourceIdentity;
 import java.io.IOException;
@@ -97,7 +98,7 @@ public final class HttpSource implements ArchiveSource {
     RangeFetcher.Answer answer = fetcher.get(url, request, Map.of(), (status, headers) -> {
       long length;
       if (status == 206) {
-        RangeChecks.ContentRange range = RangeChecks.contentRange(name, headers);
+        ContentRange range = RangeChecks.contentRange(name, headers);
         if (range.last() != range.total() - 1
             || range.first() != Math.max(0, range.total() - TAIL_SIZE)) {
           throw new RangeChecks.BadAnswer(name + ": the server answered " + range
@@ -233,7 +234,7 @@ public final class HttpSource implements ArchiveSource {
     String request = "bytes=" + first + "-" + last;
     request(request, pinned.conditions(), (status, headers) -> {
       if (status == 206) {
-        RangeChecks.ContentRange range = RangeChecks.contentRange(name, headers);
+        ContentRange range = RangeChecks.contentRange(name, headers);
         if (range.total() != size) {
           throw RangeChecks.changed(name, "its size was " + size + " bytes, now "
               + range.total());

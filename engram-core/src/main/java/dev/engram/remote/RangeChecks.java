@@ -1,5 +1,6 @@
 package dev.engram.remote;
 
+import dev.engram.source.ContentRange;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.util.Locale;
@@ -13,22 +14,9 @@ import java.util.regex.Pattern;
  * archive changed. Stateless and thread-safe.
  */
 final class RangeChecks {
-  private static final Pattern SATISFIED = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18})");
   private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/(\\d{1,18})");
 
   private RangeChecks() {}
-
-  /** A {@code Content-Range} of a 206 answer: bytes {@code first..last} of {@code total}. */
-  record ContentRange(long first, long last, long total) {
-    long length() {
-      return last - first + 1;
-    }
-
-    @Override
-    public String toString() {
-      return "bytes " + first + "-" + last + "/" + total;
-    }
-  }
 
   /** An answer that is wrong in itself (not a failure that a retry could get past). */
   static final class BadAnswer extends IOException {
@@ -41,17 +29,9 @@ final class RangeChecks {
   static ContentRange contentRange(String where, HttpHeaders headers) throws BadAnswer {
     String value = headers.firstValue("Content-Range").orElseThrow(
         () -> new BadAnswer(where + ": the server's 206 answer has no Content-Range"));
-    Matcher m = SATISFIED.matcher(value.trim());
-    if (m.matches()) {
-      long first = Long.parseLong(m.group(1));
-      long last = Long.parseLong(m.group(2));
-      long total = Long.parseLong(m.group(3));
-      if (first <= last && last < total) {
-        return new ContentRange(first, last, total);
-      }
-    }
-    throw new BadAnswer(where + ": the server sent a malformed Content-Range '" + value
-        + "' (a known size is needed: bytes FIRST-LAST/SIZE)");
+    return ContentRange.parse(value).orElseThrow(() -> new BadAnswer(where
+        + ": the server sent a malformed Content-Range '" + value
+        + "' (a known size is needed: bytes FIRST-LAST/SIZE)"));
   }
 
   /**
