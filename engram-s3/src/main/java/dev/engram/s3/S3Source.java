@@ -186,6 +186,12 @@ final class S3Source implements ArchiveSource {
     return size;
   }
 
+  /** Every read outside the kept tail is a request: a reader puts its block cache in front. */
+  @Override
+  public boolean isRemote() {
+    return true;
+  }
+
   @Override
   public boolean isOpen() {
     return !closed.get();

@@ -127,21 +127,24 @@ class S3ArchivesTest {
   }
 
   @Test
-  void aLargerArchiveOpensInTwoGetObjectsAndASmallEntryIsOneMore() throws IOException {
+  void aLargerArchiveOpensInOneGetObjectAndASmallEntryIsOneMore() throws IOException {
     Map<String, byte[]> contents = TestArchives.largerContents();
-    server.put(BUCKET, "larger.eng", TestArchives.write(contents));
+    byte[] archive = TestArchives.write(contents);
+    server.put(BUCKET, "larger.eng", archive);
+    // the reader's block cache ends its blocks at the archive's end: the first one is short
+    String firstBlock = "bytes=0-" + (archive.length % (64 * 1024) - 1);
     RequestLog.reset();
     try (ArchiveReader reader = S3Archives.open(client, BUCKET, "larger.eng", DEFAULTS)) {
-      // the suffix range gives size, end record and directory; the header lies at 0
-      assertEquals(List.of(new RequestLog.Request("GetObject", "bytes=-65536"),
-          new RequestLog.Request("GetObject", "bytes=0-63")), RequestLog.sent());
+      // the suffix range gives size, end record (with its copy of the header) and directory
+      assertEquals(List.of(new RequestLog.Request("GetObject", "bytes=-65536")),
+          RequestLog.sent());
       assertEquals(CompressionMethod.NONE, reader.entry("tiny.txt").orElseThrow().compression());
-      for (String path : List.of("first.txt", "tiny.txt")) {
-        RequestLog.reset();
-        assertArrayEquals(contents.get(path), reader.read(path), path);
-        assertEquals(1, RequestLog.gets(), () -> path + ": " + RequestLog.sent());
-      }
       RequestLog.reset();
+      assertArrayEquals(contents.get("first.txt"), reader.read("first.txt"));
+      assertEquals(List.of(new RequestLog.Request("GetObject", firstBlock)), RequestLog.sent());
+      RequestLog.reset();
+      assertArrayEquals(contents.get("tiny.txt"), reader.read("tiny.txt"));
+      assertEquals(List.of(), RequestLog.sent(), "in the block fetched for first.txt");
       assertArrayEquals(contents.get("last.txt"), reader.read("last.txt"));
       assertEquals(List.of(), RequestLog.sent(), "in the bytes kept at open");
     }
