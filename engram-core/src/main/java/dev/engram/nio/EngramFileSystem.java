@@ -59,7 +59,7 @@ public final class EngramFileSystem extends FileSystem {
   private final ReaderOptions ownedOptions;
   private final URI archiveUri;
   /** The key of the provider's registry if this was opened by URI, else null. */
-  private final Path registryKey;
+  private final Object registryKey;
   /** Built on first use: opening only to read one known file, or by URI, need not pay for it. */
   private volatile EntryTree tree;
   private final boolean encrypted;
@@ -69,7 +69,7 @@ public final class EngramFileSystem extends FileSystem {
   private volatile boolean closed;
 
   EngramFileSystem(EngramFileSystemProvider provider, ArchiveReader reader,
-      ReaderOptions ownedOptions, URI archiveUri, Path registryKey) {
+      ReaderOptions ownedOptions, URI archiveUri, Object registryKey) {
     this.provider = provider;
     this.reader = reader;
     this.ownedOptions = ownedOptions;

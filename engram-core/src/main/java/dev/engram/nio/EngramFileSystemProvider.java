@@ -76,6 +76,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * engram:file:///data/my%20docs.eng!/notes/caf%C3%A9%20%231.txt}. The separator is the last
  * {@code !/}; a URI that names only the archive may leave it out.
  *
+ * <p><b>Remote archives.</b> An archive URI whose scheme no installed file system serves is
+ * read with {@link dev.engram.ArchiveReader#open(URI, ReaderOptions)}: {@code
+ * engram:https://example.org/docs.eng} ({@code http:} and {@code https:} with range requests,
+ * {@code s3:} with engram-s3), never downloaded whole; such a file system is registered under
+ * the archive's URI. {@link ReaderOptions#remote()} (in {@code readerOptions}) says how it is
+ * fetched.
+ *
  * <p><b>{@code env} keys.</b>
  *
  * <table>
@@ -100,8 +107,8 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   private static final Set<String> ENV_KEYS = Set.of("key", "passphrase", "readerOptions");
   private static final String ARCHIVE_SUFFIX = ".eng";
 
-  /** File systems opened by URI, by the real path of their archive. */
-  private final ConcurrentHashMap<Path, EngramFileSystem> byArchive = new ConcurrentHashMap<>();
+  /** File systems opened by URI: by the archive's real path, or a remote archive's URI. */
+  private final ConcurrentHashMap<Object, EngramFileSystem> byArchive = new ConcurrentHashMap<>();
 
   /**
    * Makes a provider. Applications do not call this: the JDK finds the provider through {@link
@@ -139,20 +146,23 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   public FileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
     ArchiveUris.Parsed parsed = ArchiveUris.parse(uri);
     ReaderSettings.check(env);
-    Path archive = Path.of(parsed.archive());
-    Path key = archive.toRealPath();
+    boolean remote = !isFileSystemUri(parsed.archive());
+    Path archive = remote ? null : Path.of(parsed.archive());
+    Object key = remote ? parsed.archive().normalize() : archive.toRealPath();
     if (byArchive.containsKey(key)) {
       throw new FileSystemAlreadyExistsException(uri.toString());
     }
     ReaderSettings settings = ReaderSettings.of(env);
     ArchiveSource source;
     try {
-      source = ArchiveSource.open(archive);
+      source = remote ? ArchiveSource.open(parsed.archive(), settings.options().remote())
+          : ArchiveSource.open(archive);
     } catch (IOException | RuntimeException e) {
       settings.discard();
       throw e;
     }
-    EngramFileSystem fileSystem = open(source, archive, settings, key);
+    EngramFileSystem fileSystem = open(source,
+        remote ? parsed.archive() : archive.toAbsolutePath().toUri(), settings, key);
     if (byArchive.putIfAbsent(key, fileSystem) != null) {
       fileSystem.close(); // another thread registered the same archive meanwhile
       throw new FileSystemAlreadyExistsException(uri.toString());
@@ -197,7 +207,7 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
       if (!named && !startsWithMagic(source)) {
         throw new UnsupportedOperationException(path + " is not an Engram archive");
       }
-      return open(source, path, ReaderSettings.of(env), null);
+      return open(source, path.toAbsolutePath().toUri(), ReaderSettings.of(env), null);
     } catch (IOException | RuntimeException e) {
       source.close(); // does nothing if open() closed it
       throw e;
@@ -205,13 +215,12 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   }
 
   /** Opens a source as a file system; closes the source and wipes the settings if that fails. */
-  private EngramFileSystem open(ArchiveSource source, Path archive, ReaderSettings settings,
-      Path registryKey) throws IOException {
+  private EngramFileSystem open(ArchiveSource source, URI archiveUri, ReaderSettings settings,
+      Object registryKey) throws IOException {
     ArchiveReader reader = null;
     try {
       reader = ArchiveReader.open(source, settings.options());
-      return new EngramFileSystem(this, reader, settings.owned(),
-          archive.toAbsolutePath().toUri(), registryKey);
+      return new EngramFileSystem(this, reader, settings.owned(), archiveUri, registryKey);
     } catch (IOException | RuntimeException e) {
       settings.discard();
       if (reader != null) {
@@ -230,7 +239,23 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
     return Header.startsWithMagic(first);
   }
 
-  void unregister(Path key, EngramFileSystem fileSystem) {
+  /**
+   * Says whether an archive URI names a file of an installed file system ({@code file:}, {@code
+   * jar:}, an in-memory one, {@code engram:}); otherwise it is read as a remote archive by {@link
+   * ArchiveSource#open(URI, dev.engram.source.RemoteOptions)} ({@code http:}, {@code https:}, and
+   * the schemes of modules such as engram-s3).
+   */
+  private static boolean isFileSystemUri(URI archive) {
+    String scheme = archive.getScheme();
+    for (FileSystemProvider provider : FileSystemProvider.installedProviders()) {
+      if (provider.getScheme().equalsIgnoreCase(scheme)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void unregister(Object key, EngramFileSystem fileSystem) {
     byArchive.remove(key, fileSystem);
   }
 
@@ -249,13 +274,16 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   }
 
   private EngramFileSystem registered(URI uri, ArchiveUris.Parsed parsed) {
-    Path archive = Path.of(parsed.archive());
-    Path key;
-    try {
-      key = archive.toRealPath();
-    } catch (IOException e) {
-      throw new FileSystemNotFoundException("no engram file system is open for " + uri + " ("
-          + e + ")");
+    Object key;
+    if (isFileSystemUri(parsed.archive())) {
+      try {
+        key = Path.of(parsed.archive()).toRealPath();
+      } catch (IOException e) {
+        throw new FileSystemNotFoundException("no engram file system is open for " + uri + " ("
+            + e + ")");
+      }
+    } else {
+      key = parsed.archive().normalize();
     }
     EngramFileSystem fileSystem = byArchive.get(key);
     if (fileSystem == null) {
