@@ -85,6 +85,42 @@ class RemoteCommandsTest {
   }
 
   @Test
+  void anS3UrlIsReadThroughEngramS3() throws Exception {
+    // no S3 store: a closed port on 127.0.0.1. What is tested is that s3:// reaches engram-s3
+    // (which the command names in its error) rather than "no module reads s3".
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    String noFile = dir.resolve("no-such-aws-file").toString();
+    java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+    properties.put("aws.endpointUrl", "http://127.0.0.1:" + closedPort);
+    properties.put("aws.region", "us-east-1");
+    properties.put("aws.accessKeyId", "test");
+    properties.put("aws.secretAccessKey", "test");
+    properties.put("aws.disableEc2Metadata", "true");
+    properties.put("aws.configFile", noFile);
+    properties.put("aws.sharedCredentialsFile", noFile);
+    java.util.Map<String, String> before = new java.util.HashMap<>();
+    properties.forEach((name, value) -> before.put(name, System.setProperty(name, value)));
+    try {
+      Cli.Result r = run("list", "s3://bucket/data.eng");
+      assertEquals(ExitCodes.IO, r.exitCode(), r.toString());
+      assertTrue(r.stderr().contains("s3://bucket/data.eng"), r.stderr());
+      assertTrue(!r.stderr().contains("no installed module reads"), r.stderr());
+    } finally {
+      before.forEach((name, value) -> {
+        if (value == null) {
+          System.clearProperty(name);
+        } else {
+          System.setProperty(name, value);
+        }
+      });
+    }
+  }
+
+  @Test
   void aMalformedUrlIsAUsageError() {
     Cli.Result r = run("list", "http://exa mple/x.eng");
     assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
