@@ -153,7 +153,12 @@ public final class ArchiveReader implements Closeable {
 
   /**
    * Opens and validates the archive at a URI (see {@link #open(URI)}); {@link
-   * ReaderOptions#remote()} says how a remote one is fetched.
+   * ReaderOptions#remote()} says how a remote one is fetched. A remote archive is read through
+   * one block cache per reader ({@link dev.engram.source.RemoteOptions#blockCacheSize()}),
+   * fetching only what is read, with one exception: an archive encrypted whole in engram-rs's
+   * single-message mode ({@link EncryptionMode#ARCHIVE} without segmented encryption) is one
+   * AES-GCM message, whose whole body is downloaded and decrypted (into a private temporary
+   * file) when it opens.
    *
    * @param archive the archive's absolute URI
    * @param options how to read

@@ -35,6 +35,8 @@ class HeaderCopyTest {
   private static final class RemoteArray implements ArchiveSource {
     private final byte[] bytes;
     final List<Long> reads = new ArrayList<>();
+    /** Reads that start before this position fail, as a connection that keeps dropping. */
+    long failBefore = -1;
 
     RemoteArray(byte[] bytes) {
       this.bytes = bytes;
@@ -68,6 +70,9 @@ class HeaderCopyTest {
     @Override
     public synchronized void readFully(long position, ByteBuffer dst) throws IOException {
       reads.add(position);
+      if (position < failBefore) {
+        throw new IOException("connection reset");
+      }
       ArchiveSource.wrap(bytes, name()).readFully(position, dst);
     }
 
@@ -185,6 +190,20 @@ class HeaderCopyTest {
     CorruptArchiveException e = assertThrows(CorruptArchiveException.class,
         () -> ArchiveReader.open(new RemoteArray(bytes), ReaderOptions.defaults()).close());
     assertTrue(e.getMessage().contains("not an Engram archive"), e.getMessage());
+  }
+
+  @Test
+  void aRemoteArchiveSealedWholeSaysItIsReadWholeWhenTheDownloadFails() throws IOException {
+    byte[] key = new byte[32];
+    byte[] bytes = archive(WriterOptions.builder().encryption(EncryptionMode.ARCHIVE, key)
+        .build());
+    RemoteArray remote = new RemoteArray(bytes);
+    remote.failBefore = bytes.length - 65_536;
+    IOException e = assertThrows(IOException.class,
+        () -> ArchiveReader.open(remote, ReaderOptions.builder().key(key).build()).close());
+    assertTrue(e.getMessage().startsWith("https://example.test/a.eng: an archive encrypted whole"
+        + " as one message (engram-rs's archive mode) is read whole"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("that failed: connection reset"), e.getMessage());
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.engram.io.Cleanup;
 import dev.engram.io.TemporaryFiles;
 import dev.engram.source.ArchiveSource;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,15 @@ final class MessageSealing extends KeyedSealing {
     } catch (AEADBadTagException e) {
       throw new AuthenticationFailedException("the archive does not decrypt: the key or"
           + " passphrase is wrong, or its encrypted body was changed");
+    } catch (IOException e) {
+      if (!container.isRemote() || e instanceof EngramException
+          || e instanceof InterruptedIOException) {
+        throw e;
+      }
+      // a remote reader otherwise fetches only what it reads: say why this one fetched it all
+      throw new IOException(container.name() + ": an archive encrypted whole as one message"
+          + " (engram-rs's archive mode) is read whole, so its " + sealed + "-byte body is"
+          + " downloaded and decrypted at open; that failed: " + e.getMessage(), e);
     }
     try {
       ArchiveFile body = ArchiveFile.openTemporary(plain, Header.SIZE, container.name());
