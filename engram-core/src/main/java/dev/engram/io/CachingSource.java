@@ -55,8 +55,11 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CachingSource implements ArchiveSource {
   /** Bytes per cached block; blocks start at multiples of it. */
   public static final int BLOCK_SIZE = 64 * 1024;
-  /** Read-ahead windows, by how many sequential reads in a row a stream has seen. */
-  private static final int[] WINDOWS = {BLOCK_SIZE, 1 << 20, 8 << 20};
+  /**
+   * Read-ahead windows, by how many reads in a row a stream has seen: none after one, 64 KiB
+   * after two (two neighbouring frames of a query cost little more), then 1 MiB and 8 MiB.
+   */
+  private static final int[] WINDOWS = {0, BLOCK_SIZE, 1 << 20, 8 << 20};
   /** Sequential streams followed at once (a reader's channels, the VFS, the frame walker). */
   private static final int STREAMS = 8;
   private static final int FETCH_THREADS = 3;
@@ -404,15 +407,21 @@ public final class CachingSource implements ArchiveSource {
     return runs;
   }
 
-  /** The stream a read continues (its window grows), or a new one. Called under the lock. */
+  /**
+   * The stream a read continues, or a new one. A stream's window grows when a read carries it
+   * into a new block: reads within one block (a header, then the entry after it; two small
+   * frames side by side) are not yet a sequential read. Called under the lock.
+   */
   private Stream stream(long position, int length) {
     long end = position + length;
     for (Stream stream : streams) {
       if (stream != null && position >= stream.end - BLOCK_SIZE
           && position <= stream.end + BLOCK_SIZE) {
         if (end > stream.end) {
+          if (blockOf(end - 1) > blockOf(stream.end - 1)) {
+            stream.level = Math.min(stream.level + 1, WINDOWS.length - 1);
+          }
           stream.end = end;
-          stream.level = Math.min(stream.level + 1, WINDOWS.length - 1);
         }
         return stream;
       }

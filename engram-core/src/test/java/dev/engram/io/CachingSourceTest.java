@@ -216,19 +216,23 @@ class CachingSourceTest {
       }
     }
     List<long[]> reads = source.reads();
+    // read-ahead was scheduled before the read's own block was fetched: on this executor, that
+    // means it ran first
+    reads.sort(java.util.Comparator.comparingLong(r -> r[0]));
     long total = 0;
     long expectedPosition = 0;
     for (long[] read : reads) {
-      assertEquals(expectedPosition, read[0], "requests follow each other, none twice");
+      assertEquals(expectedPosition, read[0], "requests cover the bytes, none twice");
       expectedPosition += read[1];
       total += read[1];
       assertTrue(read[1] <= 8 << 20, "no request over 8 MiB");
     }
     assertEquals(bytes.length, total);
-    assertEquals(BLOCK, reads.get(0)[1]);
-    assertEquals(1 << 20, reads.get(1)[1]);
-    assertEquals(8 << 20, reads.get(3)[1]);
-    assertTrue(reads.size() <= 9, reads.size() + " requests for 40 MiB");
+    List<Long> sizes = reads.stream().map(r -> r[1]).toList();
+    assertEquals(List.of((long) BLOCK, (long) BLOCK, (long) BLOCK), sizes.subList(0, 3),
+        "the first block, then 64 KiB windows, two ahead: " + sizes);
+    assertTrue(sizes.contains(1L << 20) && sizes.contains(8L << 20), sizes.toString());
+    assertTrue(reads.size() <= 12, reads.size() + " requests for 40 MiB: " + sizes);
   }
 
   @Test
@@ -241,7 +245,8 @@ class CachingSourceTest {
         read(cache, position, 4);
       }
     }
-    assertTrue(source.reads().size() <= 8, source.reads().size() + " requests for 1,118 reads");
+    assertTrue(source.reads().size() <= 10,
+        source.reads().size() + " requests for 1,118 reads");
   }
 
   @Test
@@ -357,11 +362,11 @@ class CachingSourceTest {
     List<Runnable> neverRun = new ArrayList<>();
     CachingSource cache = CachingSource.over(source, 64L * BLOCK, neverRun::add);
     read(cache, 0, 4096);
-    read(cache, 4096, 4096); // sequential: claims blocks ahead for a task that never runs
+    read(cache, 4096, BLOCK); // into the next block: claims blocks ahead for a task never run
     assertFalse(neverRun.isEmpty());
     ExecutorService threads = Executors.newSingleThreadExecutor();
     try {
-      Future<byte[]> waiting = threads.submit(() -> read(cache, 3L * BLOCK, 10));
+      Future<byte[]> waiting = threads.submit(() -> read(cache, 2L * BLOCK + 10, 10));
       Thread.sleep(50);
       cache.close();
       Exception e = assertThrows(Exception.class, () -> waiting.get(10, TimeUnit.SECONDS));
