@@ -3,6 +3,7 @@ package dev.engram.remote;
 import dev.engram.CorruptArchiveException;
 import dev.engram.io.Transfers;
 import dev.engram.source.ArchiveSource;
+import dev.engram.source.KeptTail;
 import dev.engram.source.ContentRange;
 import dev.engram.source.RemoteOptions;
 import dev.engram.source.SourceIdentity;
@@ -55,9 +56,8 @@ public final class HttpSource implements ArchiveSource {
   private final long size;
   private final Validator pinned;
   private final SourceIdentity identity;
-  /** The archive's last bytes, from {@link #tailStart} to the end; never written after open. */
-  private final ByteBuffer tail;
-  private final long tailStart;
+  /** The archive's last bytes, fetched at open. */
+  private final KeptTail tail;
   /** Where reads are sent: where the redirects of the last request that followed any led. */
   private volatile URI location;
   private volatile boolean closed;
@@ -71,8 +71,7 @@ public final class HttpSource implements ArchiveSource {
     this.size = size;
     this.pinned = pinned;
     this.identity = new SourceIdentity(name, size, pinned.version());
-    this.tail = tail.asReadOnlyBuffer();
-    this.tailStart = size - tail.capacity();
+    this.tail = new KeptTail(name, size, tail);
   }
 
   /**
@@ -205,26 +204,7 @@ public final class HttpSource implements ArchiveSource {
   @Override
   public void readFully(long position, ByteBuffer dst) throws IOException {
     ensureOpen();
-    if (position < 0 || position > size || dst.remaining() > size - position) {
-      throw new CorruptArchiveException(name + ": data ends at " + size + ", needed "
-          + dst.remaining() + " bytes at " + position);
-    }
-    if (!dst.hasRemaining()) {
-      return;
-    }
-    long end = position + dst.remaining();
-    if (position < tailStart) {
-      int fetched = (int) (Math.min(end, tailStart) - position);
-      ByteBuffer head = dst.duplicate();
-      head.limit(head.position() + fetched);
-      fetch(position, head);
-      dst.position(dst.position() + fetched);
-      position += fetched;
-    }
-    if (dst.hasRemaining()) {
-      int at = (int) (position - tailStart);
-      dst.put(tail.duplicate().position(at).limit(at + dst.remaining()));
-    }
+    tail.readFully(position, dst, this::fetch);
   }
 
   /** Fills {@code dst} from {@code position} with one range request. */

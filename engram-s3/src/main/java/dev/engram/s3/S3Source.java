@@ -2,6 +2,7 @@ package dev.engram.s3;
 
 import dev.engram.CorruptArchiveException;
 import dev.engram.source.ArchiveSource;
+import dev.engram.source.KeptTail;
 import dev.engram.source.ContentRange;
 import dev.engram.source.SourceIdentity;
 import java.io.IOException;
@@ -48,9 +49,8 @@ final class S3Source implements ArchiveSource {
   private final long size;
   private final ObjectVersion pinned;
   private final SourceIdentity identity;
-  /** The archive's last bytes, from {@link #tailStart} to the end; never written after open. */
-  private final ByteBuffer tail;
-  private final long tailStart;
+  /** The archive's last bytes, fetched at open. */
+  private final KeptTail tail;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private S3Source(S3Client client, SdkAutoCloseable ownedClient, S3Location location, long size,
@@ -62,8 +62,7 @@ final class S3Source implements ArchiveSource {
     this.size = size;
     this.pinned = pinned;
     this.identity = new SourceIdentity(name, size, pinned.describe());
-    this.tail = tail.asReadOnlyBuffer();
-    this.tailStart = size - tail.capacity();
+    this.tail = new KeptTail(name, size, tail);
   }
 
   /** What the opening request learns. */
@@ -212,26 +211,7 @@ final class S3Source implements ArchiveSource {
   @Override
   public void readFully(long position, ByteBuffer dst) throws IOException {
     ensureOpen();
-    if (position < 0 || position > size || dst.remaining() > size - position) {
-      throw new CorruptArchiveException(name + ": data ends at " + size + ", needed "
-          + dst.remaining() + " bytes at " + position);
-    }
-    if (!dst.hasRemaining()) {
-      return;
-    }
-    long end = position + dst.remaining();
-    if (position < tailStart) {
-      int fetched = (int) (Math.min(end, tailStart) - position);
-      ByteBuffer head = dst.duplicate();
-      head.limit(head.position() + fetched);
-      fetch(position, head);
-      dst.position(dst.position() + fetched);
-      position += fetched;
-    }
-    if (dst.hasRemaining()) {
-      int at = (int) (position - tailStart);
-      dst.put(tail.duplicate().position(at).limit(at + dst.remaining()));
-    }
+    tail.readFully(position, dst, this::fetch);
   }
 
   /** Fills {@code dst} from {@code position} with one ranged, conditional GetObject. */
