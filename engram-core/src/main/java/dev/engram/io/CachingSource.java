@@ -37,11 +37,12 @@ import java.util.concurrent.atomic.LongAdder;
  *       each run of adjacent missing blocks in one read of the source (one request).
  *   <li>A block is fetched once: a thread that needs a block another thread is fetching waits
  *       for it instead of asking again.
- *   <li>Reads that start where an earlier read ended (within a block) are a sequential stream,
- *       and the bytes after it are fetched ahead, on this source's own threads, in windows that
- *       grow from 64 KiB to 1 MiB to 8 MiB, up to two windows ahead of the reads. Walking a
- *       framed entry's size prefixes, or reading an entry from start to end, thus costs a few
- *       large requests instead of one per frame.
+ *   <li>Reads that start where an earlier read ended (within a block) are a sequential stream.
+ *       From its third read in a row, the bytes after it are fetched ahead, on this source's own
+ *       threads, in windows of 1 MiB, then 8 MiB, up to two windows ahead of the reads. Walking
+ *       a framed entry's size prefixes, or reading an entry from start to end, thus costs a few
+ *       large requests instead of one per frame; two reads in a row (a read across two frames,
+ *       an entry's header and then its first frame) fetch nothing ahead.
  *   <li>The least recently used blocks leave the cache first; it never holds more than its
  *       capacity. A read larger than a quarter of the capacity goes to the source directly.
  * </ul>
@@ -55,8 +56,15 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CachingSource implements ArchiveSource {
   /** Bytes per cached block; blocks start at multiples of it. */
   public static final int BLOCK_SIZE = 64 * 1024;
-  /** Read-ahead windows, by how many sequential reads in a row a stream has seen. */
-  private static final int[] WINDOWS = {BLOCK_SIZE, 1 << 20, 8 << 20};
+  /**
+   * Reads in a row a stream must have seen before anything is fetched ahead of it. Two say
+   * nothing about what comes next: a small read across two frames of a framed entry, or an
+   * entry's local header and then its first frame (where a database's pages are then read
+   * anywhere), would each fetch 2 MiB for nothing.
+   */
+  private static final int READS_BEFORE_READ_AHEAD = 3;
+  /** Read-ahead windows, from the {@link #READS_BEFORE_READ_AHEAD}-th read in a row on. */
+  private static final int[] WINDOWS = {1 << 20, 8 << 20};
   /** Sequential streams followed at once (a reader's channels, the VFS, the frame walker). */
   private static final int STREAMS = 8;
   private static final int FETCH_THREADS = 3;
@@ -102,7 +110,8 @@ public final class CachingSource implements ArchiveSource {
   /** A sequential stream of reads: where the last one ended, and what is fetched ahead. */
   private static final class Stream {
     long end;
-    int level;
+    /** Reads in a row, at most as many as choose the largest window. */
+    int reads = 1;
     long aheadUntil;
 
     Stream(long end) {
@@ -365,11 +374,11 @@ public final class CachingSource implements ArchiveSource {
    */
   private List<List<Block>> readAhead(long position, int length) {
     Stream stream = stream(position, length);
-    if (fetchers == null || stream.level == 0) {
+    if (fetchers == null || stream.reads < READS_BEFORE_READ_AHEAD) {
       return List.of();
     }
     // never more ahead than a quarter of the cache, so read-ahead does not evict itself
-    long window = Math.min(WINDOWS[stream.level], Math.max(BLOCK_SIZE,
+    long window = Math.min(WINDOWS[stream.reads - READS_BEFORE_READ_AHEAD], Math.max(BLOCK_SIZE,
         capacityBlocks * BLOCK_SIZE / 4));
     long want = Math.min(size, stream.end + 2 * window);
     long from = Math.max(stream.aheadUntil, stream.end);
@@ -412,7 +421,8 @@ public final class CachingSource implements ArchiveSource {
           && position <= stream.end + BLOCK_SIZE) {
         if (end > stream.end) {
           stream.end = end;
-          stream.level = Math.min(stream.level + 1, WINDOWS.length - 1);
+          stream.reads =
+              Math.min(stream.reads + 1, READS_BEFORE_READ_AHEAD + WINDOWS.length - 1);
         }
         return stream;
       }

@@ -232,6 +232,23 @@ class CachingSourceTest {
   }
 
   @Test
+  void twoReadsInARowFetchNothingAheadAndAThirdStartsTheReadAhead() throws IOException {
+    RecordingSource source = new RecordingSource(data(64 * BLOCK));
+    try (CachingSource cache = CachingSource.over(source, 64L << 20, Runnable::run)) {
+      // a small read across two frames of a framed entry (or an entry's local header, then its
+      // first frame): two reads, the second where the first ended, and nothing more to come
+      read(cache, 100, 60_000);
+      read(cache, 60_100, 30_000);
+      assertEquals(2, source.reads().size(), "the two blocks the reads need, nothing ahead");
+      assertEquals(2L * BLOCK, cache.bytesFetched());
+      read(cache, 90_100, 30_000); // a third read in a row: a stream, fetched ahead
+      assertEquals(4, source.reads().size());
+      assertArrayEquals(new long[] {2L * BLOCK, 1 << 20}, source.reads().get(2));
+      assertArrayEquals(new long[] {2L * BLOCK + (1 << 20), 1 << 20}, source.reads().get(3));
+    }
+  }
+
+  @Test
   void aWalkOfFarApartSmallReadsIsSeenAsSequential() throws IOException {
     // a frame index walk: 4-byte prefixes 30 KiB apart
     byte[] bytes = data(32 * 1024 * 1024);
@@ -357,7 +374,8 @@ class CachingSourceTest {
     List<Runnable> neverRun = new ArrayList<>();
     CachingSource cache = CachingSource.over(source, 64L * BLOCK, neverRun::add);
     read(cache, 0, 4096);
-    read(cache, 4096, 4096); // sequential: claims blocks ahead for a task that never runs
+    read(cache, 4096, 4096);
+    read(cache, 8192, 4096); // sequential: claims blocks ahead for a task that never runs
     assertFalse(neverRun.isEmpty());
     ExecutorService threads = Executors.newSingleThreadExecutor();
     try {
