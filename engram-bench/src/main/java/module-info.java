@@ -11,6 +11,7 @@ module dev.engram.bench {
   requires java.management;
   requires java.net.http;
   requires java.sql;
+  requires jdk.management;
   requires org.lz4.java;
   requires org.eclipse.jetty.http;
   requires org.eclipse.jetty.io;

@@ -34,6 +34,8 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  */
 final class BenchHttpServer implements AutoCloseable {
   private static final String FILES = "/files";
+  /** How long no request must be under way for the server to be idle. */
+  private static final long QUIET_MILLIS = 50;
 
   private final Server server;
   private final ServerConnector connector;
@@ -105,15 +107,20 @@ final class BenchHttpServer implements AutoCloseable {
   }
 
   /**
-   * Waits until no request is under way (a reader closed with read-ahead in flight leaves some
-   * for a moment), at most 10 s.
+   * Waits until no request has been under way for {@link #QUIET_MILLIS} (a reader closed with
+   * read-ahead in flight leaves some, which may reach the server only after the close), at most
+   * 10 s.
    *
    * @throws IllegalStateException if requests are still under way after 10 s
    * @throws InterruptedException if interrupted
    */
   void awaitIdle() throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (inFlight.get() > 0) {
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
+      if (inFlight.get() > 0) {
+        quietSince = System.nanoTime();
+      }
       if (System.nanoTime() > until) {
         throw new IllegalStateException(inFlight.get() + " requests still under way after 10 s");
       }

@@ -1,10 +1,13 @@
 package dev.engram.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.engram.ArchiveReader;
+import dev.engram.source.ArchiveSource;
 import dev.engram.sqlite.VfsReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +40,8 @@ import java.util.SplittableRandom;
  * <p>Rows: open + list a 10,000-entry archive; read one small entry; 100 random 4 KiB reads in
  * a large framed entry ({@code --large-mib}); a point lookup and a 1,000-row range scan on the
  * database of issue 6; a full sequential read of the large entry, beside one plain GET of its
- * archive (the network's throughput) and the same read of the local file (the decoding's). Every
+ * archive (the network's throughput), the same read of the local file (the decoding's) and the
+ * remote reader's bytes read in order without decoding (the block cache's read-ahead's). Every
  * run of every contender starts cold: a new reader (empty block and frame caches) and, for the
  * baseline, a new download; the HTTP client and its connections are kept between
  * runs for both, and the OS page cache holds the archives for the server. Each contender is
@@ -50,6 +54,9 @@ public final class RemoteBench {
   private static final String DOWNLOAD = "download, then read";
   private static final String PLAIN_GET = "plain GET";
   private static final String LOCAL = "local file";
+  private static final String FETCH_ONLY = "remote, bytes only";
+  /** The reads of {@link #fetchOnly}: about what a frame of text takes, compressed. */
+  private static final int FETCH_READ = 32 << 10;
   private static final int SMALL_ENTRIES = 10_000;
   private static final int RANDOM_READS = 100;
   private static final int READ_SIZE = 4096;
@@ -64,6 +71,9 @@ public final class RemoteBench {
   /** The round trip at which every remote row must beat downloading first. */
   private static final int FASTER_AT_MILLIS = 20;
   private static final long WARM_UP_NANOS = 1_000_000_000L;
+  /** The JVM's CPU time: client and server together, every thread. */
+  private static final OperatingSystemMXBean CPU =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   /** A row's work on an archive at a URI (the server's, or a downloaded file's). */
   @FunctionalInterface
@@ -79,7 +89,7 @@ public final class RemoteBench {
 
   /** One contender's medians over the timed rounds, and what it saw. */
   private record Result(double seconds, long requests, long bytes, String requestRange,
-      Fingerprint seen) {}
+      double cpuSeconds, Fingerprint seen) {}
 
   private final RemoteBenchOptions options;
   private final HttpClient client = HttpClient.newBuilder()
@@ -90,6 +100,8 @@ public final class RemoteBench {
       "remote ahead below (est.)", "targets", "result");
   private BenchHttpServer server;
   private Path downloads;
+  /** What the last remote read of the small entry took after the archive was open. */
+  private BenchHttpServer.Counts entryRead;
 
   private RemoteBench(RemoteBenchOptions options) {
     this.options = options;
@@ -164,8 +176,10 @@ public final class RemoteBench {
         Map<String, Result> read = measure("read one small entry", small, false,
             archive -> readEntry(archive, smallEntry));
         line("open + read one small entry", trip, String.format(Locale.ROOT,
-            "`%s`, %,d B", smallEntry, read.get(REMOTE).seen().bytes()), read, delay, null,
-            true);
+            "`%s`, %,d B; the read after the open (remote): %,d request%s, %s", smallEntry,
+            read.get(REMOTE).seen().bytes(), entryRead.requests(),
+            entryRead.requests() == 1 ? "" : "s", size(entryRead.bytes())),
+            read, delay, null, true);
 
         Map<String, Result> randomReads = measure("random reads", large, false,
             archive -> randomReads(archive, positions));
@@ -194,17 +208,27 @@ public final class RemoteBench {
             RemoteBench::readAll);
         Result get = sequential.get(PLAIN_GET);
         Result local = sequential.get(LOCAL);
+        Result fetchOnly = sequential.get(FETCH_ONLY);
         double share = get.seconds() / sequential.get(REMOTE).seconds();
         long archiveSize = Files.size(large);
         line(String.format(Locale.ROOT, "open + read the %,d MiB entry in order",
             largeSize >> 20), trip, String.format(Locale.ROOT,
             "%,d B. The archive, %,d B, by one plain GET: %s (%s); remote read: %s (%.0f%% of"
-                + " the GET's); the same read from the local file, no network: %s (%s)",
+                + " the GET's). The same read of the local file, no network: %s (%s); the"
+                + " remote reader's bytes alone, in order, no decoding: %s (%s, %d requests)."
+                + " CPU time of the JVM (client and server): GET %s, remote read %s, local"
+                + " read %s, bytes alone %s",
             sequential.get(REMOTE).seen().bytes(), archiveSize, ResultTable.millis(get.seconds()),
             ResultTable.mbPerSecond(archiveSize, get.seconds()),
             ResultTable.mbPerSecond(archiveSize, sequential.get(REMOTE).seconds()), share * 100,
             ResultTable.millis(local.seconds()),
-            ResultTable.mbPerSecond(archiveSize, local.seconds())), sequential, delay,
+            ResultTable.mbPerSecond(archiveSize, local.seconds()),
+            ResultTable.millis(fetchOnly.seconds()),
+            ResultTable.mbPerSecond(archiveSize, fetchOnly.seconds()), fetchOnly.requests(),
+            ResultTable.millis(get.cpuSeconds()),
+            ResultTable.millis(sequential.get(REMOTE).cpuSeconds()),
+            ResultTable.millis(local.cpuSeconds()), ResultTable.millis(fetchOnly.cpuSeconds())),
+            sequential, delay,
             String.format(Locale.ROOT, ">= %.0f%% of a plain GET's throughput",
                 SEQUENTIAL_SHARE * 100), share >= SEQUENTIAL_SHARE);
       }
@@ -225,10 +249,17 @@ public final class RemoteBench {
     return seen;
   }
 
-  private static Fingerprint readEntry(URI archive, String name) throws IOException {
+  /** Opens and reads one entry; over HTTP, notes what the read took after the open. */
+  private Fingerprint readEntry(URI archive, String name) throws IOException {
     Fingerprint seen = new Fingerprint();
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      BenchHttpServer.Counts opened = server.counts();
       seen.addRead(reader.read(name));
+      if (!archive.getScheme().equals("file")) {
+        BenchHttpServer.Counts read = server.counts();
+        entryRead = new BenchHttpServer.Counts(read.requests() - opened.requests(),
+            read.bytes() - opened.bytes());
+      }
     }
     return seen;
   }
@@ -304,6 +335,22 @@ public final class RemoteBench {
   }
 
   /**
+   * Reads a remote reader's source (its block cache over HTTP) from start to end in {@link
+   * #FETCH_READ} reads, decoding nothing: how fast the cache's read-ahead brings bytes.
+   */
+  private static Fingerprint fetchOnly(URI uri) throws IOException {
+    try (ArchiveReader reader = ArchiveReader.open(uri)) {
+      ArchiveSource source = reader.source();
+      ByteBuffer buffer = ByteBuffer.allocate(FETCH_READ);
+      for (long position = 0; position < source.size(); position += buffer.capacity()) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), source.size() - position));
+        source.readFully(position, buffer);
+      }
+    }
+    return null;
+  }
+
+  /**
    * Times the remote contender and the download-then-read baseline (and, when asked, one plain
    * GET of the archive and the same work on the local file, without the network) in interleaved
    * rounds after a warm-up; checks that all that do the work saw the same.
@@ -325,6 +372,7 @@ public final class RemoteBench {
     if (references) {
       contenders.put(PLAIN_GET, () -> plainGet(uri));
       contenders.put(LOCAL, () -> work.run(archive.toUri()));
+      contenders.put(FETCH_ONLY, () -> fetchOnly(uri));
     }
     Fingerprint[] agreed = new Fingerprint[1];
     Map<String, List<double[]>> runs = new LinkedHashMap<>();
@@ -339,8 +387,9 @@ public final class RemoteBench {
       for (Map.Entry<String, Run> contender : contenders.entrySet()) {
         double[] measured = once(contender.getKey(), contender.getValue(), agreed);
         runs.get(contender.getKey()).add(measured);
-        System.err.printf(Locale.ROOT, "    round %d/%d: %s: %.3f s, %,.0f requests, %,.0f B%n",
-            round, options.runs(), contender.getKey(), measured[0], measured[1], measured[2]);
+        System.err.printf(Locale.ROOT, "    round %d/%d: %s: %.3f s, %,.0f requests, %,.0f B,"
+            + " CPU %.3f s%n", round, options.runs(), contender.getKey(), measured[0], measured[1],
+            measured[2], measured[3]);
       }
     }
     Map<String, Result> results = new LinkedHashMap<>();
@@ -352,9 +401,11 @@ public final class RemoteBench {
   private double[] once(String name, Run run, Fingerprint[] agreed) throws Exception {
     server.awaitIdle();
     server.reset();
+    long cpu = CPU.getProcessCpuTime();
     long start = System.nanoTime();
     Fingerprint seen = run.run();
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (CPU.getProcessCpuTime() - cpu) / 1e9;
     server.awaitIdle(); // read-ahead a closed reader left under way is its own
     BenchHttpServer.Counts counts = server.counts();
     if (seen != null && agreed[0] == null) {
@@ -363,23 +414,26 @@ public final class RemoteBench {
     } else if (seen != null && !seen.equals(agreed[0])) {
       throw new IllegalStateException(name + " saw " + seen + ", not " + agreed[0]);
     }
-    return new double[] {seconds, counts.requests(), counts.bytes()};
+    return new double[] {seconds, counts.requests(), counts.bytes(), cpuSeconds};
   }
 
   private static Result result(List<double[]> runs, Fingerprint seen) {
     List<Double> seconds = new ArrayList<>();
     List<Double> requests = new ArrayList<>();
     List<Double> bytes = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
     for (double[] run : runs) {
       seconds.add(run[0]);
       requests.add(run[1]);
       bytes.add(run[2]);
+      cpu.add(run[3]);
     }
     long fewest = (long) requests.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
     long most = (long) requests.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     return new Result(Rounds.median(seconds), Math.round(Rounds.median(requests)),
         Math.round(Rounds.median(bytes)),
-        fewest == most ? "" : String.format(Locale.ROOT, " (%,d to %,d)", fewest, most), seen);
+        fewest == most ? "" : String.format(Locale.ROOT, " (%,d to %,d)", fewest, most),
+        Rounds.median(cpu), seen);
   }
 
   // ------------------------------------------------------------------------------- the table
