@@ -1,13 +1,21 @@
 /**
- * The benchmarks of scripts/bench and scripts/bench-fs (docs/BENCHMARKS.md); run on the class path.
+ * The benchmarks of scripts/bench, scripts/bench-fs, scripts/bench-frame-index and
+ * scripts/bench-remote (docs/BENCHMARKS.md); run on the class path.
  */
 // requires-automatic: lz4-java has only an Automatic-Module-Name (org.lz4.java), no descriptor.
 @SuppressWarnings("requires-automatic")
 module dev.engram.bench {
   requires dev.engram;
+  requires dev.engram.sqlite;
   requires com.github.luben.zstd_jni;
   requires java.management;
+  requires java.net.http;
   requires java.sql;
+  requires jdk.management;
   requires org.lz4.java;
+  requires org.eclipse.jetty.http;
+  requires org.eclipse.jetty.io;
+  requires org.eclipse.jetty.server;
+  requires org.eclipse.jetty.util;
   requires org.xerial.sqlitejdbc;
 }

@@ -1,9 +1,12 @@
 package dev.engram.bench;
 
+import dev.engram.ArchiveWriter;
+import dev.engram.WriterOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -19,6 +22,8 @@ final class BenchData {
   static final String LARGE_ENTRY = "large.txt";
   /** The 100 MiB framed entry of the read-cost and reader-thread targets. */
   static final String ENTRY_100_MIB = "entry-100MiB.txt";
+  /** The database's entry in {@link #libraryArchive()}, named as engram-sqlite's benchmark does. */
+  static final String DATABASE_ENTRY = "bench.db";
   private static final long MIB = 1 << 20;
   private static final long SEED = 42;
 
@@ -110,6 +115,28 @@ final class BenchData {
   Path largeZip() throws Exception {
     FileSet files = FileSet.of(largeText());
     return cached("large-" + mib + ".zip", target -> Packers.zip(files, target));
+  }
+
+  /** Issue 6's database ({@link LibraryDatabase}) of about the run's size. */
+  Path libraryDatabase() throws Exception {
+    return cached("library-" + mib + "MiB.db", target -> LibraryDatabase.create(target, mib));
+  }
+
+  /**
+   * {@link #libraryDatabase()} as {@link #DATABASE_ENTRY} in an archive written by {@link
+   * ArchiveWriter} with its defaults (Zstandard 6, framed in 64 KiB frames from 50 MiB, with a
+   * frame index).
+   */
+  Path libraryArchive() throws Exception {
+    Path database = libraryDatabase();
+    return cached("library-" + mib + "MiB.eng", target -> {
+      WriterOptions options = WriterOptions.builder()
+          .modifiedTime(Instant.parse("2025-01-01T00:00:00Z")).build();
+      try (ArchiveWriter writer = ArchiveWriter.create(target, options)) {
+        writer.addFile(DATABASE_ENTRY, database);
+        writer.finish();
+      }
+    });
   }
 
   private Path largeText() throws Exception {

@@ -1,6 +1,8 @@
 package dev.engram.bench;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.util.Locale;
 
 /**
@@ -15,6 +17,27 @@ final class Fingerprint {
   private long count;
   private long bytes;
   private long sum;
+
+  /**
+   * Reads {@code length} bytes at each position of a channel, in order, each read filled to the
+   * end (or to the channel's end).
+   *
+   * @return what the reads saw
+   */
+  static Fingerprint channelReads(SeekableByteChannel channel, long[] positions, int length)
+      throws IOException {
+    Fingerprint seen = new Fingerprint();
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    for (long position : positions) {
+      channel.position(position);
+      buffer.clear();
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // until the buffer is full
+      }
+      seen.addRead(buffer);
+    }
+    return seen;
+  }
 
   /** Adds a path a walk reported. */
   void addPath(String path, boolean regularFile) {

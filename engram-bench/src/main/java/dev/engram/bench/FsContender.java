@@ -4,7 +4,6 @@ import dev.engram.ArchiveReader;
 import dev.engram.EntryInfo;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -56,17 +55,7 @@ sealed interface FsContender {
       long start = System.nanoTime();
       try (SeekableByteChannel channel = openChannel(path)) {
         channelOpen = (System.nanoTime() - start) / 1e9;
-        Fingerprint seen = new Fingerprint();
-        ByteBuffer buffer = ByteBuffer.allocate(CHANNEL_READ);
-        for (long position : positions) {
-          channel.position(position);
-          buffer.clear();
-          while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-            // until the buffer is full
-          }
-          seen.addRead(buffer);
-        }
-        return seen;
+        return Fingerprint.channelReads(channel, positions, CHANNEL_READ);
       }
     }
 

@@ -37,11 +37,12 @@ import java.util.concurrent.atomic.LongAdder;
  *       each run of adjacent missing blocks in one read of the source (one request).
  *   <li>A block is fetched once: a thread that needs a block another thread is fetching waits
  *       for it instead of asking again.
- *   <li>Reads that start where an earlier read ended (within a block) are a sequential stream,
- *       and the bytes after it are fetched ahead, on this source's own threads, in windows that
- *       grow from 64 KiB to 1 MiB to 8 MiB, up to two windows ahead of the reads. Walking a
- *       framed entry's size prefixes, or reading an entry from start to end, thus costs a few
- *       large requests instead of one per frame.
+ *   <li>Reads that start where an earlier read ended (within a block) are a sequential stream.
+ *       Once it has moved into its third block, the bytes after it are fetched ahead, on this
+ *       source's own threads, in windows of 1 MiB, then 8 MiB, up to three windows ahead of the
+ *       reads. Walking a framed entry's size prefixes, or reading an entry from start to end,
+ *       thus costs a few large requests instead of one per frame; two reads in a row (a small
+ *       read across two frames, an entry's header and then its first frame) fetch nothing ahead.
  *   <li>The least recently used blocks leave the cache first; it never holds more than its
  *       capacity. A read larger than a quarter of the capacity goes to the source directly.
  * </ul>
@@ -56,13 +57,17 @@ public final class CachingSource implements ArchiveSource {
   /** Bytes per cached block; blocks start at multiples of it. */
   public static final int BLOCK_SIZE = 64 * 1024;
   /**
-   * Read-ahead windows, by how many reads in a row a stream has seen: none after one, 64 KiB
-   * after two (two neighbouring frames of a query cost little more), then 1 MiB and 8 MiB.
+   * Read-ahead windows, by how many blocks a stream has moved into: none for the first two, so
+   * that two reads in a row (a small read across two frames of a framed entry, an entry's local
+   * header and then its first frame, where a database's pages are then read anywhere) fetch
+   * nothing ahead; then 1 MiB, then 8 MiB.
    */
-  private static final int[] WINDOWS = {0, BLOCK_SIZE, 1 << 20, 8 << 20};
+  private static final int[] WINDOWS = {0, 0, 1 << 20, 8 << 20};
+  /** How many windows ahead of a stream are fetched (or being fetched) at most. */
+  private static final int WINDOWS_AHEAD = 3;
   /** Sequential streams followed at once (a reader's channels, the VFS, the frame walker). */
   private static final int STREAMS = 8;
-  private static final int FETCH_THREADS = 3;
+  private static final int FETCH_THREADS = WINDOWS_AHEAD + 1;
   private static final long IDLE_SECONDS = 5;
   private static final AtomicInteger SOURCES = new AtomicInteger();
 
@@ -115,7 +120,7 @@ public final class CachingSource implements ArchiveSource {
   }
 
   /**
-   * Wraps a source, with threads of its own for read-ahead (at most 3, daemons that end when
+   * Wraps a source, with threads of its own for read-ahead (at most 4, daemons that end when
    * idle).
    *
    * @param source the source to fetch from; closed with this one
@@ -368,13 +373,13 @@ public final class CachingSource implements ArchiveSource {
    */
   private List<List<Block>> readAhead(long position, int length) {
     Stream stream = stream(position, length);
-    if (fetchers == null || stream.level == 0) {
+    if (fetchers == null || WINDOWS[stream.level] == 0) {
       return List.of();
     }
-    // never more ahead than a quarter of the cache, so read-ahead does not evict itself
+    // never more ahead than half the cache, so read-ahead does not evict itself
     long window = Math.min(WINDOWS[stream.level], Math.max(BLOCK_SIZE,
-        capacityBlocks * BLOCK_SIZE / 4));
-    long want = Math.min(size, stream.end + 2 * window);
+        capacityBlocks * BLOCK_SIZE / (2 * WINDOWS_AHEAD)));
+    long want = Math.min(size, stream.end + WINDOWS_AHEAD * window);
     long from = Math.max(stream.aheadUntil, stream.end);
     if (want - from < window && want < size) {
       return List.of(); // enough is ahead already: fetch whole windows, not slivers
@@ -402,7 +407,13 @@ public final class CachingSource implements ArchiveSource {
       }
     }
     if (!run.isEmpty()) {
-      runs.add(run);
+      List<Block> previous = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+      if (previous != null && previous.get(previous.size() - 1).index + 1 == run.get(0).index
+          && run.size() * BLOCK_SIZE * 8L <= window) {
+        previous.addAll(run); // a block or two left over: not a request of its own
+      } else {
+        runs.add(run);
+      }
     }
     return runs;
   }

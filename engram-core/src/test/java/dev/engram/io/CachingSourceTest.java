@@ -230,9 +230,26 @@ class CachingSourceTest {
     assertEquals(bytes.length, total);
     List<Long> sizes = reads.stream().map(r -> r[1]).toList();
     assertEquals(List.of((long) BLOCK, (long) BLOCK, (long) BLOCK), sizes.subList(0, 3),
-        "the first block, then 64 KiB windows, two ahead: " + sizes);
+        "the first three blocks, before the stream reads ahead: " + sizes);
     assertTrue(sizes.contains(1L << 20) && sizes.contains(8L << 20), sizes.toString());
     assertTrue(reads.size() <= 12, reads.size() + " requests for 40 MiB: " + sizes);
+  }
+
+  @Test
+  void twoReadsInARowFetchNothingAheadAndAThirdBlockStartsTheReadAhead() throws IOException {
+    RecordingSource source = new RecordingSource(data(64 * BLOCK));
+    try (CachingSource cache = CachingSource.over(source, 64L << 20, Runnable::run)) {
+      // a small read across two frames of a framed entry (or an entry's local header, then its
+      // first frame): two reads, the second where the first ended, and nothing more to come
+      read(cache, 100, 60_000);
+      read(cache, 60_100, 30_000);
+      assertEquals(2, source.reads().size(), "the two blocks the reads need, nothing ahead");
+      assertEquals(2L * BLOCK, cache.bytesFetched());
+      read(cache, 90_100, 60_000); // into a third block: a stream, fetched ahead
+      List<Long> sizes = source.reads().stream().map(r -> r[1]).toList();
+      assertEquals(List.of((long) BLOCK, (long) BLOCK), sizes.subList(0, 2));
+      assertTrue(sizes.subList(2, sizes.size()).contains(1L << 20), sizes.toString());
+    }
   }
 
   @Test
@@ -362,11 +379,12 @@ class CachingSourceTest {
     List<Runnable> neverRun = new ArrayList<>();
     CachingSource cache = CachingSource.over(source, 64L * BLOCK, neverRun::add);
     read(cache, 0, 4096);
-    read(cache, 4096, BLOCK); // into the next block: claims blocks ahead for a task never run
-    assertFalse(neverRun.isEmpty());
+    read(cache, 4096, BLOCK);
+    read(cache, 4096 + BLOCK, BLOCK); // into a third block: claims blocks ahead for a task
+    assertFalse(neverRun.isEmpty()); // that never runs
     ExecutorService threads = Executors.newSingleThreadExecutor();
     try {
-      Future<byte[]> waiting = threads.submit(() -> read(cache, 2L * BLOCK + 10, 10));
+      Future<byte[]> waiting = threads.submit(() -> read(cache, 4L * BLOCK + 10, 10));
       Thread.sleep(50);
       cache.close();
       Exception e = assertThrows(Exception.class, () -> waiting.get(10, TimeUnit.SECONDS));
