@@ -5,6 +5,7 @@ import dev.engram.codec.Codec;
 import dev.engram.source.ArchiveSource;
 import dev.engram.io.ReadOnlyChannel;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -290,6 +291,11 @@ public final class FramedEntryChannel extends ReadOnlyChannel {
     } catch (CompletionException e) {
       spare.push(next);
       Throwable cause = e.getCause();
+      if (cause instanceof InterruptedIOException && !Thread.currentThread().isInterrupted()) {
+        // the pool thread was interrupted (the reader closing stops its threads), not this one:
+        // decode the frame here, which says what this thread's read meets (a closed archive)
+        return null;
+      }
       if (cause instanceof IOException) {
         throw (IOException) cause;
       }
