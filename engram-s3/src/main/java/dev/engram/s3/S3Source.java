@@ -7,6 +7,7 @@ import dev.engram.source.ContentRange;
 import dev.engram.source.SourceIdentity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
 import java.nio.channels.WritableByteChannel;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,8 +27,10 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * version id in a bucket with versioning, pin the version.
  *
  * <p><b>A read</b> is one {@code GetObject} for exactly its range, with {@code If-Match} the pinned
- * ETag and the pinned version id (reading a version by id needs the {@code s3:GetObjectVersion}
- * permission). Every answer must carry exactly the requested {@code Content-Range} of the pinned
+ * ETag and the pinned version id, so that an object replaced meanwhile in a versioned bucket is
+ * still read as it was. Reading a version by id needs the {@code s3:GetObjectVersion}
+ * permission: the first time S3 refuses a read by version, reads go on by ETag alone ({@code
+ * If-Match} still refuses any other content). Every answer must carry exactly the requested {@code Content-Range} of the pinned
  * size, the pinned ETag, and a body of exactly the range's length: a body that ends early is
  * retried by the client's retry strategy, never used. A 412 (the ETag no longer matches), another
  * ETag or another size means the archive changed, and the read fails saying so.
@@ -48,6 +51,8 @@ final class S3Source implements ArchiveSource {
   private final String name;
   private final long size;
   private final ObjectVersion pinned;
+  /** Whether reads name the pinned version id: until S3 refuses that once. */
+  private volatile boolean readByVersion = true;
   private final SourceIdentity identity;
   /** The archive's last bytes, fetched at open. */
   private final KeptTail tail;
@@ -214,8 +219,25 @@ final class S3Source implements ArchiveSource {
     tail.readFully(position, dst, this::fetch);
   }
 
-  /** Fills {@code dst} from {@code position} with one ranged, conditional GetObject. */
+  /**
+   * Fills {@code dst} from {@code position} with one ranged, conditional GetObject; by version
+   * while S3 allows it.
+   */
   private void fetch(long position, ByteBuffer dst) throws IOException {
+    boolean byVersion = readByVersion && pinned.versionId() != null;
+    try {
+      fetch(position, dst, byVersion);
+    } catch (AccessDeniedException e) {
+      if (!byVersion) {
+        throw e;
+      }
+      // a policy that grants s3:GetObject but not s3:GetObjectVersion: the ETag alone pins it
+      readByVersion = false;
+      fetch(position, dst, false);
+    }
+  }
+
+  private void fetch(long position, ByteBuffer dst, boolean byVersion) throws IOException {
     long first = position;
     long last = position + dst.remaining() - 1;
     String request = "bytes=" + first + "-" + last;
@@ -223,7 +245,7 @@ final class S3Source implements ArchiveSource {
     if (pinned.etag() != null) {
       get.ifMatch(pinned.etag());
     }
-    if (pinned.versionId() != null) {
+    if (byVersion) {
       get.versionId(pinned.versionId());
     }
     S3Calls.get(client, name, get.build(), (response, body) -> {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -165,6 +166,26 @@ class S3SourceFaultsTest {
         e.getMessage());
   }
 
+  @Test
+  void aReadByVersionThatS3RefusesGoesOnByETagAlone() throws IOException {
+    // a versioned bucket (s3proxy has none: the version id is added to its answers) whose
+    // policy grants s3:GetObject but not s3:GetObjectVersion
+    FAULTS.headers = response -> response.toBuilder().putHeader("x-amz-version-id", "v1").build();
+    FAULTS.refuseReadsByVersion = true;
+    try (ArchiveReader reader = S3Archives.open(retrying, BUCKET, KEY, ReaderOptions.defaults())) {
+      assertTrue(reader.source().identity().version().endsWith("version v1"),
+          reader.source().identity().version());
+      RequestLog.reset();
+      assertArrayEquals(CONTENTS.get("first.txt"), reader.read("first.txt"));
+      assertEquals(2, RequestLog.gets(), () -> "refused by version, then by ETag: "
+          + RequestLog.sent());
+      assertEquals(1, FAULTS.readsByVersion.get());
+      RequestLog.reset();
+      assertArrayEquals(CONTENTS.get("filler.bin"), reader.read("filler.bin"));
+      assertEquals(1, FAULTS.readsByVersion.get(), "never asked by version again");
+    }
+  }
+
   /** {@code bytes F-L/T} moved one byte on. */
   private static String shifted(String contentRange) {
     String[] parts = contentRange.split("[ /-]");
@@ -182,12 +203,34 @@ class S3SourceFaultsTest {
     /** Bodies whose first read times out, as a socket read does after its timeout. */
     final AtomicInteger stalledBodies = new AtomicInteger();
     volatile UnaryOperator<SdkHttpResponse> headers;
+    /** Answers a GetObject that names a version id with 403, as S3 without that permission. */
+    volatile boolean refuseReadsByVersion;
+    /** GetObject requests that named a version id. */
+    final AtomicInteger readsByVersion = new AtomicInteger();
+    private static final ExecutionAttribute<Boolean> BY_VERSION =
+        new ExecutionAttribute<>("engram-test-by-version");
 
     void clear() {
       shortBodies.set(0);
       longBodies.set(0);
       stalledBodies.set(0);
       headers = null;
+      refuseReadsByVersion = false;
+      readsByVersion.set(0);
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context,
+        ExecutionAttributes attributes) {
+      if (isGet(attributes)
+          && context.httpRequest().rawQueryParameters().containsKey("versionId")) {
+        readsByVersion.incrementAndGet();
+        attributes.putAttribute(BY_VERSION, refuseReadsByVersion);
+      }
+    }
+
+    private static boolean refused(ExecutionAttributes attributes) {
+      return Boolean.TRUE.equals(attributes.getAttribute(BY_VERSION));
     }
 
     private static boolean isGet(ExecutionAttributes attributes) {
@@ -197,6 +240,10 @@ class S3SourceFaultsTest {
     @Override
     public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context,
         ExecutionAttributes attributes) {
+      if (refused(attributes)) {
+        return context.httpResponse().toBuilder().statusCode(403)
+            .removeHeader("Content-Range").build();
+      }
       UnaryOperator<SdkHttpResponse> change = headers;
       return change != null && isGet(attributes) ? change.apply(context.httpResponse())
           : context.httpResponse();
@@ -205,6 +252,12 @@ class S3SourceFaultsTest {
     @Override
     public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
         ExecutionAttributes attributes) {
+      if (refused(attributes)) {
+        byte[] denied = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied"
+            + "</Code><Message>Access Denied</Message></Error>").getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        return Optional.of(new ByteArrayInputStream(denied));
+      }
       Optional<InputStream> body = context.responseBody();
       if (body.isEmpty() || !isGet(attributes)) {
         return body;
