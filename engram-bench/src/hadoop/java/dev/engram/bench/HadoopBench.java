@@ -178,15 +178,15 @@ public final class HadoopBench {
   }
 
   private List<String> run() throws Exception {
+    spark = startSpark();
+    data.prepare(this::writeParquet);
+    harMissing = data.prepareHar();
     try {
       FileSystem.getFileSystemClass("engram", conf);
     } catch (IOException e) {
       throw new IllegalStateException("no Hadoop FileSystem for engram:// on the class path"
           + " (engram-hadoop's META-INF/services entry)", e);
     }
-    spark = startSpark();
-    data.prepare(this::writeParquet);
-    harMissing = data.prepareHar();
     List<String> notes = new ArrayList<>();
     notes.add(describe(HadoopBenchData.CSV));
     notes.add(describe(HadoopBenchData.PARQUET));
