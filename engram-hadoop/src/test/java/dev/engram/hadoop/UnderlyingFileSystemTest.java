@@ -172,4 +172,29 @@ class UnderlyingFileSystemTest {
       assertArrayEquals(java.util.Arrays.copyOf(Files.readAllBytes(archive), 8), head.array());
     }
   }
+
+  @Test
+  void threadsThatAskForOneArchiveAtOnceOpenItOnce() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try (FileSystem fs = FileSystem.newInstance(URI.create("engram://countfs-/"), conf())) {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<byte[]>> reads = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        reads.add(pool.submit(() -> {
+          start.await();
+          try (FSDataInputStream in = fs.open(new Path("engram://countfs-" + archive
+              + "/small.txt"))) {
+            return in.readAllBytes();
+          }
+        }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<byte[]> read : reads) {
+        assertArrayEquals(TestArchives.SMALL, read.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertEquals(1, CountingFileSystem.OPENS.get());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
