@@ -625,6 +625,13 @@ public class EngramFileSystem extends FileSystem {
     return archives.size();
   }
 
+  /** The frame cache of an archive's reader (for tests). */
+  dev.engram.FrameCacheStatistics frameCacheStatistics(Path archive) throws IOException {
+    try (OpenArchive.Lease lease = archives.lease(locate(archive).underlying())) {
+      return lease.archive().files().reader().frameCacheStatistics();
+    }
+  }
+
   /**
    * Closes every archive that no stream holds (the others close with their last stream), and
    * the file system. The underlying file system stays open: Hadoop shares it.

@@ -528,4 +528,46 @@ class EngramFileSystemTest {
     assertInstanceOf(IllegalStateException.class, e.getCause());
     in.close();
   }
+
+  @Test
+  void namesWithSpacesColonsPercentsAndNonAsciiListAndOpen() throws IOException {
+    java.nio.file.Path odd = shared.resolve("odd/names.eng");
+    Files.createDirectories(odd.getParent());
+    List<String> names = List.of("sp ace.txt", "x/a:b.txt", "per%25cent.txt", "caf\u00e9 #1.txt",
+        "\u65e5\u672c\u8a9e.txt", "d/x=1/y+z.txt");
+    try (dev.engram.ArchiveWriter writer = dev.engram.ArchiveWriter.create(odd)) {
+      for (String name : names) {
+        writer.addFile(name, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      writer.finish();
+    }
+    Set<String> read = new TreeSet<>();
+    var files = fs.listFiles(new Path("engram://" + odd.toAbsolutePath()), true);
+    while (files.hasNext()) {
+      Path p = files.next().getPath();
+      try (FSDataInputStream in = fs.open(p)) {
+        String content = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.toUri().getPath().endsWith("/" + content), p + " holds " + content);
+        read.add(content);
+      }
+    }
+    assertEquals(new TreeSet<>(names), read);
+  }
+
+  @Test
+  void aReadAtTheEndOfAFramedEntryDecodesOnlyTheFramesItTouches() throws IOException {
+    EngramFileSystem engram = (EngramFileSystem) fs;
+    Path archivePath = new Path("engram://" + archive.toAbsolutePath());
+    try (FSDataInputStream in = fs.open(path("/dir/big.bin"))) {
+      byte[] footer = new byte[8];
+      in.readFully(TestArchives.FRAMED_SIZE - footer.length, footer);
+      assertArrayEquals(TestArchives.range(TestArchives.FRAMED_SIZE - 8, 8), footer);
+      // of the entry's 833 frames, the last one
+      assertEquals(1, engram.frameCacheStatistics(archivePath).misses());
+      byte[] middle = new byte[1000];
+      in.readFully(26_000_000, middle);
+      assertArrayEquals(TestArchives.range(26_000_000, 1000), middle);
+      assertEquals(2, engram.frameCacheStatistics(archivePath).misses());
+    }
+  }
 }

@@ -197,4 +197,31 @@ class UnderlyingFileSystemTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void readingTenThousandEntriesOfOneArchiveOpensItOnce() throws IOException {
+    java.nio.file.Path many = dir.resolve("many.eng");
+    try (dev.engram.ArchiveWriter writer = dev.engram.ArchiveWriter.create(many)) {
+      for (int i = 0; i < 10_000; i++) {
+        writer.addFile("files/" + (i % 10) + "/f" + i + ".txt",
+            ("entry " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      writer.finish();
+    }
+    try (FileSystem fs = FileSystem.newInstance(URI.create("engram://countfs-/"), conf())) {
+      int read = 0;
+      var files = fs.listFiles(new Path("engram://countfs-" + many + "/files"), true);
+      while (files.hasNext()) {
+        Path p = files.next().getPath();
+        try (FSDataInputStream in = fs.open(p)) {
+          String name = p.getName();
+          assertEquals("entry " + name.substring(1, name.length() - 4),
+              new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        read++;
+      }
+      assertEquals(10_000, read);
+      assertEquals(1, CountingFileSystem.OPENS.get());
+    }
+  }
 }
