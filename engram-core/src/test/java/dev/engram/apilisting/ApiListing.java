@@ -108,10 +108,17 @@ public final class ApiListing {
     }
   }
 
-  /** The Automatic-Module-Name the jar plugin will write, from the module's pom.xml. */
+  /**
+   * The Automatic-Module-Name the jar plugin will write, from the pom.xml of the module whose
+   * {@code target/classes} these are.
+   */
   private static String automaticModuleName(Path classes) throws IOException {
-    Path pom = classes.getParent().getParent().resolve("pom.xml");
-    String text = Files.readString(pom, StandardCharsets.UTF_8);
+    Path target = classes.toAbsolutePath().getParent();
+    boolean mavenLayout = String.valueOf(classes.getFileName()).equals("classes")
+        && String.valueOf(target.getFileName()).equals("target");
+    Path pom = target.getParent().resolve("pom.xml");
+    String text = mavenLayout && Files.isRegularFile(pom)
+        ? Files.readString(pom, StandardCharsets.UTF_8) : "";
     int start = text.indexOf("<Automatic-Module-Name>");
     int end = text.indexOf("</Automatic-Module-Name>");
     if (start < 0 || end < start) {

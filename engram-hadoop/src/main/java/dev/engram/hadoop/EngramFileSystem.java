@@ -161,7 +161,6 @@ public class EngramFileSystem extends FileSystem {
     }
     underlyingUri = underlying.getUri();
     workingDirectory = engramPath(underlying.getWorkingDirectory().toUri().getPath());
-    readerOptions = ArchiveKeys.readerOptions(conf);
     int maxOpen = conf.getInt(MAX_OPEN_ARCHIVES, DEFAULT_MAX_OPEN_ARCHIVES);
     long interval = conf.getTimeDuration(CHECK_INTERVAL, 1000, TimeUnit.MILLISECONDS);
     if (maxOpen < 1 || interval < 0) {
@@ -169,6 +168,7 @@ public class EngramFileSystem extends FileSystem {
           ? MAX_OPEN_ARCHIVES + " must be at least 1, not " + maxOpen
           : CHECK_INTERVAL + " must not be negative");
     }
+    readerOptions = ArchiveKeys.readerOptions(conf);
     archives = new OpenArchives(maxOpen, TimeUnit.MILLISECONDS.toNanos(interval),
         new OpenArchives.Opener() {
           @Override
