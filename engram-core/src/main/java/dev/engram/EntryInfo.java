@@ -45,6 +45,19 @@ public final class EntryInfo {
   }
 
   /**
+   * Returns where the stored payload starts: with {@link #storedSize()}, the range of the
+   * archive's bytes that hold this entry, which is what a distributed file system needs to say
+   * which machines hold it. Offsets count from the start of the archive file, except in an
+   * archive encrypted as a whole ({@link EncryptionMode#ARCHIVE}), where they count from the start
+   * of its decrypted body.
+   *
+   * @return the offset in bytes
+   */
+  public long payloadOffset() {
+    return entry.payloadOffset();
+  }
+
+  /**
    * Returns the CRC32 of the content.
    *
    * @return the CRC32 as stored

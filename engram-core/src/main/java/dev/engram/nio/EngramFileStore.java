@@ -20,7 +20,7 @@ final class EngramFileStore extends FileStore {
   /** The archive's name: its path or URI. */
   @Override
   public String name() {
-    return fileSystem.reader().name();
+    return fileSystem.archiveReader().name();
   }
 
   @Override
@@ -36,7 +36,7 @@ final class EngramFileStore extends FileStore {
   @Override
   public long getTotalSpace() {
     fileSystem.ensureOpen();
-    return fileSystem.reader().source().size();
+    return fileSystem.archiveReader().source().size();
   }
 
   @Override

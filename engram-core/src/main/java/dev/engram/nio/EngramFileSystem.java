@@ -278,6 +278,20 @@ public final class EngramFileSystem extends FileSystem {
     return reader.name();
   }
 
+  /**
+   * Returns the reader this file system reads through: for what paths do not say, such as an
+   * entry's {@link dev.engram.EntryInfo} by its stored name ({@link EngramFileAttributes#entryName()})
+   * or the manifest. The reader belongs to the file system: it is closed with it, and must not be
+   * closed by the caller.
+   *
+   * @return the reader, open until the file system closes
+   * @throws ClosedFileSystemException if the file system is closed
+   */
+  public ArchiveReader reader() {
+    ensureOpen();
+    return reader;
+  }
+
   // ---- for the provider and the other classes of this package
 
   EngramPath root() {
@@ -288,7 +302,8 @@ public final class EngramFileSystem extends FileSystem {
     return archiveUri;
   }
 
-  ArchiveReader reader() {
+  /** The reader, whether or not the file system is open. */
+  ArchiveReader archiveReader() {
     return reader;
   }
 

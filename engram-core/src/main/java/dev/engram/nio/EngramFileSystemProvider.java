@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -32,6 +33,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -211,6 +213,52 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
     } catch (IOException | RuntimeException e) {
       source.close(); // does nothing if open() closed it
       throw e;
+    }
+  }
+
+  /**
+   * Opens the archive a source serves as a file system that is not registered, like one opened by
+   * path: for archives whose bytes come from elsewhere, such as a distributed file system (the
+   * module engram-hadoop reads them through Hadoop this way) or a source of the caller's own. The
+   * file system owns the source: closing the file system closes it, and so does a failure here.
+   * The URIs of its paths name the archive by the source's {@link ArchiveSource#identity()
+   * identity} location when that is an absolute URI.
+   *
+   * @param source the archive's bytes
+   * @param env the keys in the class comment; may be empty
+   * @return the new file system
+   * @throws IllegalArgumentException if {@code env} holds an unknown key or a value of the wrong
+   *     type (the source is closed)
+   * @throws dev.engram.EngramException if it is not a valid archive (corrupt, unsupported, key
+   *     missing or wrong)
+   * @throws IOException if it cannot be read
+   */
+  public EngramFileSystem newFileSystem(ArchiveSource source, Map<String, ?> env)
+      throws IOException {
+    Objects.requireNonNull(source, "source");
+    try {
+      return open(source, sourceUri(source), ReaderSettings.of(env), null);
+    } catch (IOException | RuntimeException e) {
+      source.close(); // does nothing if open() closed it
+      throw e;
+    }
+  }
+
+  /** The URI a source's identity names, else an opaque {@code source:} URI of its name. */
+  private static URI sourceUri(ArchiveSource source) {
+    String location = source.identity().location();
+    try {
+      URI uri = new URI(location);
+      if (uri.isAbsolute()) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // not a URI: named below
+    }
+    try {
+      return new URI("source", location, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("the source's location cannot be a URI: " + location, e);
     }
   }
 

@@ -44,7 +44,9 @@ import java.util.stream.Stream;
  * is always a visible, deliberate change of that file.
  *
  * <p>The exported packages come from the compiled {@code module-info.class}: exporting one more
- * package adds it to the listing with no change here. Types are read by reflection from the test
+ * package adds it to the listing with no change here. A module without one (a library for the
+ * class path only, such as engram-hadoop) lists every package, under the Automatic-Module-Name its
+ * pom.xml gives its jar. Types are read by reflection from the test
  * class path (the classes are compiled for Java 17 or 22 and read by the JDK running the test).
  * Listed: the module's name and the directives that other modules see ({@code requires
  * transitive}, {@code exports}, {@code opens}, {@code uses}, {@code provides}); for each type its
@@ -69,18 +71,61 @@ public final class ApiListing {
   private final ModuleDescriptor descriptor;
   private final Set<String> exported;
 
-  private ApiListing(Path moduleRoot, ClassLoader loader) {
+  /** The names of the class files under the root (a directory), for a class-path library. */
+  private final List<String> classFiles;
+  /** A class-path library's Automatic-Module-Name, or null for a module. */
+  private final String automaticName;
+
+  private ApiListing(Path moduleRoot, ClassLoader loader) throws IOException {
     this.moduleRoot = moduleRoot;
     this.loader = loader;
-    Set<ModuleReference> found = ModuleFinder.of(moduleRoot).findAll();
-    if (found.size() != 1 || found.iterator().next().descriptor().isAutomatic()) {
-      throw new IllegalStateException("no compiled module-info.class in " + moduleRoot);
+    if (Files.isRegularFile(moduleRoot.resolve("module-info.class"))
+        || !Files.isDirectory(moduleRoot)) {
+      Set<ModuleReference> found = ModuleFinder.of(moduleRoot).findAll();
+      if (found.size() != 1 || found.iterator().next().descriptor().isAutomatic()) {
+        throw new IllegalStateException("no compiled module-info.class in " + moduleRoot);
+      }
+      this.descriptor = found.iterator().next().descriptor();
+      this.exported = descriptor.exports().stream()
+          .filter(e -> !e.isQualified())
+          .map(ModuleDescriptor.Exports::source)
+          .collect(Collectors.toCollection(TreeSet::new));
+      this.classFiles = null;
+      this.automaticName = null;
+    } else {
+      // a library for the class path only (engram-hadoop: Hadoop's jars are not modules): every
+      // package is API, and the jar reserves its module name in the manifest
+      this.descriptor = null;
+      this.classFiles = new ArrayList<>();
+      try (Stream<Path> files = Files.walk(moduleRoot)) {
+        files.filter(f -> f.toString().endsWith(".class"))
+            .forEach(f -> classFiles.add(moduleRoot.relativize(f).toString().replace('\\', '/')));
+      }
+      this.exported = classFiles.stream().filter(n -> n.contains("/"))
+          .map(n -> n.substring(0, n.lastIndexOf('/')).replace('/', '.'))
+          .collect(Collectors.toCollection(TreeSet::new));
+      this.automaticName = automaticModuleName(moduleRoot);
     }
-    this.descriptor = found.iterator().next().descriptor();
-    this.exported = descriptor.exports().stream()
-        .filter(e -> !e.isQualified())
-        .map(ModuleDescriptor.Exports::source)
-        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /**
+   * The Automatic-Module-Name the jar plugin will write, from the pom.xml of the module whose
+   * {@code target/classes} these are.
+   */
+  private static String automaticModuleName(Path classes) throws IOException {
+    Path target = classes.toAbsolutePath().getParent();
+    boolean mavenLayout = String.valueOf(classes.getFileName()).equals("classes")
+        && String.valueOf(target.getFileName()).equals("target");
+    Path pom = target.getParent().resolve("pom.xml");
+    String text = mavenLayout && Files.isRegularFile(pom)
+        ? Files.readString(pom, StandardCharsets.UTF_8) : "";
+    int start = text.indexOf("<Automatic-Module-Name>");
+    int end = text.indexOf("</Automatic-Module-Name>");
+    if (start < 0 || end < start) {
+      throw new IllegalStateException("no module-info.class in " + classes
+          + ", and no Automatic-Module-Name in " + pom);
+    }
+    return text.substring(start + "<Automatic-Module-Name>".length(), end).strip();
   }
 
   /**
@@ -163,6 +208,12 @@ public final class ApiListing {
   // --- the module --------------------------------------------------------------------------
 
   private void module(StringBuilder out) {
+    if (descriptor == null) {
+      out.append("class-path library ").append(automaticName).append(" {\n");
+      exported.forEach(p -> out.append("  package ").append(p).append('\n'));
+      out.append("}\n");
+      return;
+    }
     out.append(descriptor.isOpen() ? "open module " : "module ").append(descriptor.name())
         .append(" {\n");
     descriptor.requires().stream()
@@ -196,26 +247,35 @@ public final class ApiListing {
 
   private List<Class<?>> apiTypes() throws IOException {
     List<Class<?>> types = new ArrayList<>();
-    ModuleReference module = ModuleFinder.of(moduleRoot).findAll().iterator().next();
-    try (ModuleReader reader = module.open(); Stream<String> names = reader.list()) {
-      for (String name : (Iterable<String>) names.sorted()::iterator) {
-        if (!name.endsWith(".class") || name.endsWith("module-info.class")) {
-          continue;
-        }
-        String binaryName = name.substring(0, name.length() - ".class".length()).replace('/', '.');
-        int dot = binaryName.lastIndexOf('.');
-        if (dot < 0 || !exported.contains(binaryName.substring(0, dot))) {
-          continue;
-        }
-        Class<?> type = load(binaryName);
-        if (isApi(type)) {
-          types.add(type);
-        }
+    if (classFiles != null) {
+      addApiTypes(classFiles.stream(), types);
+    } else {
+      ModuleReference module = ModuleFinder.of(moduleRoot).findAll().iterator().next();
+      try (ModuleReader reader = module.open(); Stream<String> names = reader.list()) {
+        addApiTypes(names, types);
       }
     }
     types.sort(Comparator.comparing((Class<?> t) -> t.getPackageName())
         .thenComparing(ApiListing::name));
     return types;
+  }
+
+  private void addApiTypes(Stream<String> names, List<Class<?>> types) {
+    for (String name : (Iterable<String>) names.sorted()::iterator) {
+      if (!name.endsWith(".class") || name.endsWith("module-info.class")
+          || name.endsWith("package-info.class")) {
+        continue;
+      }
+      String binaryName = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+      int dot = binaryName.lastIndexOf('.');
+      if (dot < 0 || !exported.contains(binaryName.substring(0, dot))) {
+        continue;
+      }
+      Class<?> type = load(binaryName);
+      if (isApi(type)) {
+        types.add(type);
+      }
+    }
   }
 
   private Class<?> load(String binaryName) {

@@ -328,6 +328,22 @@ class ApiListingGeneratorTest {
   }
 
   @Test
+  void listsAClassPathLibraryByTheAutomaticModuleNameItsPomGives(@TempDir Path dir)
+      throws IOException {
+    Path module = Files.createDirectories(dir.resolve("module/target"));
+    Path classes = compileFixture(module); // module/target/classes, as Maven lays it out
+    Files.delete(classes.resolve("module-info.class"));
+    Files.writeString(dir.resolve("module/pom.xml"),
+        "<project><Automatic-Module-Name>fixture.lib</Automatic-Module-Name></project>");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+        ClassLoader.getPlatformClassLoader())) {
+      String listing = ApiListing.generate(classes, loader);
+      assertTrue(listing.startsWith("class-path library fixture.lib {\n  package "), listing);
+      assertTrue(listing.contains("\npublic "), listing);
+    }
+  }
+
+  @Test
   void diffShowsChangedLinesWithContextAndLineNumbers() {
     String before = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n";
     String after = "a\nb\nC\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\n";

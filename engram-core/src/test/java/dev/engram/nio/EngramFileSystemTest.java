@@ -645,4 +645,51 @@ class EngramFileSystemTest {
       }
     }
   }
+
+  @Test
+  void anArchiveSourceOpensAsAFileSystemThatOwnsIt() throws IOException {
+    EngramFileSystemProvider provider = new EngramFileSystemProvider();
+    ArchiveSource source = ArchiveSource.wrap(Files.readAllBytes(archive), "memory");
+    EngramFileSystem fs = provider.newFileSystem(source, Map.of());
+    try (fs) {
+      for (Map.Entry<String, byte[]> file : FILES.entrySet()) {
+        assertArrayEquals(file.getValue(), Files.readAllBytes(fs.getPath(file.getKey())),
+            file.getKey());
+      }
+      assertSame(fs.reader(), fs.reader());
+      assertEquals(FILES.size(), fs.reader().entryCount());
+    }
+    assertFalse(source.isOpen());
+    assertThrows(ClosedFileSystemException.class, fs::reader);
+  }
+
+  @Test
+  void aSourceThatIsNotAnArchiveIsClosedWhenOpeningFails() {
+    ArchiveSource source = ArchiveSource.wrap(new byte[100], "zeros");
+    assertThrows(CorruptArchiveException.class,
+        () -> new EngramFileSystemProvider().newFileSystem(source, Map.of()));
+    assertFalse(source.isOpen());
+    ArchiveSource again = ArchiveSource.wrap(new byte[100], "zeros");
+    assertThrows(IllegalArgumentException.class,
+        () -> new EngramFileSystemProvider().newFileSystem(again, Map.of("create", "true")));
+    assertFalse(again.isOpen());
+  }
+
+  @Test
+  void anUncompressedEntrysPayloadLiesAtItsPayloadOffset() throws IOException {
+    byte[] content = "stored bytes, as they are".getBytes(StandardCharsets.UTF_8);
+    Path stored = dir.resolve("stored.eng");
+    try (ArchiveWriter writer = ArchiveWriter.create(stored)) {
+      writer.addFile("first.txt", text(5000, 9));
+      writer.addFile("plain.txt", content, CompressionMethod.NONE);
+      writer.finish();
+    }
+    try (ArchiveReader reader = ArchiveReader.open(stored)) {
+      var entry = reader.entry("plain.txt").orElseThrow();
+      assertEquals(content.length, entry.storedSize());
+      ByteBuffer at = ByteBuffer.allocate(content.length);
+      reader.source().readFully(entry.payloadOffset(), at);
+      assertArrayEquals(content, at.array());
+    }
+  }
 }
