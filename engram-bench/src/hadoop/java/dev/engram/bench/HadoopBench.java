@@ -142,14 +142,14 @@ public final class HadoopBench {
 
   private HadoopBench(HadoopBenchOptions options) {
     this.options = options;
-    this.data = new HadoopBenchData(options.dataDir(), options.csvMib());
+    this.data = new HadoopBenchData(options.dataDir(), options.csvMib(), options.csvMethod());
   }
 
   /**
    * Runs the benchmark.
    *
    * @param args {@code [--csv-mib MiB] [--runs N] [--data DIR] [--rows csv,parquet,list]
-   *     [--quick]}
+   *     [--csv-method zstd|lz4|none] [--quick]}
    * @throws Exception if generating data or a measurement fails, or contenders disagree
    */
   public static void main(String[] args) throws Exception {
@@ -484,8 +484,8 @@ public final class HadoopBench {
     long size = HadoopBenchData.treeSize(data.extracted(dataset));
     Path har = data.harArchive(dataset);
     return String.format(Locale.ROOT, "- %s: %,d files, %,d bytes extracted; engram archive"
-            + " %,d bytes; har %s", dataset, files.size(), size,
-        Files.size(data.engramArchive(dataset)),
+            + " (%s) %,d bytes; har %s", dataset, files.size(), size,
+        data.engramArchive(dataset).getFileName(), Files.size(data.engramArchive(dataset)),
         Files.isDirectory(har) ? String.format(Locale.ROOT, "%,d bytes (%s)",
             HadoopBenchData.treeSize(har), harFiles(har)) : "none");
   }

@@ -2,6 +2,7 @@ package dev.engram.bench;
 
 import dev.engram.ArchiveReader;
 import dev.engram.ArchiveWriter;
+import dev.engram.CompressionMethod;
 import dev.engram.EntryInfo;
 import dev.engram.WriterOptions;
 import java.io.BufferedOutputStream;
@@ -39,8 +40,9 @@ import java.util.zip.CRC32;
  *   <li>{@code engram/csv.eng}, {@code parquet.eng}, {@code small.eng}: each folder above as
  *       entries {@code csv/...}, {@code parquet/...}, {@code small/...}, written by {@link
  *       ArchiveWriter} with its defaults (the method chosen by extension: Zstandard 6 for CSV
- *       and text, LZ4 for Parquet; files of 50 MiB or more framed), checked against the files
- *       (names, sizes, CRC32s);
+ *       and text, LZ4 for Parquet, stored when that gains nothing; files of 50 MiB or more
+ *       framed), checked against the files (names, sizes, CRC32s); with {@code --csv-method},
+ *       the CSV archive is {@code csv-<method>.eng}, every entry in that method;
  *   <li>{@code har/csv.har}, {@code parquet.har}, {@code small.har}: the same folders archived
  *       by Hadoop's own {@code HadoopArchives} ({@link HarBuilder}), checked against the files
  *       (names, sizes).
@@ -76,10 +78,18 @@ final class HadoopBenchData {
 
   private final int csvMib;
   private final Path root;
+  private final CompressionMethod csvMethod;
 
-  HadoopBenchData(Path dataDir, int csvMib) {
+  /**
+   * The data of one size.
+   *
+   * @param csvMethod the method of the CSV archive's entries ({@code engram/csv-<method>.eng}),
+   *     or null for the writer's choice ({@code engram/csv.eng})
+   */
+  HadoopBenchData(Path dataDir, int csvMib, CompressionMethod csvMethod) {
     this.csvMib = csvMib;
     this.root = dataDir.resolve("mib-" + csvMib);
+    this.csvMethod = csvMethod;
   }
 
   Path root() {
@@ -97,7 +107,9 @@ final class HadoopBenchData {
   }
 
   Path engramArchive(String dataset) {
-    return root.resolve("engram").resolve(dataset + ".eng");
+    String method = dataset.equals(CSV) && csvMethod != null
+        ? "-" + csvMethod.name().toLowerCase(Locale.ROOT) : "";
+    return root.resolve("engram").resolve(dataset + method + ".eng");
   }
 
   Path harArchive(String dataset) {
@@ -353,7 +365,11 @@ final class HadoopBenchData {
     WriterOptions options = WriterOptions.builder().modifiedTime(MODIFIED).build();
     try (ArchiveWriter writer = ArchiveWriter.create(archive, options)) {
       for (Path file : files) {
-        writer.addFile(dataset + "/" + file.getFileName(), file);
+        if (dataset.equals(CSV) && csvMethod != null) {
+          writer.addFile(dataset + "/" + file.getFileName(), file, csvMethod);
+        } else {
+          writer.addFile(dataset + "/" + file.getFileName(), file);
+        }
       }
       writer.finish();
     }
