@@ -1,6 +1,8 @@
 /**
  * The benchmarks of scripts/bench, scripts/bench-fs, scripts/bench-frame-index and
- * scripts/bench-remote (docs/BENCHMARKS.md); run on the class path.
+ * scripts/bench-remote (docs/BENCHMARKS.md); run on the class path. scripts/bench-hadoop's
+ * HadoopBench (src/hadoop/java) is not part of this module: it uses Spark, whose jars cannot be
+ * modules, and is compiled apart on the class path (see the pom).
  */
 // requires-automatic: lz4-java has only an Automatic-Module-Name (org.lz4.java), no descriptor.
 @SuppressWarnings("requires-automatic")
