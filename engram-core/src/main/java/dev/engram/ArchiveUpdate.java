@@ -51,8 +51,8 @@ import java.util.Optional;
  * <p><b>Concurrent updates.</b> {@link #commit()} holds an exclusive lock on the archive file
  * (where the file can be opened for writing) while it writes, and checks just before the rename
  * that the file is still the one this update opened (same file, size and modification time): an
- * update of an archive that another process locked, or replaced since, fails with an {@link
- * EngramException} that says so, and changes nothing, so two updates never lose each other's
+ * update of an archive that another process locked, or replaced since, fails with a {@link
+ * ConcurrentUpdateException} that says so, and changes nothing, so two updates never lose each other's
  * changes silently.
  *
  * <p><b>Crashes.</b> The new archive is written to a temporary file next to the archive and
@@ -69,12 +69,12 @@ public final class ArchiveUpdate implements Closeable {
   private record Original(String stored) implements Content {}
 
   /** A file, read at commit. */
-  private record FileContent(Path file) implements Content {}
+  private record FileContent(Path file, CompressionMethod method) implements Content {}
 
   /** A stream's content, spooled to a temporary file this update owns. */
-  private record Spooled(Path file) implements Content {}
+  private record Spooled(Path file, CompressionMethod method) implements Content {}
 
-  private record Bytes(byte[] bytes) implements Content {}
+  private record Bytes(byte[] bytes, CompressionMethod method) implements Content {}
 
   private final Path archive;
   private final UpdateOptions options;
@@ -206,6 +206,18 @@ public final class ArchiveUpdate implements Closeable {
   }
 
   /**
+   * Returns the archive's manifest as it was opened: {@link #commit()} writes it again with its
+   * metadata and the new list of files, and refuses a signed one unless the options say what to
+   * do with its signatures.
+   *
+   * @return the manifest, or empty if the archive has none
+   */
+  public Optional<Manifest> manifest() {
+    ensureOpen();
+    return manifest;
+  }
+
+  /**
    * Says whether anything was added, replaced, deleted or moved.
    *
    * @return true if {@link #commit()} will write a new archive
@@ -225,11 +237,27 @@ public final class ArchiveUpdate implements Closeable {
    * @throws NoSuchFileException if the file does not exist or is not a regular file
    */
   public void write(String path, Path file) throws IOException {
+    write(path, file, null);
+  }
+
+  /**
+   * Adds a file, or replaces the content of a path, like {@link #write(String, Path)}, compressed
+   * with the given method.
+   *
+   * @param path the path in the archive
+   * @param file a regular file
+   * @param method the compression method; null chooses by content, as {@link
+   *     ArchiveWriter#addFile(String, Path)} does
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy or is
+   *     {@code manifest.json}
+   * @throws NoSuchFileException if the file does not exist or is not a regular file
+   */
+  public void write(String path, Path file, CompressionMethod method) throws IOException {
     String name = newPath(path);
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "not a regular file");
     }
-    put(name, new FileContent(file.toAbsolutePath()));
+    put(name, new FileContent(file.toAbsolutePath(), method));
   }
 
   /**
@@ -241,8 +269,21 @@ public final class ArchiveUpdate implements Closeable {
    *     {@code manifest.json}
    */
   public void write(String path, byte[] content) {
+    write(path, content, null);
+  }
+
+  /**
+   * Adds content, or replaces the content of a path, compressed with the given method.
+   *
+   * @param path the path in the archive
+   * @param content the content (copied)
+   * @param method the compression method; null chooses by content
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy or is
+   *     {@code manifest.json}
+   */
+  public void write(String path, byte[] content, CompressionMethod method) {
     String name = newPath(path);
-    put(name, new Bytes(content.clone()));
+    put(name, new Bytes(content.clone(), method));
   }
 
   /**
@@ -257,6 +298,22 @@ public final class ArchiveUpdate implements Closeable {
    * @throws IOException if reading the stream or writing the temporary file fails
    */
   public void write(String path, InputStream content) throws IOException {
+    write(path, content, null);
+  }
+
+  /**
+   * Adds a stream's content, or replaces the content of a path, like {@link #write(String,
+   * InputStream)}, compressed with the given method.
+   *
+   * @param path the path in the archive
+   * @param content the content
+   * @param method the compression method; null chooses by content
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy or is
+   *     {@code manifest.json}
+   * @throws IOException if reading the stream or writing the temporary file fails
+   */
+  public void write(String path, InputStream content, CompressionMethod method)
+      throws IOException {
     String name = newPath(path);
     Objects.requireNonNull(content, "content");
     Path spool = TemporaryFiles.createSibling(archive, true);
@@ -268,7 +325,7 @@ public final class ArchiveUpdate implements Closeable {
       spooled.remove(spool);
       throw e;
     }
-    put(name, new Spooled(spool));
+    put(name, new Spooled(spool, method));
   }
 
   private void put(String name, Content content) {
@@ -352,9 +409,11 @@ public final class ArchiveUpdate implements Closeable {
    * Writes the updated archive and renames it over the old one, if anything changed; with no
    * changes the archive is left as it is. The update is finished after a successful commit.
    *
-   * @throws EngramException if another process holds the archive's lock, the archive changed
-   *     since this update opened it, the manifest is signed and the options do not say what to
-   *     do, or entries with unsafe names remain (delete them)
+   * @throws ConcurrentUpdateException if another update holds the archive's lock, or the
+   *     archive was changed, replaced or deleted since this update opened it
+   * @throws EngramException if the manifest is signed and the options do not say what to do
+   *     ({@link #manifest()} tells beforehand), the options resign and there is no manifest, or
+   *     entries with unsafe names remain (delete them)
    * @throws CorruptArchiveException if an entry to keep is damaged (nothing is written)
    * @throws IllegalStateException if committed or closed already
    * @throws IOException if reading or writing fails (the archive is left as it was)
@@ -401,11 +460,24 @@ public final class ArchiveUpdate implements Closeable {
     if (content instanceof Original original) {
       writer.copyEntry(reader, original.stored(), name);
     } else if (content instanceof FileContent file) {
-      writer.addFile(name, file.file());
+      if (file.method() == null) {
+        writer.addFile(name, file.file());
+      } else {
+        writer.addFile(name, file.file(), file.method());
+      }
     } else if (content instanceof Spooled spool) {
-      writer.addFile(name, spool.file());
+      if (spool.method() == null) {
+        writer.addFile(name, spool.file());
+      } else {
+        writer.addFile(name, spool.file(), spool.method());
+      }
     } else {
-      writer.addFile(name, ((Bytes) content).bytes());
+      Bytes bytes = (Bytes) content;
+      if (bytes.method() == null) {
+        writer.addFile(name, bytes.bytes());
+      } else {
+        writer.addFile(name, bytes.bytes(), bytes.method());
+      }
     }
   }
 
@@ -469,7 +541,7 @@ public final class ArchiveUpdate implements Closeable {
       lock = null; // this JVM holds it
     }
     if (lock == null) {
-      throw new EngramException("another update of it is in progress (its lock is held);"
+      throw new ConcurrentUpdateException("another update of it is in progress (its lock is held);"
           + " try again when that one has finished").initArchive(reader.name());
     }
   }
@@ -480,14 +552,14 @@ public final class ArchiveUpdate implements Closeable {
     try {
       now = Files.readAttributes(archive, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
-      throw new EngramException("it was deleted while this update ran; nothing was written")
+      throw new ConcurrentUpdateException("it was deleted while this update ran; nothing was written")
           .initArchive(reader.name());
     }
     boolean same = Objects.equals(now.fileKey(), openedAs.fileKey())
         && now.size() == openedAs.size()
         && now.lastModifiedTime().equals(openedAs.lastModifiedTime());
     if (!same) {
-      throw new EngramException("it was changed by someone else since this update opened it;"
+      throw new ConcurrentUpdateException("it was changed by someone else since this update opened it;"
           + " nothing was written: open it again and redo the changes").initArchive(reader.name());
     }
   }

@@ -164,7 +164,7 @@ class ArchiveUpdateTest {
       first.write("first.txt", bytes("1"));
       second.write("second.txt", bytes("2"));
       first.commit();
-      EngramException e = assertThrows(EngramException.class, second::commit);
+      ConcurrentUpdateException e = assertThrows(ConcurrentUpdateException.class, second::commit);
       assertTrue(e.getMessage().contains("changed by someone else"), e.getMessage());
     }
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
@@ -182,7 +182,7 @@ class ArchiveUpdateTest {
         ArchiveUpdate update = ArchiveUpdate.open(archive)) {
       assertTrue(held.isValid());
       update.write("x.txt", bytes("x"));
-      EngramException e = assertThrows(EngramException.class, update::commit);
+      ConcurrentUpdateException e = assertThrows(ConcurrentUpdateException.class, update::commit);
       assertTrue(e.getMessage().contains("another update"), e.getMessage());
     }
     assertArrayEquals(before, Files.readAllBytes(archive));
@@ -197,8 +197,10 @@ class ArchiveUpdateTest {
     Path archive = archive(WriterOptions.builder().manifest(template)
         .signWith(old.getPrivate(), "old").build());
     try (ArchiveUpdate update = ArchiveUpdate.open(archive)) {
+      assertEquals(1, update.manifest().orElseThrow().signatures().size());
       update.write("x.txt", bytes("x"));
       EngramException e = assertThrows(EngramException.class, update::commit);
+      assertFalse(e instanceof ConcurrentUpdateException);
       assertTrue(e.getMessage().contains("signed"), e.getMessage());
     }
     try (ArchiveUpdate update = ArchiveUpdate.open(archive, UpdateOptions.builder()
@@ -335,6 +337,28 @@ class ArchiveUpdateTest {
     assertArrayEquals(damaged, Files.readAllBytes(archive));
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(1, files.count(), "no temporary file is left");
+    }
+  }
+
+  @Test
+  void newContentTakesTheCompressionMethodAskedFor() throws IOException {
+    Path archive = archive(WriterOptions.defaults());
+    Path file = Files.write(dir.resolve("text.txt"), TestData.text(30_000, 5));
+    try (ArchiveUpdate update = ArchiveUpdate.open(archive)) {
+      assertTrue(update.manifest().isEmpty());
+      update.write("lz4.txt", file, CompressionMethod.LZ4);
+      update.write("none.txt", TestData.text(30_000, 6), CompressionMethod.NONE);
+      update.write("zstd.txt", new ByteArrayInputStream(TestData.text(30_000, 7)),
+          CompressionMethod.ZSTD);
+      update.write("auto.txt", file);
+      update.commit();
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      assertEquals(CompressionMethod.LZ4, reader.entry("lz4.txt").orElseThrow().compression());
+      assertEquals(CompressionMethod.NONE, reader.entry("none.txt").orElseThrow().compression());
+      assertEquals(CompressionMethod.ZSTD, reader.entry("zstd.txt").orElseThrow().compression());
+      assertArrayEquals(TestData.text(30_000, 5), reader.read("lz4.txt"));
+      assertArrayEquals(TestData.text(30_000, 7), reader.read("zstd.txt"));
     }
   }
 }

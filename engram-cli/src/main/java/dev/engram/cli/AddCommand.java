@@ -49,19 +49,6 @@ final class AddCommand extends UpdatingCommand {
   @Override
   void checkOptions() {
     pack.check(this);
-    refuseChosenMethod(this, pack);
-  }
-
-  /**
-   * Refuses {@code --compression} other than auto: {@link ArchiveUpdate} stores files with the
-   * method it chooses by content, and takes no other yet.
-   */
-  static void refuseChosenMethod(BaseCommand command, PackOptions pack) {
-    if (pack.method() != null) {
-      throw command.usage("--compression " + pack.compression.name().toLowerCase(
-          java.util.Locale.ROOT) + ": " + command.spec.name() + " cannot choose the method yet;"
-          + " it chooses by content, as auto does");
-    }
   }
 
   @Override
@@ -92,7 +79,7 @@ final class AddCommand extends UpdatingCommand {
     for (Map.Entry<String, Path> entry : files.entrySet()) {
       Kind kind = update.contains(entry.getKey()) ? Kind.REPLACE : Kind.ADD;
       changes.add(kind, entry.getKey(), Files.size(entry.getValue()));
-      update.write(entry.getKey(), entry.getValue());
+      update.write(entry.getKey(), entry.getValue(), pack.method());
     }
     changes.unchanged = update.list().size() - files.size();
     return changes;

@@ -60,7 +60,6 @@ final class UpdateCommand extends UpdatingCommand {
   @Override
   void checkOptions() {
     pack.check(this);
-    AddCommand.refuseChosenMethod(this, pack);
   }
 
   @Override
@@ -114,7 +113,7 @@ final class UpdateCommand extends UpdatingCommand {
       }
     }
     for (Change change : changes.list()) {
-      update.write(change.path(), files.get(change.path()));
+      update.write(change.path(), files.get(change.path()), pack.method());
     }
     int missing = 0;
     for (String path : update.list()) {

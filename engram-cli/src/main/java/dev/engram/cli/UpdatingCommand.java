@@ -1,7 +1,7 @@
 package dev.engram.cli;
 
-import dev.engram.ArchiveReader;
 import dev.engram.ArchiveUpdate;
+import dev.engram.ConcurrentUpdateException;
 import dev.engram.EngramException;
 import dev.engram.EntryInfo;
 import dev.engram.UpdateOptions;
@@ -134,10 +134,11 @@ abstract class UpdatingCommand extends BaseCommand {
     Changes changes;
     try (ArchiveUpdate update = ArchiveUpdate.open(file, options)) {
       changes = stage(update, file);
-      if (update.hasChanges() && dryRun) {
-        refuseAsCommitWould(file);
-      } else if (update.hasChanges()) {
-        commit(update, file, total(update, changes));
+      if (update.hasChanges()) {
+        refuseAsCommitWould(update, file);
+        if (!dryRun) {
+          commit(update, file, total(update, changes));
+        }
       }
     } finally {
       options.destroy();
@@ -216,46 +217,31 @@ abstract class UpdatingCommand extends BaseCommand {
   }
 
   /**
-   * The library's refusals to commit in this tool's terms and exit codes: a signed manifest or
-   * {@code --resign} without one is a usage error, another update holding or changing the
-   * archive an I/O error (exit 6, as for a file in the way); other failures as they are.
+   * The library's refusals to commit in this tool's terms: another update holding or changing
+   * the archive is an I/O error (exit 6, as for a file in the way); other failures as they are.
+   * (A signed manifest is refused before the commit, by {@link #refuseAsCommitWould}.)
    */
   private EngramException explained(EngramException failure, Path file) {
-    if (failure.getClass() != EngramException.class || failure.reason() == null) {
-      return failure;
-    }
-    String reason = failure.reason();
-    if (reason.startsWith("its manifest is signed")) {
-      throw usage(signedManifest(file));
-    }
-    if (reason.startsWith("it has no manifest to sign again")) {
-      throw usage(noManifestToResign(file));
-    }
-    if (reason.startsWith("another update of it is in progress")
-        || reason.startsWith("it was changed by someone else")
-        || reason.startsWith("it was deleted while this update ran")) {
+    if (failure instanceof ConcurrentUpdateException) {
       throw new CliException(ExitCodes.IO, failure.getMessage(), failure);
     }
     return failure;
   }
 
   /**
-   * Under {@code --dry-run}, fails as the commit would on a signed manifest (or {@code --resign}
-   * without a manifest): {@link ArchiveUpdate} says so only when it commits, so the manifest is
-   * read here with a reader of its own.
+   * Fails as the commit would on a signed manifest (or {@code --resign} without a manifest),
+   * before anything is read or written, and under {@code --dry-run} too.
    */
-  private void refuseAsCommitWould(Path file) throws IOException {
+  private void refuseAsCommitWould(ArchiveUpdate update, Path file) {
     if (dropSignatures) {
       return;
     }
-    try (ArchiveReader reader = ArchiveReader.open(file, keys.readerOptions(this, false))) {
-      Optional<Manifest> manifest = reader.manifest();
-      if (resignKey != null && manifest.isEmpty()) {
-        throw usage(noManifestToResign(file));
-      }
-      if (resignKey == null && manifest.isPresent() && !manifest.get().signatures().isEmpty()) {
-        throw usage(signedManifest(file));
-      }
+    Optional<Manifest> manifest = update.manifest();
+    if (resignKey != null && manifest.isEmpty()) {
+      throw usage(noManifestToResign(file));
+    }
+    if (resignKey == null && manifest.isPresent() && !manifest.get().signatures().isEmpty()) {
+      throw usage(signedManifest(file));
     }
   }
 

@@ -115,8 +115,6 @@ class AddCommandTest {
     assertEquals(ExitCodes.NOT_FOUND, noInput.exitCode());
     assertEquals("engram add: " + dir.resolve("nowhere") + ": no such file or folder\n",
         noInput.stderr());
-    PackCommandTest.assertUsage("--compression lz4: add cannot choose the method yet",
-        run("add", archive.toString(), extra.toString(), "-c", "lz4"));
     PackCommandTest.assertUsage("only an archive file on this machine can be changed, not"
         + " https://example.org/a.eng", run("add", "https://example.org/a.eng",
             extra.toString()));
@@ -155,6 +153,17 @@ class AddCommandTest {
       assertTrue(added.storedSize() < 200, added.toString());
       assertEquals(Samples.TIME.toInstant(), reader.entry("index.md").orElseThrow()
           .modifiedTime());
+    }
+  }
+
+  @Test
+  void theChosenCompressionMethodAppliesToTheNewEntries() throws Exception {
+    Path extra = Files.writeString(dir.resolve("extra.md"), "extra ".repeat(1000));
+    assertEquals(ExitCodes.OK, run("add", archive.toString(), extra.toString(), "-c", "lz4")
+        .exitCode());
+    try (dev.engram.ArchiveReader reader = dev.engram.ArchiveReader.open(archive)) {
+      assertEquals(dev.engram.CompressionMethod.LZ4,
+          reader.entry("extra.md").orElseThrow().compression());
     }
   }
 }

@@ -131,7 +131,5 @@ class UpdateCommandTest {
         missing.stderr());
     PackCommandTest.assertUsage(site.resolve("keep.md") + " is not a folder; to add a file, use"
         + " 'engram add'", run("update", archive.toString(), site.resolve("keep.md").toString()));
-    PackCommandTest.assertUsage("--compression zstd: update cannot choose the method yet",
-        run("update", archive.toString(), site.toString(), "-c", "zstd"));
   }
 }
