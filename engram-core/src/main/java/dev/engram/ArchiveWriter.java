@@ -300,11 +300,30 @@ public final class ArchiveWriter implements Closeable {
    * @throws IOException if reading or writing fails
    */
   public void copyEntry(ArchiveReader source, String path) throws IOException {
+    copyEntry(source, path, null);
+  }
+
+  /**
+   * Copies an entry from another archive as it is stored, like {@link #copyEntry(ArchiveReader,
+   * String)}, under another path: what moving a file in an archive that is being rewritten needs.
+   *
+   * @param source an open archive, not encrypted per file
+   * @param path the entry's path in {@code source}
+   * @param newPath the copy's path in this archive; null for the same path
+   * @throws java.nio.file.NoSuchFileException if {@code source} has no such entry
+   * @throws IllegalArgumentException if the new path breaks the {@link ArchivePaths} policy
+   * @throws FileAlreadyExistsException if this archive already has an entry with the new path
+   * @throws UnsupportedArchiveException if either archive encrypts each entry on its own
+   * @throws CorruptArchiveException if the entry is damaged in {@code source}
+   * @throws IllegalStateException if the writer is finished or closed
+   * @throws IOException if reading or writing fails
+   */
+  public void copyEntry(ArchiveReader source, String path, String newPath) throws IOException {
     Objects.requireNonNull(source, "source");
     ensureOpen();
     encryption.payloads().checkCopyAsStored(path);
     EntryWriter.Copy copy = EntryWriter.findCopy(source, path);
-    String name = beginEntry(copy.entry().path());
+    String name = beginEntry(newPath == null ? copy.entry().path() : newPath);
     byte[] sha256 = entryWriter.checkContent(source, copy.entry());
     writeQueued(true); // entries added before this one go first
     long start = out.position();

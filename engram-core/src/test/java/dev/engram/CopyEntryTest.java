@@ -85,6 +85,33 @@ class CopyEntryTest {
   }
 
   @Test
+  void anEntryCopiedUnderANewPathKeepsItsStoredBytes() throws IOException {
+    Path from = source(WriterOptions.defaults());
+    Path to = dir.resolve("moved.eng");
+    try (ArchiveReader in = ArchiveReader.open(from);
+        ArchiveWriter writer = ArchiveWriter.create(to)) {
+      writer.copyEntry(in, "framed.log", "logs/2026/framed.log");
+      writer.copyEntry(in, "small.txt", "small.txt");
+      writer.copyEntry(in, "text.txt", null);
+      assertThrows(java.nio.file.FileAlreadyExistsException.class,
+          () -> writer.copyEntry(in, "random.bin", "text.txt"));
+      assertThrows(IllegalArgumentException.class,
+          () -> writer.copyEntry(in, "random.bin", "../escape.bin"));
+      writer.finish();
+    }
+    try (ArchiveReader in = ArchiveReader.open(from); ArchiveReader out = ArchiveReader.open(to)) {
+      assertEquals(List.of("logs/2026/framed.log", "small.txt", "text.txt"), out.list());
+      EntryInfo original = in.entry("framed.log").orElseThrow();
+      EntryInfo moved = out.entry("logs/2026/framed.log").orElseThrow();
+      assertEquals(original.storedSize(), moved.storedSize());
+      assertTrue(moved.isFramed());
+      assertEquals(TestData.crc(in.openStream("framed.log")),
+          TestData.crc(out.openStream("logs/2026/framed.log")));
+      assertTrue(out.verify(VerifyOptions.builder().build()).isIntact());
+    }
+  }
+
+  @Test
   void entriesOfAWholeArchiveEncryptedSourceCopyIntoAnyArchiveButPerFileOnesDoNot()
       throws IOException {
     Path whole = source(WriterOptions.builder().archiveEncryption(KEY).build());

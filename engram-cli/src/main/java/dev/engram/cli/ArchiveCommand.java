@@ -39,7 +39,7 @@ abstract class ArchiveCommand extends BaseCommand {
 
   /** The archive's URL, when the argument is one. */
   Optional<URI> url() {
-    if (!URL.matcher(archive).matches()) {
+    if (!isUrl(archive)) {
       return Optional.empty();
     }
     try {
@@ -47,6 +47,11 @@ abstract class ArchiveCommand extends BaseCommand {
     } catch (URISyntaxException e) {
       throw usage("not a valid URL: " + archive + " (" + e.getReason() + ")");
     }
+  }
+
+  /** Whether an archive argument is a URL ({@code scheme://...}) rather than a file name. */
+  static boolean isUrl(String argument) {
+    return URL.matcher(argument).matches();
   }
 
   /** The archive's file, or empty when the argument is a URL. */

@@ -18,13 +18,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code engram} command: pack, inspect, extract, verify, sign and query Engram archives.
+ * The {@code engram} command: pack, update, inspect, extract, verify, sign and query Engram
+ * archives.
  * {@link #run} runs one command line against an {@link Io} and returns its exit code.
  */
 @Command(name = "engram",
     mixinStandardHelpOptions = true,
     versionProvider = Engram.Version.class,
-    description = "Pack, inspect, extract, verify, sign and query Engram (.eng) archives.",
+    description = "Pack, update, inspect, extract, verify, sign and query Engram (.eng) archives.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -33,13 +34,15 @@ import picocli.CommandLine.Spec;
       "3:not found (file, archive entry or database)",
       "4:corrupt, unsupported or hostile archive",
       "5:key or passphrase missing or wrong",
-      "6:I/O error (permissions, disk full, a file in the way)",
+      "6:I/O error (permissions, disk full, a file in the way, an archive another update"
+          + " holds or changed meanwhile)",
       "7:query: SQL error",
       "70:internal error (a bug; rerun with --verbose and report it)",
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  engram pack docs/ -o docs.eng",
+      "  engram update docs.eng docs/ --delete --dry-run",
       "  engram list --long docs.eng",
       "  engram verify docs.eng",
       "  engram query data.eng catalog.db \"SELECT count(*) FROM books\"",
@@ -54,8 +57,9 @@ final class Engram implements Callable<Integer> {
    * over its class, and the model of all of them is a large share of a short command's start-up.
    */
   private static final List<Class<?>> SUBCOMMANDS = List.of(PackCommand.class,
-      ListCommand.class, InfoCommand.class, ExtractCommand.class, CatCommand.class,
-      QueryCommand.class, VerifyCommand.class, KeygenCommand.class, SignCommand.class,
+      AddCommand.class, RmCommand.class, UpdateCommand.class, ListCommand.class,
+      InfoCommand.class, ExtractCommand.class, CatCommand.class, QueryCommand.class,
+      VerifyCommand.class, KeygenCommand.class, SignCommand.class,
       AutoComplete.GenerateCompletion.class);
   /** The subcommands by name and by alias. */
   private static final Map<String, Class<?>> BY_NAME = byName(SUBCOMMANDS);

@@ -14,7 +14,10 @@ public final class ExitCodes {
   public static final int CORRUPT = 4;
   /** A key or passphrase is needed, or the one given is wrong. */
   public static final int WRONG_KEY = 5;
-  /** Reading or writing a file failed (permissions, disk full, a file in the way). */
+  /**
+   * Reading or writing a file failed (permissions, disk full, a file in the way), or an archive to
+   * change is held or was changed meanwhile by another update.
+   */
   public static final int IO = 6;
   /** {@code query}: SQLite refused the statement. */
   public static final int SQL = 7;

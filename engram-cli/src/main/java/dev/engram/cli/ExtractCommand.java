@@ -43,16 +43,13 @@ final class ExtractCommand extends ArchiveCommand {
   public Integer call() throws IOException {
     Globs globs = globs();
     try (ArchiveReader reader = open()) {
-      Predicate<String> selected = path -> globs.isEmpty() || patterns.contains(path)
-          || globs.matches(path);
+      Predicate<String> selected = path -> globs.isEmpty() || globs.selects(path);
       List<EntryInfo> entries = reader.entries().stream().filter(e -> selected.test(e.path()))
           .toList();
-      for (String pattern : patterns) {
-        Globs one = Globs.of(List.of(pattern));
-        if (entries.stream().noneMatch(e -> e.path().equals(pattern) || one.matches(e.path()))) {
-          throw new CliException(ExitCodes.NOT_FOUND, "no entry of " + archive + " matches '"
-              + pattern + "'");
-        }
+      List<String> unmatched = globs.unselected(entries.stream().map(EntryInfo::path).toList());
+      if (!unmatched.isEmpty()) {
+        throw new CliException(ExitCodes.NOT_FOUND, "no entry of " + archive + " matches '"
+            + unmatched.get(0) + "'");
       }
       if (!force) {
         refuseToReplace(entries);

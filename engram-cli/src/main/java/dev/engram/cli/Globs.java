@@ -4,6 +4,8 @@ import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -49,6 +51,31 @@ final class Globs {
   /** Whether some glob matches the path. */
   boolean matches(String path) {
     return firstMatch(path) != null;
+  }
+
+  /**
+   * Whether a path is selected by the patterns of a command such as {@code extract} or {@code
+   * rm}: it is one of them as written (a name with glob characters in it), or some glob matches
+   * it.
+   */
+  boolean selects(String path) {
+    for (Glob glob : globs) {
+      if (glob.text().equals(path) || matches(glob, path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The patterns, in order, that select none of the paths. */
+  List<String> unselected(Collection<String> paths) {
+    List<String> unselected = new ArrayList<>();
+    for (Glob glob : globs) {
+      if (paths.stream().noneMatch(path -> glob.text().equals(path) || matches(glob, path))) {
+        unselected.add(glob.text());
+      }
+    }
+    return unselected;
   }
 
   private static boolean matches(Glob glob, String path) {

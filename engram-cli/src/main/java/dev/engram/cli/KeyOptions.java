@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /**
@@ -54,16 +55,38 @@ final class KeyOptions {
     if (liftLimits) {
       options.liftLimits();
     }
-    if (keyFile != null) {
-      byte[] key = readKey(keyFile);
-      options.key(key);
-      Arrays.fill(key, (byte) 0);
-    } else if (isPassphrase()) {
-      char[] phrase = passphrase(command, false);
-      options.passphrase(phrase);
-      Arrays.fill(phrase, '\0');
-    }
+    supply(command, false, options::key, options::passphrase);
     return options.build();
+  }
+
+  /**
+   * Hands the key or passphrase given, if any, to {@code key} or {@code passphrase} (which copy
+   * it), then wipes this copy.
+   *
+   * @param confirm whether a passphrase typed at the prompt is asked twice (a new secret)
+   * @return whether one was given
+   */
+  boolean supply(BaseCommand command, boolean confirm, Consumer<byte[]> key,
+      Consumer<char[]> passphrase) throws IOException {
+    if (keyFile != null) {
+      byte[] bytes = readKey(keyFile);
+      try {
+        key.accept(bytes);
+      } finally {
+        Arrays.fill(bytes, (byte) 0);
+      }
+      return true;
+    }
+    if (isPassphrase()) {
+      char[] phrase = passphrase(command, confirm);
+      try {
+        passphrase.accept(phrase);
+      } finally {
+        Arrays.fill(phrase, '\0');
+      }
+      return true;
+    }
+    return false;
   }
 
   /** Reads a key file: 32 raw bytes, or 64 hex digits with optional surrounding whitespace. */

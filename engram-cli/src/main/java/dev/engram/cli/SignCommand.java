@@ -14,10 +14,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code engram sign}: adds signatures to an archive's manifest. */
@@ -52,9 +52,7 @@ final class SignCommand extends ArchiveCommand {
           + " pack --help').")
   Path manifestTemplate;
 
-  @Option(names = "--reproducible",
-      description = "Record no time later than SOURCE_DATE_EPOCH, or 1970 when it is unset.")
-  boolean reproducible;
+  @Mixin TimeOptions time;
 
   @Override
   public Integer call() throws IOException {
@@ -66,7 +64,7 @@ final class SignCommand extends ArchiveCommand {
           + " it)");
     }
     List<SigningKeyFiles.Signer> signers = SigningKeyFiles.read(keyFiles);
-    Optional<Instant> fixedTime = SourceDate.of(io(), reproducible);
+    Optional<Instant> fixedTime = time.fixedTime(io());
     Instant now = fixedTime.orElseGet(Instant::now);
     try (ArchiveReader reader = open()) {
       Optional<EncryptionMode> mode = reader.encryption();
@@ -125,15 +123,8 @@ final class SignCommand extends ArchiveCommand {
 
   /** A whole-archive-encrypted archive is written back encrypted, with the same secret. */
   private void keepEncryption(WriterOptions.Builder options) throws IOException {
-    if (keys.isPassphrase()) {
-      char[] phrase = keys.passphrase(this, false);
-      options.encryption(EncryptionMode.ARCHIVE, phrase);
-      Arrays.fill(phrase, '\0');
-    } else {
-      byte[] key = KeyOptions.readKey(keys.keyFile);
-      options.encryption(EncryptionMode.ARCHIVE, key);
-      Arrays.fill(key, (byte) 0);
-    }
+    keys.supply(this, false, key -> options.encryption(EncryptionMode.ARCHIVE, key),
+        phrase -> options.encryption(EncryptionMode.ARCHIVE, phrase));
   }
 
   /** Refuses to sign a manifest that does not describe the content exactly. */

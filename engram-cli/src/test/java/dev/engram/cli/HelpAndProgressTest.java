@@ -18,7 +18,7 @@ class HelpAndProgressTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"pack", "list", "info", "extract", "cat", "query", "verify", "keygen",
+  @ValueSource(strings = {"pack", "add", "rm", "update", "list", "info", "extract", "cat", "query", "verify", "keygen",
       "sign"})
   void everyCommandHasHelpWithExamples(String command) {
     Cli.Result r = run(command, "--help");
@@ -36,7 +36,7 @@ class HelpAndProgressTest {
     assertEquals(java.util.List.of("list"), commands(io, "list", "x.eng"));
     assertEquals(java.util.List.of("list"), commands(io, "ls", "x.eng"));
     assertEquals(java.util.List.of(), commands(io, "--version"));
-    java.util.List<String> all = java.util.List.of("pack", "list", "info", "extract", "cat",
+    java.util.List<String> all = java.util.List.of("pack", "add", "rm", "update", "list", "info", "extract", "cat",
         "query", "verify", "keygen", "sign", "generate-completion");
     for (String[] args : new String[][] {{}, {"--help"}, {"lsit"}, {"generate-completion"}}) {
       assertEquals(all, commands(io, args), String.join(" ", args));
@@ -69,7 +69,7 @@ class HelpAndProgressTest {
   @Test
   void topLevelHelpListsCommandsAndExitCodes() {
     String help = run("--help").stdout();
-    for (String command : new String[] {"pack", "list", "info", "extract", "cat", "query",
+    for (String command : new String[] {"pack", "add", "rm", "update", "list", "info", "extract", "cat", "query",
         "verify", "keygen", "sign", "generate-completion"}) {
       assertTrue(help.contains("\n  " + command), command + " in\n" + help);
     }
@@ -121,5 +121,33 @@ class HelpAndProgressTest {
     assertEquals("", quiet.stderr());
     Cli.Result verify = cli().terminal().exec("verify", dir.resolve("t.eng").toString());
     assertTrue(verify.stderr().contains("verify 100%"), verify.stderr());
+  }
+
+  @Test
+  void theCommandsThatChangeAnArchiveDrawTheirProgressOnATerminal() throws Exception {
+    byte[] data = new byte[3 << 20];
+    new Random(2).nextBytes(data);
+    Path folder = Files.createDirectories(dir.resolve("folder"));
+    Files.write(folder.resolve("a.bin"), data);
+    Path archive = dir.resolve("u.eng");
+    assertEquals(0, run("pack", folder.toString(), "-o", archive.toString()).exitCode());
+    Path more = Files.write(dir.resolve("b.bin"), data);
+    Cli.Result add = cli().terminal().exec("add", archive.toString(), more.toString());
+    assertEquals(0, add.exitCode(), add.toString());
+    assertTrue(add.stderr().contains("add 100%") && add.stderr().contains("6/6 MiB"),
+        add.stderr());
+    // a touched file is read to compare its CRC32: that has a bar of its own
+    Files.setLastModifiedTime(folder.resolve("a.bin"), java.nio.file.attribute.FileTime
+        .fromMillis(System.currentTimeMillis() + 10_000));
+    Files.write(folder.resolve("c.bin"), data);
+    Cli.Result update = cli().terminal().exec("update", archive.toString(), folder.toString());
+    assertEquals(0, update.exitCode(), update.toString());
+    assertTrue(update.stderr().contains("compare 100%") && update.stderr().contains("3/3 MiB"),
+        update.stderr());
+    assertTrue(update.stderr().contains("update 100%") && update.stderr().contains("9/9 MiB"),
+        update.stderr());
+    Cli.Result rm = cli().terminal().exec("rm", "-q", archive.toString(), "b.bin");
+    assertEquals("", rm.stderr());
+    assertEquals("", rm.stdout());
   }
 }

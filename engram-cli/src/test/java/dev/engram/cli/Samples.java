@@ -1,13 +1,20 @@
 package dev.engram.cli;
 
+import dev.engram.ArchiveReader;
+import dev.engram.ReaderOptions;
+import dev.engram.manifest.Manifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Folders to pack in tests. */
 final class Samples {
@@ -42,6 +49,41 @@ final class Samples {
     } catch (SQLException e) {
       throw new IOException(e);
     }
+  }
+
+  /**
+   * A folder of text files: {@code files} is path, content, path, content... Every file gets the
+   * same modified time, {@code 2023-11-14T22:13:20Z}, so that tests control times.
+   */
+  static Path folder(Path parent, String name, String... files) throws IOException {
+    Path root = Files.createDirectories(parent.resolve(name));
+    for (int i = 0; i < files.length; i += 2) {
+      Path file = root.resolve(files[i]);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, files[i + 1]);
+      Files.setLastModifiedTime(file, TIME);
+    }
+    return root;
+  }
+
+  /** The modified time {@link #folder} gives files. */
+  static final FileTime TIME = FileTime.from(Instant.ofEpochSecond(1_700_000_000L));
+
+  /** Every entry of an archive but its manifest, by path, as UTF-8 text, in directory order. */
+  static Map<String, String> entries(Path archive, ReaderOptions options) throws IOException {
+    Map<String, String> entries = new LinkedHashMap<>();
+    try (ArchiveReader reader = ArchiveReader.open(archive, options)) {
+      for (String path : reader.list()) {
+        if (!path.equals(Manifest.ENTRY_NAME)) {
+          entries.put(path, new String(reader.read(path), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return entries;
+  }
+
+  static Map<String, String> entries(Path archive) throws IOException {
+    return entries(archive, ReaderOptions.defaults());
   }
 
   static String text(Path file) throws IOException {

@@ -462,7 +462,8 @@ public class EngramFileSystem extends FileSystem {
 
   /**
    * Returns where an entry's bytes lie: the underlying file system's blocks that hold the part of
-   * the archive storing the entry, with offsets and lengths in the entry's content. A compressed
+   * the archive storing the entry, with offsets and lengths in the entry's content. The archive's
+   * blocks are asked for once per open archive, not once per entry. A compressed
    * entry's content maps onto its stored bytes in proportion (frames compress unevenly, so a
    * boundary is an estimate); the hosts are exact for the stored bytes.
    *
@@ -507,8 +508,8 @@ public class EngramFileSystem extends FileSystem {
         first = entry.payloadOffset();
         stored = Math.max(1, entry.storedSize());
       }
-      return EntryBlocks.map(underlying.getFileBlockLocations(archiveStatus, first, stored),
-          first, stored, attributes.size(), start, len);
+      return EntryBlocks.map(archive.blocks(underlying), first, stored, attributes.size(), start,
+          len);
     }
   }
 

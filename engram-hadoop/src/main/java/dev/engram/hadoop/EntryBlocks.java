@@ -13,7 +13,8 @@ final class EntryBlocks {
   private EntryBlocks() {}
 
   /**
-   * @param blocks the underlying blocks of the archive overlapping the stored range
+   * @param blocks the underlying blocks of the archive (those outside the stored range are
+   *     skipped)
    * @param first where the stored bytes start in the archive
    * @param stored how many stored bytes (at least 1)
    * @param size the entry's content size (at least 1)

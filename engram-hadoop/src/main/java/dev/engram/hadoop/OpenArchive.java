@@ -2,7 +2,9 @@ package dev.engram.hadoop;
 
 import java.io.Closeable;
 import java.io.IOException;
+import org.apache.hadoop.fs.BlockLocation;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 
 /**
  * One archive opened by an {@link EngramFileSystem}: its {@code engram:} java.nio file system (the
@@ -20,6 +22,8 @@ final class OpenArchive {
   private boolean closed;
   /** When the underlying status was last compared with {@link #status} (nanoTime). */
   volatile long checkedAt;
+  /** The archive file's blocks, asked for once (a name node call each time otherwise). */
+  private volatile BlockLocation[] blocks;
 
   OpenArchive(dev.engram.nio.EngramFileSystem files, FileStatus status, long now) {
     this.files = files;
@@ -35,6 +39,22 @@ final class OpenArchive {
   /** The underlying archive file's status when it was opened. */
   FileStatus status() {
     return status;
+  }
+
+  /**
+   * The underlying file system's blocks of the whole archive file, asked for at the first call
+   * and kept with the archive (they are hints for scheduling; a reopened archive asks again).
+   */
+  BlockLocation[] blocks(FileSystem underlying) throws IOException {
+    BlockLocation[] known = blocks;
+    if (known == null) {
+      known = underlying.getFileBlockLocations(status, 0, Math.max(1, status.getLen()));
+      if (known == null) {
+        known = new BlockLocation[0];
+      }
+      blocks = known; // a benign race: every thread gets the same answer
+    }
+    return known;
   }
 
   /** A lease, or null if the archive has closed meanwhile. */

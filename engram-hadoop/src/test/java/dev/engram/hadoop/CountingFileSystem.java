@@ -6,6 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.BlockLocation;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -20,6 +21,7 @@ import org.apache.hadoop.fs.permission.FsPermission;
  */
 public class CountingFileSystem extends RawLocalFileSystem {
   static final AtomicInteger OPENS = new AtomicInteger();
+  static final AtomicInteger BLOCK_CALLS = new AtomicInteger();
   static final List<BreakableStream> STREAMS = new CopyOnWriteArrayList<>();
 
   @Override
@@ -49,7 +51,19 @@ public class CountingFileSystem extends RawLocalFileSystem {
     return new FSDataInputStream(in);
   }
 
+  /** Two blocks per file, on hosts "first" and "second", split in the middle. */
+  @Override
+  public BlockLocation[] getFileBlockLocations(FileStatus file, long start, long len) {
+    BLOCK_CALLS.incrementAndGet();
+    long half = file.getLen() / 2;
+    return new BlockLocation[] {
+        new BlockLocation(new String[] {"first:9866"}, new String[] {"first"}, 0, half),
+        new BlockLocation(new String[] {"second:9866"}, new String[] {"second"}, half,
+            file.getLen() - half)};
+  }
+
   static void reset() {
+    BLOCK_CALLS.set(0);
     OPENS.set(0);
     STREAMS.clear();
   }

@@ -17,7 +17,9 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.BlockLocation;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -222,6 +224,33 @@ class UnderlyingFileSystemTest {
       }
       assertEquals(10_000, read);
       assertEquals(1, CountingFileSystem.OPENS.get());
+    }
+  }
+
+  @Test
+  void blockLocationsComeFromTheArchivesBlocksAskedForOnce() throws IOException {
+    try (FileSystem fs = FileSystem.newInstance(URI.create("engram://countfs-/"), conf())) {
+      String root = "engram://countfs-" + archive;
+      FileStatus small = fs.getFileStatus(new Path(root + "/small.txt"));
+      FileStatus big = fs.getFileStatus(new Path(root + "/dir/big.bin"));
+      FileStatus stored = fs.getFileStatus(new Path(root + "/dir/sub/stored.bin"));
+      // small.txt is stored first, at the start of the archive: the first block
+      BlockLocation[] smallBlocks = fs.getFileBlockLocations(small, 0, small.getLen());
+      assertEquals(1, smallBlocks.length);
+      assertEquals("first", smallBlocks[0].getHosts()[0]);
+      assertEquals(small.getLen(), smallBlocks[0].getLength());
+      // the framed entry spans the middle of the archive: both blocks, covering it exactly
+      BlockLocation[] bigBlocks = fs.getFileBlockLocations(big, 0, big.getLen());
+      assertEquals(2, bigBlocks.length);
+      assertEquals("first", bigBlocks[0].getHosts()[0]);
+      assertEquals("second", bigBlocks[1].getHosts()[0]);
+      assertEquals(bigBlocks[0].getLength(), bigBlocks[1].getOffset());
+      assertEquals(big.getLen(), bigBlocks[1].getOffset() + bigBlocks[1].getLength());
+      BlockLocation[] tail = fs.getFileBlockLocations(big, big.getLen() - 10, 10);
+      assertEquals(1, tail.length);
+      assertEquals("second", tail[0].getHosts()[0]);
+      assertEquals("second", fs.getFileBlockLocations(stored, 0, 1)[0].getHosts()[0]);
+      assertEquals(1, CountingFileSystem.BLOCK_CALLS.get());
     }
   }
 }

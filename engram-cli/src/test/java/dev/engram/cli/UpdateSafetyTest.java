@@ -1,0 +1,186 @@
+package dev.engram.cli;
+
+import static dev.engram.cli.Cli.cli;
+import static dev.engram.cli.Cli.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.engram.ArchiveReader;
+import dev.engram.ReaderOptions;
+import dev.engram.manifest.Manifest;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What {@code add}, {@code rm} and {@code update} guard: signatures, encryption, and changes made
+ * by another update at the same time.
+ */
+class UpdateSafetyTest {
+  @TempDir Path dir;
+  private Path site;
+  private Path extra;
+
+  @BeforeEach
+  void files() throws Exception {
+    site = Samples.folder(dir, "site", "index.md", "home", "notes/a.md", "alpha");
+    extra = Files.writeString(dir.resolve("extra.md"), "extra");
+    for (String name : List.of("alice", "bob")) {
+      assertEquals(0, run("keygen", "-o", dir.resolve(name).toString()).exitCode());
+    }
+  }
+
+  /** The command line that changes {@code archive} with this command, plus {@code options}. */
+  private String[] change(String command, Path archive, String... options) {
+    String[] base = switch (command) {
+      case "add" -> new String[] {"add", archive.toString(), extra.toString()};
+      case "rm" -> new String[] {"rm", archive.toString(), "notes/a.md"};
+      default -> new String[] {"update", "--delete", archive.toString(), site.toString()};
+    };
+    String[] args = java.util.Arrays.copyOf(base, base.length + options.length);
+    System.arraycopy(options, 0, args, base.length, options.length);
+    return args;
+  }
+
+  private Path signedArchive() {
+    Path archive = dir.resolve("signed.eng");
+    assertEquals(0, run("pack", site.toString(), "-o", archive.toString(), "--sign",
+        dir.resolve("alice.key").toString()).exitCode());
+    return archive;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"add", "rm"})
+  void aSignedArchiveIsNotChangedUntilToldWhatToDoWithItsSignatures(String command)
+      throws Exception {
+    Path archive = signedArchive();
+    byte[] before = Files.readAllBytes(archive);
+    String expected = "engram " + command + ": " + archive + ": its manifest is signed, and the"
+        + " signatures would no longer match the changed archive: give --drop-signatures to drop"
+        + " them, or --resign KEYFILE to sign it again\n";
+    for (String[] args : List.of(change(command, archive), change(command, archive, "-n"))) {
+      Cli.Result refused = run(args);
+      assertEquals(ExitCodes.USAGE, refused.exitCode(), refused.toString());
+      assertTrue(refused.stderr().startsWith(expected), refused.stderr());
+      assertArrayEquals(before, Files.readAllBytes(archive));
+    }
+
+    Cli.Result dropped = run(change(command, archive, "--drop-signatures"));
+    assertEquals(0, dropped.exitCode(), dropped.toString());
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      Manifest manifest = reader.manifest().orElseThrow();
+      assertEquals(List.of(), manifest.signatures());
+      assertEquals("signed", manifest.name());
+    }
+    assertEquals(0, run("verify", archive.toString()).exitCode());
+  }
+
+  @Test
+  void aSignedArchiveChangedWithResignIsSignedByTheNewKeyOnly() throws Exception {
+    Path archive = signedArchive();
+    Files.writeString(site.resolve("notes/a.md"), "new alpha");
+    Cli.Result r = run(change("update", archive, "--resign", dir.resolve("bob.key").toString()));
+    assertEquals(0, r.exitCode(), r.toString());
+    Cli.Result bob = run("verify", "--trust", dir.resolve("bob.pub").toString(),
+        archive.toString());
+    assertEquals(0, bob.exitCode(), bob.toString());
+    assertTrue(bob.stdout().contains("manifest: 2 files, all present and matching"),
+        bob.stdout());
+    assertEquals(ExitCodes.VERIFY_FAILED, run("verify", "--trust",
+        dir.resolve("alice.pub").toString(), archive.toString()).exitCode());
+
+    Path plain = dir.resolve("plain.eng");
+    assertEquals(0, run("pack", site.toString(), "-o", plain.toString()).exitCode());
+    for (String dry : List.of("--quiet", "--dry-run")) {
+      PackCommandTest.assertUsage("--resign: " + plain + " has no manifest to sign ('engram sign'"
+          + " adds one)", run(change("add", plain, dry, "--resign",
+              dir.resolve("bob.key").toString())));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"add", "rm", "update"})
+  void anArchiveEncryptedWholeIsChangedWithItsKeyAndStaysEncrypted(String command)
+      throws Exception {
+    Path key = Files.write(dir.resolve("k.bin"), new byte[32]);
+    Path archive = dir.resolve("e.eng");
+    assertEquals(0, run("pack", site.toString(), "-o", archive.toString(), "--encrypt",
+        "archive", "--key-file", key.toString()).exitCode());
+    Files.writeString(site.resolve("notes/a.md"), "new alpha");
+    Cli.Result locked = run(change(command, archive));
+    assertEquals(ExitCodes.WRONG_KEY, locked.exitCode(), locked.toString());
+    assertTrue(locked.stderr().contains("--key-file FILE, --passphrase or --passphrase-env NAME"),
+        locked.stderr());
+
+    Cli.Result r = run(change(command, archive, "--key-file", key.toString()));
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals(ExitCodes.WRONG_KEY, run("list", archive.toString()).exitCode());
+    Map<String, String> expected = switch (command) {
+      case "add" -> Map.of("index.md", "home", "notes/a.md", "alpha", "extra.md", "extra");
+      case "rm" -> Map.of("index.md", "home");
+      default -> Map.of("index.md", "home", "notes/a.md", "new alpha");
+    };
+    assertEquals(expected, Samples.entries(archive,
+        ReaderOptions.builder().key(new byte[32]).build()));
+  }
+
+  @Test
+  void aPassphraseFromTheEnvironmentOpensAndEncryptsTheArchiveAgain() throws Exception {
+    Path archive = dir.resolve("e.eng");
+    assertEquals(0, cli().env("PW", "correct horse").exec("pack", site.toString(), "-o",
+        archive.toString(), "--encrypt", "archive", "--passphrase-env", "PW").exitCode());
+    Cli.Result r = cli().env("PW", "correct horse").exec(change("add", archive,
+        "--passphrase-env", "PW"));
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals(Map.of("index.md", "home", "notes/a.md", "alpha", "extra.md", "extra"),
+        Samples.entries(archive, ReaderOptions.builder()
+            .passphrase("correct horse".toCharArray()).build()));
+  }
+
+  @Test
+  void anArchiveEncryptedPerFileIsRefusedAsUnsupported() throws Exception {
+    Path key = Files.write(dir.resolve("k.bin"), new byte[32]);
+    Path archive = dir.resolve("p.eng");
+    assertEquals(0, run("pack", site.toString(), "-o", archive.toString(), "--encrypt",
+        "per-file", "--key-file", key.toString()).exitCode());
+    byte[] before = Files.readAllBytes(archive);
+    Cli.Result r = run(change("add", archive, "--key-file", key.toString()));
+    assertEquals(ExitCodes.CORRUPT, r.exitCode(), r.toString());
+    assertTrue(r.stderr().startsWith("engram add: " + archive + ": it is encrypted per file"),
+        r.stderr());
+    assertEquals(1, r.stderr().lines().count(), r.stderr());
+    assertArrayEquals(before, Files.readAllBytes(archive));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"add", "rm", "update"})
+  void anArchiveAnotherUpdateHoldsIsNotChanged(String command) throws Exception {
+    Path archive = dir.resolve("a.eng");
+    assertEquals(0, run("pack", site.toString(), "-o", archive.toString()).exitCode());
+    Files.writeString(site.resolve("notes/a.md"), "new alpha");
+    byte[] before = Files.readAllBytes(archive);
+    Cli.Result r;
+    try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+        FileLock lock = channel.lock()) {
+      assertTrue(lock.isValid());
+      r = run(change(command, archive));
+    }
+    assertEquals(ExitCodes.IO, r.exitCode(), r.toString());
+    assertEquals("engram " + command + ": " + archive + ": another update of it is in progress"
+        + " (its lock is held); try again when that one has finished\n", r.stderr());
+    assertEquals("", r.stdout());
+    assertArrayEquals(before, Files.readAllBytes(archive));
+    assertEquals(0, run(change(command, archive)).exitCode()); // once it is released
+  }
+}
