@@ -97,6 +97,16 @@ public class EngramFileSystem extends FileSystem {
   public static final String KEY_ALIAS = "fs.engram.key.alias";
   /** Property: the alias, in Hadoop's credential providers, of the passphrase. */
   public static final String PASSPHRASE_ALIAS = "fs.engram.passphrase.alias";
+  /**
+   * Property: how many threads each open archive's reader decodes with (read-ahead of framed
+   * entries); by default the number of available processors.
+   */
+  public static final String READER_THREADS = "fs.engram.reader.threads";
+  /**
+   * Property: the bytes of decoded frames each open archive's reader keeps for positioned reads
+   * (a Hadoop size such as {@code 64m}); 64 MiB by default.
+   */
+  public static final String FRAME_CACHE_SIZE = "fs.engram.frame.cache.size";
   /** Property: how many archives a file system instance keeps open at most. */
   public static final String MAX_OPEN_ARCHIVES = "fs.engram.archives.max-open";
   /** The default of {@link #MAX_OPEN_ARCHIVES}. */
@@ -168,7 +178,7 @@ public class EngramFileSystem extends FileSystem {
           ? MAX_OPEN_ARCHIVES + " must be at least 1, not " + maxOpen
           : CHECK_INTERVAL + " must not be negative");
     }
-    readerOptions = ArchiveKeys.readerOptions(conf);
+    readerOptions = ReaderConfiguration.readerOptions(conf);
     archives = new OpenArchives(maxOpen, TimeUnit.MILLISECONDS.toNanos(interval),
         new OpenArchives.Opener() {
           @Override

@@ -253,4 +253,27 @@ class UnderlyingFileSystemTest {
       assertEquals(1, CountingFileSystem.BLOCK_CALLS.get());
     }
   }
+
+  @Test
+  void readerThreadsAndFrameCacheComeFromTheConfiguration() throws IOException {
+    Configuration conf = conf();
+    conf.setInt(EngramFileSystem.READER_THREADS, 1);
+    conf.set(EngramFileSystem.FRAME_CACHE_SIZE, "1m");
+    try (FileSystem fs = FileSystem.newInstance(URI.create("engram:///"), conf)) {
+      Path big = new Path("engram://" + archive + "/dir/big.bin");
+      try (FSDataInputStream in = fs.open(big)) {
+        byte[] got = new byte[200_000];
+        in.readFully(10_000_000, got);
+        assertArrayEquals(TestArchives.range(10_000_000, got.length), got);
+      }
+      assertEquals(1L << 20, ((EngramFileSystem) fs).frameCacheStatistics(
+          new Path("engram://" + archive)).capacityBytes());
+    }
+    Configuration bad = conf();
+    bad.setInt(EngramFileSystem.READER_THREADS, 0);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> FileSystem.newInstance(URI.create("engram:///"), bad));
+    assertTrue(e.getMessage().contains(EngramFileSystem.READER_THREADS), e.getMessage());
+  }
 }

@@ -15,25 +15,27 @@ import org.apache.hadoop.security.alias.CredentialProvider;
 import org.apache.hadoop.security.alias.CredentialProviderFactory;
 
 /**
- * The key or passphrase of encrypted archives, from where the configuration says it is: a key
+ * The reader options of an {@link EngramFileSystem} from its configuration: threads ({@link
+ * EngramFileSystem#READER_THREADS}), frame cache ({@link EngramFileSystem#FRAME_CACHE_SIZE}), and
+ * the key or passphrase of encrypted archives, from where the configuration says it is: a key
  * file ({@link EngramFileSystem#KEY_FILE}) or an alias in Hadoop's credential providers ({@link
  * EngramFileSystem#KEY_ALIAS}, {@link EngramFileSystem#PASSPHRASE_ALIAS}). Never from the
  * configuration itself: a property that would hold a key in clear is refused, and aliases are
  * looked up in the credential providers only (not in the clear-text fallback of {@link
  * Configuration#getPassword}).
  */
-final class ArchiveKeys {
+final class ReaderConfiguration {
   /** The properties that would put a secret in the configuration in clear: refused. */
   private static final List<String> CLEAR = List.of("fs.engram.key", "fs.engram.passphrase");
   private static final int MAX_KEY_FILE = 1024;
 
-  private ArchiveKeys() {}
+  private ReaderConfiguration() {}
 
   /**
-   * Reader options with the configured key or passphrase (or none).
+   * Reader options with the configured threads, frame cache and key or passphrase (or none).
    *
    * @throws IllegalArgumentException if the configuration holds a secret in clear or names more
-   *     than one source of it
+   *     than one source of it, or a thread count or cache size out of range
    * @throws IOException if the key file or credential cannot be read or is not a key
    */
   static ReaderOptions readerOptions(Configuration conf) throws IOException {
@@ -56,6 +58,17 @@ final class ArchiveKeys {
           + ", not " + given);
     }
     ReaderOptions.Builder options = ReaderOptions.builder();
+    try {
+      if (conf.get(EngramFileSystem.READER_THREADS) != null) {
+        options.threads(conf.getInt(EngramFileSystem.READER_THREADS, 0));
+      }
+      if (conf.get(EngramFileSystem.FRAME_CACHE_SIZE) != null) {
+        options.frameCacheSize(conf.getLongBytes(EngramFileSystem.FRAME_CACHE_SIZE, 0));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(EngramFileSystem.READER_THREADS + " / "
+          + EngramFileSystem.FRAME_CACHE_SIZE + ": " + e.getMessage(), e);
+    }
     if (keyFile != null) {
       byte[] key = readKeyFile(new Path(keyFile), conf);
       try {
