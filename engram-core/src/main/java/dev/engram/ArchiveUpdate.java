@@ -79,6 +79,8 @@ public final class ArchiveUpdate implements Closeable {
   private final Path archive;
   private final UpdateOptions options;
   private final ArchiveReader reader;
+  /** The reader's options, holding a copy of the key: wiped when the update closes. */
+  private final ReaderOptions readerOptions;
   private final BasicFileAttributes openedAs;
   private final Optional<Manifest> manifest;
   /** Paths in the order they will be written; unsafe stored names keyed as stored. */
@@ -89,10 +91,11 @@ public final class ArchiveUpdate implements Closeable {
   private boolean closed;
 
   private ArchiveUpdate(Path archive, UpdateOptions options, ArchiveReader reader,
-      BasicFileAttributes openedAs) throws IOException {
+      ReaderOptions readerOptions, BasicFileAttributes openedAs) throws IOException {
     this.archive = archive;
     this.options = options;
     this.reader = reader;
+    this.readerOptions = readerOptions;
     this.openedAs = openedAs;
     this.manifest = reader.manifest();
     for (EntryInfo entry : reader.entries()) {
@@ -162,7 +165,7 @@ public final class ArchiveUpdate implements Closeable {
             + " per file cannot be updated yet: extract it and pack it again")
             .initArchive(reader.name());
       }
-      return new ArchiveUpdate(archive, options, reader, attributes);
+      return new ArchiveUpdate(archive, options, reader, built, attributes);
     } catch (IOException | RuntimeException e) {
       if (reader != null) {
         reader.close();
@@ -571,8 +574,9 @@ public final class ArchiveUpdate implements Closeable {
   }
 
   /**
-   * Closes the archive and deletes the temporary files of spooled content. Without a {@link
-   * #commit()}, the archive stays as it was. Closing again does nothing.
+   * Closes the archive, deletes the temporary files of spooled content and wipes the copy of the
+   * key the reader held. Without a {@link #commit()}, the archive stays as it was. Closing again
+   * does nothing.
    *
    * @throws IOException if a temporary file cannot be deleted or the archive not closed
    */
@@ -598,6 +602,8 @@ public final class ArchiveUpdate implements Closeable {
         e.addSuppressed(failure);
       }
       failure = e;
+    } finally {
+      readerOptions.destroy();
     }
     if (failure != null) {
       throw failure;
