@@ -73,7 +73,10 @@ import org.apache.hadoop.util.Progressable;
  * #DEFAULT_MAX_OPEN_ARCHIVES} ({@link #MAX_OPEN_ARCHIVES}): a job that reads ten thousand entries
  * of one archive opens it once per JVM. A cached archive whose underlying file's length or
  * modification time changed is opened again (checked at most once per {@link #CHECK_INTERVAL},
- * one second by default).
+ * one second by default). Each open archive's reader holds at most a frame cache ({@link
+ * #FRAME_CACHE_SIZE}, 64 MiB) and, on a file system other than the local one, a block cache
+ * ({@link #BLOCK_CACHE_SIZE}, 64 MiB): lower them, or {@link #MAX_OPEN_ARCHIVES}, where memory is
+ * tight.
  *
  * <p><b>Encrypted archives</b> take their key from a key file ({@link #KEY_FILE}: a path on any
  * Hadoop file system, holding 32 bytes or 64 hex digits) or from Hadoop's credential providers
@@ -107,6 +110,12 @@ public class EngramFileSystem extends FileSystem {
    * (a Hadoop size such as {@code 64m}); 64 MiB by default.
    */
   public static final String FRAME_CACHE_SIZE = "fs.engram.frame.cache.size";
+  /**
+   * Property: the bytes of the archive each open archive's reader keeps in its block cache when
+   * the underlying file system is not the local one (a Hadoop size such as {@code 16m}); 64 MiB by
+   * default, at least 64 KiB.
+   */
+  public static final String BLOCK_CACHE_SIZE = "fs.engram.block.cache.size";
   /** Property: how many archives a file system instance keeps open at most. */
   public static final String MAX_OPEN_ARCHIVES = "fs.engram.archives.max-open";
   /** The default of {@link #MAX_OPEN_ARCHIVES}. */

@@ -1,6 +1,7 @@
 package dev.engram.hadoop;
 
 import dev.engram.ReaderOptions;
+import dev.engram.source.RemoteOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,8 @@ import org.apache.hadoop.security.alias.CredentialProviderFactory;
 
 /**
  * The reader options of an {@link EngramFileSystem} from its configuration: threads ({@link
- * EngramFileSystem#READER_THREADS}), frame cache ({@link EngramFileSystem#FRAME_CACHE_SIZE}), and
+ * EngramFileSystem#READER_THREADS}), frame cache ({@link EngramFileSystem#FRAME_CACHE_SIZE}),
+ * block cache ({@link EngramFileSystem#BLOCK_CACHE_SIZE}), and
  * the key or passphrase of encrypted archives, from where the configuration says it is: a key
  * file ({@link EngramFileSystem#KEY_FILE}) or an alias in Hadoop's credential providers ({@link
  * EngramFileSystem#KEY_ALIAS}, {@link EngramFileSystem#PASSPHRASE_ALIAS}). Never from the
@@ -65,9 +67,14 @@ final class ReaderConfiguration {
       if (conf.get(EngramFileSystem.FRAME_CACHE_SIZE) != null) {
         options.frameCacheSize(conf.getLongBytes(EngramFileSystem.FRAME_CACHE_SIZE, 0));
       }
+      if (conf.get(EngramFileSystem.BLOCK_CACHE_SIZE) != null) {
+        options.remote(RemoteOptions.builder().blockCacheSize(
+            conf.getLongBytes(EngramFileSystem.BLOCK_CACHE_SIZE, 0)).build());
+      }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(EngramFileSystem.READER_THREADS + " / "
-          + EngramFileSystem.FRAME_CACHE_SIZE + ": " + e.getMessage(), e);
+          + EngramFileSystem.FRAME_CACHE_SIZE + " / " + EngramFileSystem.BLOCK_CACHE_SIZE + ": "
+          + e.getMessage(), e);
     }
     if (keyFile != null) {
       byte[] key = readKeyFile(new Path(keyFile), conf);

@@ -259,6 +259,7 @@ class UnderlyingFileSystemTest {
     Configuration conf = conf();
     conf.setInt(EngramFileSystem.READER_THREADS, 1);
     conf.set(EngramFileSystem.FRAME_CACHE_SIZE, "1m");
+    conf.set(EngramFileSystem.BLOCK_CACHE_SIZE, "256k");
     try (FileSystem fs = FileSystem.newInstance(URI.create("engram:///"), conf)) {
       Path big = new Path("engram://" + archive + "/dir/big.bin");
       try (FSDataInputStream in = fs.open(big)) {
@@ -269,6 +270,10 @@ class UnderlyingFileSystemTest {
       assertEquals(1L << 20, ((EngramFileSystem) fs).frameCacheStatistics(
           new Path("engram://" + archive)).capacityBytes());
     }
+    Configuration tooSmall = conf();
+    tooSmall.set(EngramFileSystem.BLOCK_CACHE_SIZE, "1k");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> FileSystem.newInstance(URI.create("engram:///"), tooSmall));
     Configuration bad = conf();
     bad.setInt(EngramFileSystem.READER_THREADS, 0);
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
