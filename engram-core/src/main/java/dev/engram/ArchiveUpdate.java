@@ -79,7 +79,7 @@ public final class ArchiveUpdate implements Closeable {
   private final Path archive;
   private final UpdateOptions options;
   private final ArchiveReader reader;
-  /** The reader's options, holding a copy of the key: wiped when the update closes. */
+  /** Reader options this update made (with a copy of the key), wiped at close; null: caller's. */
   private final ReaderOptions readerOptions;
   private final BasicFileAttributes openedAs;
   private final Optional<Manifest> manifest;
@@ -139,14 +139,39 @@ public final class ArchiveUpdate implements Closeable {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
     BasicFileAttributes attributes = Files.readAttributes(archive, BasicFileAttributes.class);
-    ReaderOptions.Builder readerOptions = ReaderOptions.builder();
-    byte[] key = options.secret().key();
-    char[] phrase = options.secret().passphrase();
+    ReaderOptions built = options.readerOptions() != null ? options.readerOptions()
+        : withSecret(options.secret());
+    boolean owned = options.readerOptions() == null;
+    ArchiveReader reader = null;
+    try {
+      reader = ArchiveReader.open(archive, built);
+      if (reader.encryption().orElse(null) == EncryptionMode.PER_FILE) {
+        throw new UnsupportedArchiveException("it is encrypted per file, and archives encrypted"
+            + " per file cannot be updated yet: extract it and pack it again")
+            .initArchive(reader.name());
+      }
+      return new ArchiveUpdate(archive, options, reader, owned ? built : null, attributes);
+    } catch (IOException | RuntimeException e) {
+      if (reader != null) {
+        reader.close();
+      }
+      if (owned) {
+        built.destroy();
+      }
+      throw e;
+    }
+  }
+
+  /** Default reader options with a copy of the secret. */
+  private static ReaderOptions withSecret(Secret secret) {
+    ReaderOptions.Builder builder = ReaderOptions.builder();
+    byte[] key = secret.key();
+    char[] phrase = secret.passphrase();
     try {
       if (key != null) {
-        readerOptions.key(key);
+        builder.key(key);
       } else if (phrase != null) {
-        readerOptions.passphrase(phrase);
+        builder.passphrase(phrase);
       }
     } finally {
       if (key != null) {
@@ -156,23 +181,7 @@ public final class ArchiveUpdate implements Closeable {
         Arrays.fill(phrase, '\0');
       }
     }
-    ReaderOptions built = readerOptions.build();
-    ArchiveReader reader = null;
-    try {
-      reader = ArchiveReader.open(archive, built);
-      if (reader.encryption().orElse(null) == EncryptionMode.PER_FILE) {
-        throw new UnsupportedArchiveException("it is encrypted per file, and archives encrypted"
-            + " per file cannot be updated yet: extract it and pack it again")
-            .initArchive(reader.name());
-      }
-      return new ArchiveUpdate(archive, options, reader, built, attributes);
-    } catch (IOException | RuntimeException e) {
-      if (reader != null) {
-        reader.close();
-      }
-      built.destroy();
-      throw e;
-    }
+    return builder.build();
   }
 
   /**
@@ -603,7 +612,9 @@ public final class ArchiveUpdate implements Closeable {
       }
       failure = e;
     } finally {
-      readerOptions.destroy();
+      if (readerOptions != null) {
+        readerOptions.destroy();
+      }
     }
     if (failure != null) {
       throw failure;

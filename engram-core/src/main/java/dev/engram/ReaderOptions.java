@@ -192,6 +192,11 @@ public final class ReaderOptions implements Destroyable {
     return ratioGraceSize;
   }
 
+  /** The key or passphrase these options hold (for an update, which encrypts with it again). */
+  Secret secret() {
+    return secret;
+  }
+
   /**
    * Says whether a key or passphrase was given.
    *

@@ -31,12 +31,14 @@ public final class UpdateOptions implements Destroyable {
 
   private final Secret secret;
   private final WriterOptions writerOptions;
+  private final ReaderOptions readerOptions;
   private final SignedManifest signedManifest;
   private final WriterOptions.Signer signer;
 
   private UpdateOptions(Builder b) {
     this.secret = b.secret.copy("UpdateOptions");
     this.writerOptions = b.writerOptions;
+    this.readerOptions = b.readerOptions;
     this.signedManifest = b.signedManifest;
     this.signer = b.signer;
   }
@@ -78,8 +80,14 @@ public final class UpdateOptions implements Destroyable {
     return signedManifest;
   }
 
+  /** The key or passphrase: these options' own, or the reader options'. */
   Secret secret() {
-    return secret;
+    return readerOptions != null && readerOptions.hasSecret() ? readerOptions.secret() : secret;
+  }
+
+  /** The caller's reader options, or null to read with the defaults and {@link #secret()}. */
+  ReaderOptions readerOptions() {
+    return readerOptions;
   }
 
   WriterOptions.Signer signer() {
@@ -107,6 +115,7 @@ public final class UpdateOptions implements Destroyable {
   public static final class Builder {
     private Secret secret = Secret.NONE;
     private WriterOptions writerOptions = WriterOptions.defaults();
+    private ReaderOptions readerOptions;
     private SignedManifest signedManifest = SignedManifest.REFUSE;
     private WriterOptions.Signer signer;
 
@@ -159,6 +168,22 @@ public final class UpdateOptions implements Destroyable {
     }
 
     /**
+     * Sets how the archive is read: limits ({@link ReaderOptions.Builder#liftLimits()} for an
+     * archive beyond the defaults), threads, the temporary directory, and the key or passphrase,
+     * which then also encrypts the new archive. They stay the caller's: the update does not
+     * destroy them.
+     *
+     * @param options the reader options
+     * @return this builder
+     * @throws IllegalArgumentException if {@link #key} or {@link #passphrase} was set too
+     *     (checked by {@link #build()}): with reader options, the key goes in them
+     */
+    public Builder readerOptions(ReaderOptions options) {
+      readerOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
      * Sets what happens to a manifest with signatures: {@link SignedManifest#REFUSE} (the
      * default) or {@link SignedManifest#DROP}; {@link #resign} sets {@link
      * SignedManifest#RESIGN}.
@@ -194,8 +219,15 @@ public final class UpdateOptions implements Destroyable {
      * Builds the options.
      *
      * @return the options
+     * @throws IllegalArgumentException if a key or passphrase was given here together with
+     *     reader options
      */
     public UpdateOptions build() {
+      if (readerOptions != null && secret.isPresent()) {
+        throw new IllegalArgumentException("with reader options, give the key in them"
+            + " (ReaderOptions.Builder.key/passphrase), not with UpdateOptions.Builder.key/"
+            + "passphrase");
+      }
       return new UpdateOptions(this);
     }
   }

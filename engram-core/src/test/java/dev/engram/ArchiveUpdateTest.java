@@ -361,4 +361,25 @@ class ArchiveUpdateTest {
       assertArrayEquals(TestData.text(30_000, 7), reader.read("zstd.txt"));
     }
   }
+
+  @Test
+  void readerOptionsCarryLimitsAndTheKeyForReadingAndWriting() throws IOException {
+    Path archive = archive(WriterOptions.builder().archiveEncryption(KEY).build());
+    ReaderOptions tooStrict = ReaderOptions.builder().key(KEY).maxEntryCount(2).build();
+    assertThrows(LimitExceededException.class, () -> ArchiveUpdate.open(archive,
+        UpdateOptions.builder().readerOptions(tooStrict).build()).close());
+    ReaderOptions lifted = ReaderOptions.builder().key(KEY).liftLimits().build();
+    try (ArchiveUpdate update = ArchiveUpdate.open(archive,
+        UpdateOptions.builder().readerOptions(lifted).build())) {
+      update.write("y.txt", bytes("y"));
+      update.commit();
+    }
+    assertFalse(lifted.isDestroyed(), "the caller's options stay the caller's");
+    try (ArchiveReader reader = ArchiveReader.open(archive, lifted)) {
+      assertEquals(EncryptionMode.ARCHIVE, reader.encryption().orElseThrow());
+      assertArrayEquals(bytes("y"), reader.read("y.txt"));
+    }
+    assertThrows(IllegalArgumentException.class, () -> UpdateOptions.builder().key(KEY)
+        .readerOptions(ReaderOptions.defaults()).build());
+  }
 }
