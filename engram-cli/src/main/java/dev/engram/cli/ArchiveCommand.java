@@ -25,9 +25,12 @@ abstract class ArchiveCommand extends BaseCommand {
 
   @Mixin KeyOptions keys;
 
-  @Option(names = "--no-limits",
-      description = "Lift the safety limits on entry count, entry size, total size and"
-          + " compression ratio that protect against hostile archives; for archives you trust.")
+  /** The help of {@code --no-limits}, for every command that reads an archive. */
+  static final String NO_LIMITS_HELP = "Lift the safety limits on entry count, entry size, total"
+      + " size and compression ratio that protect against hostile archives; for archives you"
+      + " trust.";
+
+  @Option(names = "--no-limits", description = NO_LIMITS_HELP)
   boolean noLimits;
 
   /** Opens the archive with the key or passphrase given, if any. */

@@ -4,6 +4,7 @@ import dev.engram.ArchiveUpdate;
 import dev.engram.ConcurrentUpdateException;
 import dev.engram.EngramException;
 import dev.engram.EntryInfo;
+import dev.engram.ReaderOptions;
 import dev.engram.UpdateOptions;
 import dev.engram.WriterOptions;
 import dev.engram.manifest.Manifest;
@@ -49,6 +50,9 @@ abstract class UpdatingCommand extends BaseCommand {
   @Mixin KeyOptions keys;
 
   @Mixin TimeOptions time;
+
+  @Option(names = "--no-limits", description = ArchiveCommand.NO_LIMITS_HELP)
+  boolean noLimits;
 
   @Option(names = {"-n", "--dry-run"},
       description = "Print what would change, one 'add PATH', 'replace PATH' or 'delete PATH'"
@@ -130,18 +134,28 @@ abstract class UpdatingCommand extends BaseCommand {
     prepare(file);
     WriterOptions writer = writerOptions(fixedTime).progress(bytes -> progressSink.accept(bytes))
         .build();
-    UpdateOptions options = updateOptions(writer);
+    ReaderOptions reading = null;
+    UpdateOptions options = null;
     Changes changes;
-    try (ArchiveUpdate update = ArchiveUpdate.open(file, options)) {
-      changes = stage(update, file);
-      if (update.hasChanges()) {
-        refuseAsCommitWould(update, file);
-        if (!dryRun) {
-          commit(update, file, total(update, changes));
+    try {
+      reading = keys.readerOptions(this, noLimits);
+      options = updateOptions(writer, reading);
+      try (ArchiveUpdate update = ArchiveUpdate.open(file, options)) {
+        changes = stage(update, file);
+        if (update.hasChanges()) {
+          refuseAsCommitWould(update, file);
+          if (!dryRun) {
+            commit(update, file, total(update, changes));
+          }
         }
       }
     } finally {
-      options.destroy();
+      if (options != null) {
+        options.destroy();
+      }
+      if (reading != null) {
+        reading.destroy();
+      }
       writer.destroy();
     }
     if (dryRun || common.verbose) {
@@ -178,9 +192,10 @@ abstract class UpdatingCommand extends BaseCommand {
     return file;
   }
 
-  private UpdateOptions updateOptions(WriterOptions writer) throws IOException {
-    UpdateOptions.Builder options = UpdateOptions.builder().writerOptions(writer);
-    keys.supply(this, false, options::key, options::passphrase);
+  private UpdateOptions updateOptions(WriterOptions writer, ReaderOptions reading)
+      throws IOException {
+    UpdateOptions.Builder options = UpdateOptions.builder().writerOptions(writer)
+        .readerOptions(reading); // the key, if any, and the limits
     if (resignKey != null) {
       SigningKeyFiles.Signer signer = SigningKeyFiles.read(List.of(resignKey)).get(0);
       options.resign(signer.key(), signer.name());

@@ -102,4 +102,43 @@ class RmCommandTest {
   void aBadGlobIsAUsageError() {
     PackCommandTest.assertUsage("bad pattern: ", run("rm", archive.toString(), "a{b"));
   }
+
+  @Test
+  void anArchiveBeyondTheSafetyLimitsIsChangedOnlyWithNoLimits() throws Exception {
+    Path bomb = dir.resolve("bomb.eng");
+    try (dev.engram.ArchiveWriter writer = dev.engram.ArchiveWriter.create(bomb)) {
+      // 100 MiB of zeros: Zstandard stores them at ~3,450 : 1, beyond the default 1000 : 1
+      writer.addFile("zeros.bin", new java.io.InputStream() {
+        private long left = 100L << 20;
+
+        @Override
+        public int read() {
+          return left-- > 0 ? 0 : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          if (left <= 0) {
+            return -1;
+          }
+          int n = (int) Math.min(len, left);
+          java.util.Arrays.fill(b, off, off + n, (byte) 0);
+          left -= n;
+          return n;
+        }
+      }, dev.engram.CompressionMethod.ZSTD);
+      writer.addFile("drop.txt", new byte[] {1});
+      writer.finish();
+    }
+    byte[] before = Files.readAllBytes(bomb);
+    Cli.Result refused = run("rm", bomb.toString(), "drop.txt");
+    assertTrue(refused.exitCode() != 0, refused.toString());
+    assertTrue(refused.stderr().contains("--no-limits"), refused.stderr());
+    assertArrayEquals(before, Files.readAllBytes(bomb));
+    Cli.Result lifted = run("rm", bomb.toString(), "drop.txt", "--no-limits");
+    assertEquals(0, lifted.exitCode(), lifted.toString());
+    try (ArchiveReader reader = ArchiveReader.open(bomb)) {
+      assertEquals(java.util.List.of("zeros.bin"), reader.list());
+    }
+  }
 }
