@@ -71,7 +71,15 @@ final class OpenArchives implements Closeable {
         long now = System.nanoTime();
         OpenArchive current = slot.archive;
         if (current != null && now - current.checkedAt > checkIntervalNanos) {
-          if (unchanged(current, opener.status(archive))) {
+          FileStatus status;
+          try {
+            status = opener.status(archive);
+          } catch (IOException e) {
+            slot.archive = null; // gone or unreachable: let go of the file
+            current.evict();
+            throw e;
+          }
+          if (unchanged(current, status)) {
             current.checkedAt = now;
           } else {
             slot.archive = null;

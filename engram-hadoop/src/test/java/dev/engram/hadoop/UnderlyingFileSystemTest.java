@@ -281,4 +281,21 @@ class UnderlyingFileSystemTest {
         () -> FileSystem.newInstance(URI.create("engram:///"), bad));
     assertTrue(e.getMessage().contains(EngramFileSystem.READER_THREADS), e.getMessage());
   }
+
+  @Test
+  void aDeletedArchiveIsNotFoundAndLetGo() throws IOException {
+    java.nio.file.Path copy = Files.copy(archive, dir.resolve("deleted.eng"));
+    Configuration conf = conf();
+    conf.set(EngramFileSystem.CHECK_INTERVAL, "0");
+    try (FileSystem fs = FileSystem.newInstance(URI.create("engram:///"), conf)) {
+      Path small = new Path("engram://" + copy + "/small.txt");
+      assertEquals(TestArchives.SMALL.length, fs.getFileStatus(small).getLen());
+      assertEquals(1, ((EngramFileSystem) fs).openArchiveCount());
+      Files.delete(copy);
+      org.junit.jupiter.api.Assertions.assertThrows(java.io.FileNotFoundException.class,
+          () -> fs.getFileStatus(small));
+      org.junit.jupiter.api.Assertions.assertThrows(java.io.FileNotFoundException.class,
+          () -> fs.open(small));
+    }
+  }
 }
