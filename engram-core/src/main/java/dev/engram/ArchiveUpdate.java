@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,22 +164,7 @@ public final class ArchiveUpdate implements Closeable {
   /** Default reader options with a copy of the secret. */
   private static ReaderOptions withSecret(Secret secret) {
     ReaderOptions.Builder builder = ReaderOptions.builder();
-    byte[] key = secret.key();
-    char[] phrase = secret.passphrase();
-    try {
-      if (key != null) {
-        builder.key(key);
-      } else if (phrase != null) {
-        builder.passphrase(phrase);
-      }
-    } finally {
-      if (key != null) {
-        Arrays.fill(key, (byte) 0);
-      }
-      if (phrase != null) {
-        Arrays.fill(phrase, '\0');
-      }
-    }
+    secret.supply(builder::key, builder::passphrase);
     return builder.build();
   }
 
@@ -497,22 +481,8 @@ public final class ArchiveUpdate implements Closeable {
   private WriterOptions writerOptions() throws IOException {
     WriterOptions.Builder builder = options.writerOptions().toBuilder();
     if (reader.encryption().isPresent()) {
-      byte[] key = options.secret().key();
-      char[] phrase = options.secret().passphrase();
-      try {
-        if (key != null) {
-          builder.encryption(EncryptionMode.ARCHIVE, key);
-        } else {
-          builder.encryption(EncryptionMode.ARCHIVE, phrase);
-        }
-      } finally {
-        if (key != null) {
-          Arrays.fill(key, (byte) 0);
-        }
-        if (phrase != null) {
-          Arrays.fill(phrase, '\0');
-        }
-      }
+      options.secret().supply(key -> builder.encryption(EncryptionMode.ARCHIVE, key),
+          phrase -> builder.encryption(EncryptionMode.ARCHIVE, phrase));
     }
     if (manifest.isPresent()) {
       Manifest old = manifest.get();

@@ -64,6 +64,30 @@ final class Secret {
     return passphrase == null ? null : passphrase.clone();
   }
 
+  /**
+   * Hands a copy of the key to {@code key}, or of the passphrase to {@code passphrase} (each
+   * copies what it keeps), then wipes that copy; does nothing when neither is held.
+   */
+  void supply(java.util.function.Consumer<byte[]> key,
+      java.util.function.Consumer<char[]> passphrase) {
+    byte[] k = key();
+    char[] p = passphrase();
+    try {
+      if (k != null) {
+        key.accept(k);
+      } else if (p != null) {
+        passphrase.accept(p);
+      }
+    } finally {
+      if (k != null) {
+        Arrays.fill(k, (byte) 0);
+      }
+      if (p != null) {
+        Arrays.fill(p, '\0');
+      }
+    }
+  }
+
   void destroy() {
     destroyed = true;
     if (key != null) {

@@ -1,12 +1,11 @@
 package dev.engram.cli;
 
+import dev.engram.KeyFile;
 import dev.engram.ReaderOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
@@ -89,27 +88,21 @@ final class KeyOptions {
     return false;
   }
 
-  /** Reads a key file: 32 raw bytes, or 64 hex digits with optional surrounding whitespace. */
+  /** Reads a key file ({@link KeyFile}: 32 raw bytes, or 64 hex digits). */
   static byte[] readKey(Path file) throws IOException {
     long size = Files.size(file);
-    if (size > 1024) {
+    if (size > KeyFile.MAX_SIZE) {
       throw new CliException(ExitCodes.WRONG_KEY, "key file " + file + ": " + size
           + " bytes; a key file holds 32 bytes or 64 hex digits");
     }
     byte[] bytes = Files.readAllBytes(file);
-    if (bytes.length == 32) {
-      return bytes;
+    try {
+      return KeyFile.parse(bytes);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.WRONG_KEY, "key file " + file + ": " + e.getMessage());
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
     }
-    String text = new String(bytes, StandardCharsets.US_ASCII).strip();
-    if (text.length() == 64) {
-      try {
-        return HexFormat.of().parseHex(text);
-      } catch (IllegalArgumentException e) {
-        // reported below
-      }
-    }
-    throw new CliException(ExitCodes.WRONG_KEY, "key file " + file + ": " + bytes.length
-        + " bytes that are neither a 32-byte key nor 64 hex digits");
   }
 
   /** The passphrase, from the environment or the prompt (asked twice when {@code confirm}). */

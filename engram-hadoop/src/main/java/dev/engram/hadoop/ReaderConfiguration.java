@@ -1,12 +1,12 @@
 package dev.engram.hadoop;
 
+import dev.engram.KeyFile;
 import dev.engram.ReaderOptions;
 import dev.engram.source.RemoteOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -29,8 +29,7 @@ import org.apache.hadoop.security.alias.CredentialProviderFactory;
 final class ReaderConfiguration {
   /** The properties that would put a secret in the configuration in clear: refused. */
   private static final List<String> CLEAR = List.of("fs.engram.key", "fs.engram.passphrase");
-  private static final int MAX_KEY_FILE = 1024;
-
+  
   private ReaderConfiguration() {}
 
   /**
@@ -121,7 +120,7 @@ final class ReaderConfiguration {
     } catch (IOException e) {
       throw new IOException(origin + ": " + e.getMessage(), e);
     }
-    if (!status.isFile() || status.getLen() > MAX_KEY_FILE) {
+    if (!status.isFile() || status.getLen() > KeyFile.MAX_SIZE) {
       throw new IOException(origin + ": " + (status.isFile() ? status.getLen() + " bytes"
           : "not a file") + "; a key file holds 32 bytes or 64 hex digits");
     }
@@ -137,21 +136,13 @@ final class ReaderConfiguration {
     }
   }
 
-  /** A key from 32 raw bytes or 64 hex digits (surrounding whitespace allowed). */
+  /** A key from a key file's bytes, or a credential's ({@link KeyFile}). */
   private static byte[] parseKey(byte[] bytes, String origin) throws IOException {
-    if (bytes.length == 32) {
-      return bytes.clone();
+    try {
+      return KeyFile.parse(bytes);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(origin + ": " + e.getMessage(), e);
     }
-    String text = new String(bytes, StandardCharsets.US_ASCII).strip();
-    if (text.length() == 64) {
-      try {
-        return HexFormat.of().parseHex(text);
-      } catch (IllegalArgumentException e) {
-        // reported below
-      }
-    }
-    throw new IOException(origin + ": " + bytes.length
-        + " bytes that are neither a 32-byte key nor 64 hex digits");
   }
 
   /** A credential from the configured providers only. */
