@@ -2,32 +2,42 @@ package dev.engram;
 
 import dev.engram.io.TemporaryFiles;
 import dev.engram.manifest.Manifest;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Changes to an existing archive: files added, replaced, deleted and moved, staged in memory (new
- * content from streams spooled to private temporary files) and written at {@link #commit()} as a
- * new archive that replaces the old one in one atomic rename. Until then, and if anything fails,
- * the archive is untouched.
+ * Changes to an archive: files added, replaced, deleted and moved, staged in memory (new content
+ * from streams spooled to private temporary files) and written at {@link #commit()} as a new
+ * archive that replaces the old one in one atomic rename. Until then, and if anything fails, the
+ * archive is untouched. {@link #create} starts a new archive the same way.
  *
  * <pre>{@code
  * try (ArchiveUpdate update = ArchiveUpdate.open(Path.of("docs.eng"))) {
@@ -56,9 +66,12 @@ import java.util.Optional;
  *
  * <p><b>Crashes.</b> The new archive is written to a temporary file next to the archive and
  * renamed over it: a crash at any point leaves the old archive or the complete new one. A killed
- * process can leave its temporary file ({@code .NAME.*.tmp}) behind.
+ * process cannot delete its temporary files ({@code .NAME.PID-RANDOM.tmp}); the next update or
+ * writer of the same archive deletes them (see {@link ArchiveWriter#create(Path, WriterOptions)}).
  *
- * <p>Not thread-safe: one thread at a time.
+ * <p>Thread-safe: its methods may be called from several threads (streams and channels it
+ * returns are each for one thread); {@link #commit()} waits for calls in progress, and refuses
+ * while an entry is still being written.
  */
 public final class ArchiveUpdate implements Closeable {
   /** What a path of the updated archive will hold. */
@@ -71,13 +84,18 @@ public final class ArchiveUpdate implements Closeable {
   private record FileContent(Path file, CompressionMethod method) implements Content {}
 
   /** A stream's content, spooled to a temporary file this update owns. */
-  private record Spooled(Path file, CompressionMethod method) implements Content {}
+  private record Spooled(Path file, CompressionMethod method, Instant written)
+      implements Content {}
 
-  private record Bytes(byte[] bytes, CompressionMethod method) implements Content {}
+  private record Bytes(byte[] bytes, CompressionMethod method, Instant written)
+      implements Content {}
 
   private final Path archive;
   private final UpdateOptions options;
+  /** The archive as opened; null when {@link #create} makes a new one. */
   private final ArchiveReader reader;
+  /** The options of a new archive ({@link #create}); null for an update. */
+  private final WriterOptions createOptions;
   /** Reader options this update made (with a copy of the key), wiped at close; null: caller's. */
   private final ReaderOptions readerOptions;
   private final BasicFileAttributes openedAs;
@@ -85,6 +103,8 @@ public final class ArchiveUpdate implements Closeable {
   /** Paths in the order they will be written; unsafe stored names keyed as stored. */
   private final LinkedHashMap<String, Content> view = new LinkedHashMap<>();
   private final List<Path> spooled = new ArrayList<>();
+  /** Streams and channels still writing an entry; closed (and their content dropped) at close. */
+  private final Set<Closeable> writing = new LinkedHashSet<>();
   private boolean changed;
   private boolean committed;
   private boolean closed;
@@ -94,6 +114,7 @@ public final class ArchiveUpdate implements Closeable {
     this.archive = archive;
     this.options = options;
     this.reader = reader;
+    this.createOptions = null;
     this.readerOptions = readerOptions;
     this.openedAs = openedAs;
     this.manifest = reader.manifest();
@@ -138,6 +159,7 @@ public final class ArchiveUpdate implements Closeable {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
     BasicFileAttributes attributes = Files.readAttributes(archive, BasicFileAttributes.class);
+    TemporaryFiles.deleteAbandoned(archive); // what a killed update of it left
     ReaderOptions built = options.readerOptions() != null ? options.readerOptions()
         : withSecret(options.secret());
     boolean owned = options.readerOptions() == null;
@@ -161,6 +183,45 @@ public final class ArchiveUpdate implements Closeable {
     }
   }
 
+  private ArchiveUpdate(Path archive, WriterOptions createOptions) {
+    this.archive = archive;
+    this.options = UpdateOptions.defaults();
+    this.reader = null;
+    this.createOptions = createOptions;
+    this.readerOptions = null;
+    this.openedAs = null;
+    this.manifest = Optional.empty();
+    this.changed = true; // the new archive is written at commit, even with no entries
+  }
+
+  /**
+   * Starts a new archive: files written into the update go into it at {@link #commit()}, which
+   * creates the archive (with no entries if none were written). Until then there is no file at
+   * {@code archive}.
+   *
+   * @param archive where the archive will be; there must be no file there
+   * @param options how the archive is written, encryption and manifest included
+   * @return the update, to be committed and closed
+   * @throws FileAlreadyExistsException if there is a file (or a link) at {@code archive}
+   * @throws NoSuchFileException if its directory does not exist
+   * @throws IOException if the directory cannot be read
+   */
+  public static ArchiveUpdate create(Path archive, WriterOptions options) throws IOException {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(options, "options");
+    Path absolute = archive.toAbsolutePath();
+    if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(archive.toString(), null,
+          "there is a file there already; open it with ArchiveUpdate.open to change it");
+    }
+    Path directory = absolute.getParent();
+    if (directory == null || !Files.isDirectory(directory)) {
+      throw new NoSuchFileException(String.valueOf(directory), null,
+          "the archive's directory does not exist");
+    }
+    return new ArchiveUpdate(absolute, options);
+  }
+
   /** Default reader options with a copy of the secret. */
   private static ReaderOptions withSecret(Secret secret) {
     ReaderOptions.Builder builder = ReaderOptions.builder();
@@ -173,7 +234,7 @@ public final class ArchiveUpdate implements Closeable {
    *
    * @return an immutable list; {@code manifest.json} is not in it (the update writes it)
    */
-  public List<String> list() {
+  public synchronized List<String> list() {
     ensureOpen();
     return List.copyOf(view.keySet());
   }
@@ -184,7 +245,7 @@ public final class ArchiveUpdate implements Closeable {
    * @param path the path
    * @return true if it will
    */
-  public boolean contains(String path) {
+  public synchronized boolean contains(String path) {
     ensureOpen();
     return view.containsKey(key(path));
   }
@@ -195,10 +256,87 @@ public final class ArchiveUpdate implements Closeable {
    * @param path the path in the updated archive
    * @return the original entry, or empty if the path is new, replaced or absent
    */
-  public Optional<EntryInfo> original(String path) {
+  public synchronized Optional<EntryInfo> original(String path) {
     ensureOpen();
     return view.get(key(path)) instanceof Original original
         ? reader.entry(original.stored()) : Optional.empty();
+  }
+
+  /**
+   * Returns the size a path's content will have.
+   *
+   * @param path the path in the updated archive
+   * @return its size in bytes
+   * @throws NoSuchFileException if the archive will not hold the path
+   * @throws IOException if the size of a file to add cannot be read
+   */
+  public long size(String path) throws IOException {
+    Content content = content(path);
+    if (content instanceof Original original) {
+      return stored(original).uncompressedSize();
+    } else if (content instanceof FileContent file) {
+      return Files.size(file.file());
+    } else if (content instanceof Spooled spool) {
+      return Files.size(spool.file());
+    }
+    return ((Bytes) content).bytes().length;
+  }
+
+  /**
+   * Returns the modification time a path's content has now: an original entry's, a file's to
+   * add, or the time new content was written into the update. The archive records the time its
+   * {@link WriterOptions} give for new content.
+   *
+   * @param path the path in the updated archive
+   * @return the time
+   * @throws NoSuchFileException if the archive will not hold the path
+   * @throws IOException if the time of a file to add cannot be read
+   */
+  public Instant lastModified(String path) throws IOException {
+    Content content = content(path);
+    if (content instanceof Original original) {
+      return stored(original).modifiedTime();
+    } else if (content instanceof FileContent file) {
+      return Files.getLastModifiedTime(file.file()).toInstant();
+    } else if (content instanceof Spooled spool) {
+      return spool.written();
+    }
+    return ((Bytes) content).written();
+  }
+
+  /**
+   * Opens a path's content as it is now in the update: the archive's entry, or what was written.
+   * The stream reads a spooled file or the archive; it must be closed before the update closes.
+   *
+   * @param path the path in the updated archive
+   * @return a stream of the content, for one thread
+   * @throws NoSuchFileException if the archive will not hold the path
+   * @throws IOException if it cannot be opened
+   */
+  public InputStream newInputStream(String path) throws IOException {
+    Content content = content(path);
+    if (content instanceof Original original) {
+      return reader.openStream(original.stored());
+    } else if (content instanceof FileContent file) {
+      return Files.newInputStream(file.file());
+    } else if (content instanceof Spooled spool) {
+      return Files.newInputStream(spool.file());
+    }
+    return new ByteArrayInputStream(((Bytes) content).bytes());
+  }
+
+  private synchronized Content content(String path) throws NoSuchFileException {
+    ensureOpen();
+    Content content = view.get(key(path));
+    if (content == null) {
+      throw new NoSuchFileException(path, null, "no such file in " + name());
+    }
+    return content;
+  }
+
+  private EntryInfo stored(Original original) throws NoSuchFileException {
+    return reader.entry(original.stored()).orElseThrow(() ->
+        new NoSuchFileException(original.stored(), null, "no such entry in " + name()));
   }
 
   /**
@@ -208,7 +346,7 @@ public final class ArchiveUpdate implements Closeable {
    *
    * @return the manifest, or empty if the archive has none
    */
-  public Optional<Manifest> manifest() {
+  public synchronized Optional<Manifest> manifest() {
     ensureOpen();
     return manifest;
   }
@@ -218,7 +356,7 @@ public final class ArchiveUpdate implements Closeable {
    *
    * @return true if {@link #commit()} will write a new archive
    */
-  public boolean hasChanges() {
+  public synchronized boolean hasChanges() {
     return changed;
   }
 
@@ -250,6 +388,7 @@ public final class ArchiveUpdate implements Closeable {
    */
   public void write(String path, Path file, CompressionMethod method) throws IOException {
     String name = newPath(path);
+    Objects.requireNonNull(file, "file");
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "not a regular file");
     }
@@ -279,7 +418,7 @@ public final class ArchiveUpdate implements Closeable {
    */
   public void write(String path, byte[] content, CompressionMethod method) {
     String name = newPath(path);
-    put(name, new Bytes(content.clone(), method));
+    put(name, new Bytes(content.clone(), method, Instant.now()));
   }
 
   /**
@@ -310,21 +449,190 @@ public final class ArchiveUpdate implements Closeable {
    */
   public void write(String path, InputStream content, CompressionMethod method)
       throws IOException {
-    String name = newPath(path);
     Objects.requireNonNull(content, "content");
-    Path spool = TemporaryFiles.createSibling(archive, true);
-    spooled.add(spool);
-    try (OutputStream out = Files.newOutputStream(spool)) {
+    try (OutputStream out = newOutputStream(path, method)) {
       content.transferTo(out);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(spool);
-      spooled.remove(spool);
-      throw e;
     }
-    put(name, new Spooled(spool, method));
   }
 
-  private void put(String name, Content content) {
+  /**
+   * Opens a stream that adds a file, or replaces the content of a path, when it is closed. What
+   * is written goes to a temporary file next to the archive, readable by its owner only, and
+   * deleted when this update closes: nothing is held in memory. Until the stream closes, the
+   * update shows the path's previous content; a stream the update closes first is discarded.
+   *
+   * @param path the path in the archive
+   * @param method the compression method; null chooses by content
+   * @return the stream, for one thread
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy or is
+   *     {@code manifest.json}
+   * @throws IOException if the temporary file cannot be created
+   */
+  public OutputStream newOutputStream(String path, CompressionMethod method) throws IOException {
+    return new SpoolOutput(newByteChannel(path, method, false));
+  }
+
+  /**
+   * Opens a channel that adds a file, or replaces the content of a path, when it is closed: a
+   * temporary file next to the archive, readable by its owner only, that may be read, written at
+   * any position and truncated, like {@link #newOutputStream}'s.
+   *
+   * @param path the path in the archive
+   * @param method the compression method; null chooses by content
+   * @param keepContent whether the channel starts with the path's current content (when the
+   *     update holds the path) rather than empty
+   * @return the channel, at position 0, for one thread
+   * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy or is
+   *     {@code manifest.json}
+   * @throws IOException if the temporary file cannot be created, or the content copied into it
+   */
+  public SeekableByteChannel newByteChannel(String path, CompressionMethod method,
+      boolean keepContent) throws IOException {
+    String name;
+    TemporaryFiles.Sibling spool;
+    synchronized (this) {
+      name = newPath(path);
+      spool = TemporaryFiles.openSibling(archive, true);
+      spooled.add(spool.path());
+    }
+    SpoolChannel channel = new SpoolChannel(name, method, spool);
+    try {
+      synchronized (this) {
+        ensureOpen();
+        writing.add(channel);
+      }
+      if (keepContent && contains(name)) {
+        try (InputStream current = newInputStream(name)) {
+          current.transferTo(Channels.newOutputStream(spool.channel()));
+        }
+        spool.channel().position(0);
+      }
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.discard();
+      throw e;
+    }
+  }
+
+  /** A spooled entry being written: content of the update when it is closed. */
+  private final class SpoolChannel implements SeekableByteChannel {
+    private final String name;
+    private final CompressionMethod method;
+    private final TemporaryFiles.Sibling spool;
+
+    SpoolChannel(String name, CompressionMethod method, TemporaryFiles.Sibling spool) {
+      this.name = name;
+      this.method = method;
+      this.spool = spool;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return spool.channel().read(dst);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      return spool.channel().write(src);
+    }
+
+    @Override
+    public long position() throws IOException {
+      return spool.channel().position();
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+      spool.channel().position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return spool.channel().size();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) throws IOException {
+      spool.channel().truncate(size);
+      return this;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return spool.channel().isOpen();
+    }
+
+    /** Makes the content the path's; a second close does nothing. */
+    @Override
+    public void close() throws IOException {
+      synchronized (ArchiveUpdate.this) {
+        if (!writing.remove(this)) {
+          return; // closed already, or discarded by the update's close
+        }
+        try {
+          spool.channel().close();
+        } catch (IOException e) {
+          dropSpool(spool.path());
+          throw e;
+        }
+        put(name, new Spooled(spool.path(), method, Instant.now()));
+      }
+    }
+
+    /** Closes the channel and deletes its file, dropping what was written. */
+    void discard() {
+      synchronized (ArchiveUpdate.this) {
+        writing.remove(this);
+      }
+      try {
+        spool.channel().close();
+      } catch (IOException e) {
+        // the file is deleted all the same
+      }
+      dropSpool(spool.path());
+    }
+  }
+
+  /** An output stream over a {@link SpoolChannel}, buffered. */
+  private static final class SpoolOutput extends OutputStream {
+    private final OutputStream out;
+
+    SpoolOutput(SeekableByteChannel channel) {
+      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+    }
+  }
+
+  private synchronized void dropSpool(Path file) {
+    try {
+      Files.deleteIfExists(file);
+      spooled.remove(file);
+    } catch (IOException e) {
+      // deleted again at close
+    }
+  }
+
+  private synchronized void put(String name, Content content) {
     Content before = view.put(name, content);
     discard(before);
     changed = true;
@@ -336,12 +644,12 @@ public final class ArchiveUpdate implements Closeable {
    * @param path the path (an unsafe name as stored)
    * @throws NoSuchFileException if the archive holds no such path
    */
-  public void delete(String path) throws IOException {
+  public synchronized void delete(String path) throws IOException {
     ensureOpen();
     String key = key(path);
     Content removed = view.remove(key);
     if (removed == null) {
-      throw new NoSuchFileException(path, null, "no such file in " + reader.name());
+      throw new NoSuchFileException(path, null, "no such file in " + name());
     }
     discard(removed);
     changed = true;
@@ -357,12 +665,12 @@ public final class ArchiveUpdate implements Closeable {
    * @throws IllegalArgumentException if {@code to} breaks the {@link ArchivePaths} policy or is
    *     {@code manifest.json}
    */
-  public void move(String from, String to) throws IOException {
+  public synchronized void move(String from, String to) throws IOException {
     ensureOpen();
     String source = key(from);
     String target = newPath(to);
     if (!view.containsKey(source)) {
-      throw new NoSuchFileException(from, null, "no such file in " + reader.name());
+      throw new NoSuchFileException(from, null, "no such file in " + name());
     }
     if (source.equals(target)) {
       return;
@@ -376,12 +684,7 @@ public final class ArchiveUpdate implements Closeable {
 
   private void discard(Content content) {
     if (content instanceof Spooled spool) {
-      try {
-        Files.deleteIfExists(spool.file());
-      } catch (IOException e) {
-        return; // deleted again at close
-      }
-      spooled.remove(spool.file());
+      dropSpool(spool.file());
     }
   }
 
@@ -403,21 +706,30 @@ public final class ArchiveUpdate implements Closeable {
 
   /**
    * Writes the updated archive and renames it over the old one, if anything changed; with no
-   * changes the archive is left as it is. The update is finished after a successful commit.
+   * changes the archive is left as it is. A new archive ({@link #create}) is always written, and
+   * never replaces a file that appeared at its path meanwhile. The update is finished after a
+   * successful commit.
    *
    * @throws ConcurrentUpdateException if another update holds the archive's lock, or the
-   *     archive was changed, replaced or deleted since this update opened it
-   * @throws EngramException if the manifest is signed and the options do not say what to do
-   *     ({@link #manifest()} tells beforehand), the options resign and there is no manifest, or
-   *     entries with unsafe names remain (delete them)
+   *     archive was changed, replaced or deleted since this update opened it (or, for a new one,
+   *     a file appeared at its path)
+   * @throws SignedManifestException if the manifest is signed and the options do not say what to
+   *     do ({@link #manifest()} tells beforehand)
+   * @throws EngramException if the options resign and there is no manifest, or entries with
+   *     unsafe names remain (delete them)
    * @throws CorruptArchiveException if an entry to keep is damaged (nothing is written)
-   * @throws IllegalStateException if committed or closed already
+   * @throws IllegalStateException if committed or closed already, or an entry is still being
+   *     written through a stream or channel
    * @throws IOException if reading or writing fails (the archive is left as it was)
    */
-  public void commit() throws IOException {
+  public synchronized void commit() throws IOException {
     ensureOpen();
     if (committed) {
       throw new IllegalStateException("this update was committed already");
+    }
+    if (!writing.isEmpty()) {
+      throw new IllegalStateException("entries are still being written: " + writingNames()
+          + "; close their streams or channels first");
     }
     if (!changed) {
       committed = true;
@@ -427,29 +739,62 @@ public final class ArchiveUpdate implements Closeable {
         .filter(name -> ArchivePaths.violation(name).isPresent()).toList();
     if (!unsafe.isEmpty()) {
       throw new EngramException("entries with unsafe names would be copied: " + unsafe
-          + "; delete them in the update").initArchive(reader.name());
+          + "; delete them in the update").initArchive(name());
     }
-    WriterOptions writerOptions = writerOptions();
-    try (FileChannel lockChannel = openForLock()) {
-      lock(lockChannel); // released when the channel closes
-      Path written = TemporaryFiles.createSibling(archive);
-      try {
-        try (ArchiveWriter writer = ArchiveWriter.create(written, writerOptions)) {
-          for (Map.Entry<String, Content> path : view.entrySet()) {
-            add(writer, path.getKey(), path.getValue());
-          }
-          writer.finish();
-        }
-        checkUnchanged();
-        TemporaryFiles.moveIntoPlace(written, archive);
-        TemporaryFiles.syncDirectory(archive.toAbsolutePath().getParent());
+    if (reader == null) {
+      write(createOptions, this::placeNew);
+    } else {
+      WriterOptions writerOptions = writerOptions();
+      try (FileChannel lockChannel = openForLock()) {
+        lock(lockChannel); // released when the channel closes
+        write(writerOptions, finished -> {
+          checkUnchanged();
+          TemporaryFiles.replacing(archive).place(finished);
+        });
       } finally {
-        Files.deleteIfExists(written);
+        writerOptions.destroy();
       }
-      committed = true;
-    } finally {
-      writerOptions.destroy();
     }
+    committed = true;
+  }
+
+  private List<String> writingNames() {
+    return writing.stream().map(channel -> ((SpoolChannel) channel).name).toList();
+  }
+
+  private void write(WriterOptions writerOptions, TemporaryFiles.Placement placement)
+      throws IOException {
+    try (ArchiveWriter writer = ArchiveWriter.create(archive, writerOptions, placement)) {
+      for (Map.Entry<String, Content> path : view.entrySet()) {
+        add(writer, path.getKey(), path.getValue());
+      }
+      writer.finish();
+    }
+  }
+
+  /** Puts a new archive at its path, unless a file appeared there meanwhile. */
+  private void placeNew(Path finished) throws IOException {
+    try {
+      Files.createLink(archive, finished); // fails, atomically, if the name is taken
+      Files.delete(finished);
+    } catch (FileAlreadyExistsException e) {
+      throw appeared();
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      if (Files.exists(archive, LinkOption.NOFOLLOW_LINKS)) {
+        throw appeared();
+      }
+      try {
+        Files.move(finished, archive); // no hard links here: a move that does not replace
+      } catch (FileAlreadyExistsException again) {
+        throw appeared();
+      }
+    }
+    TemporaryFiles.syncDirectory(archive.getParent());
+  }
+
+  private ConcurrentUpdateException appeared() {
+    return (ConcurrentUpdateException) new ConcurrentUpdateException("a file appeared at its path"
+        + " while this update wrote the new archive; nothing was written").initArchive(name());
   }
 
   private void add(ArchiveWriter writer, String name, Content content) throws IOException {
@@ -477,7 +822,7 @@ public final class ArchiveUpdate implements Closeable {
     }
   }
 
-  /** The options of the new archive: the caller's, the archive's encryption and manifest. */
+  /** The options of the updated archive: the caller's, the archive's encryption and manifest. */
   private WriterOptions writerOptions() throws IOException {
     WriterOptions.Builder builder = options.writerOptions().toBuilder();
     if (reader.encryption().isPresent()) {
@@ -488,17 +833,17 @@ public final class ArchiveUpdate implements Closeable {
       Manifest old = manifest.get();
       boolean signed = !old.signatures().isEmpty();
       if (signed && options.signedManifest() == UpdateOptions.SignedManifest.REFUSE) {
-        throw new EngramException("its manifest is signed, and an update cannot keep the"
+        throw new SignedManifestException("its manifest is signed, and an update cannot keep the"
             + " signatures valid: say whether to drop them or sign again"
             + " (UpdateOptions.Builder.signedManifest(DROP) or resign(key, signer))")
-            .initArchive(reader.name());
+            .initArchive(name());
       }
       builder.manifest(old.toBuilder().clearSignatures().build());
       if (options.signer() != null) {
         builder.signWith(options.signer().key(), options.signer().name());
       }
     } else if (options.signer() != null) {
-      throw new EngramException("it has no manifest to sign again").initArchive(reader.name());
+      throw new EngramException("it has no manifest to sign again").initArchive(name());
     }
     return builder.build();
   }
@@ -524,7 +869,7 @@ public final class ArchiveUpdate implements Closeable {
     }
     if (lock == null) {
       throw new ConcurrentUpdateException("another update of it is in progress (its lock is held);"
-          + " try again when that one has finished").initArchive(reader.name());
+          + " try again when that one has finished").initArchive(name());
     }
   }
 
@@ -535,14 +880,14 @@ public final class ArchiveUpdate implements Closeable {
       now = Files.readAttributes(archive, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
       throw new ConcurrentUpdateException("it was deleted while this update ran; nothing was written")
-          .initArchive(reader.name());
+          .initArchive(name());
     }
     boolean same = Objects.equals(now.fileKey(), openedAs.fileKey())
         && now.size() == openedAs.size()
         && now.lastModifiedTime().equals(openedAs.lastModifiedTime());
     if (!same) {
       throw new ConcurrentUpdateException("it was changed by someone else since this update opened it;"
-          + " nothing was written: open it again and redo the changes").initArchive(reader.name());
+          + " nothing was written: open it again and redo the changes").initArchive(name());
     }
   }
 
@@ -560,11 +905,14 @@ public final class ArchiveUpdate implements Closeable {
    * @throws IOException if a temporary file cannot be deleted or the archive not closed
    */
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     if (closed) {
       return;
     }
     closed = true;
+    for (Closeable channel : List.copyOf(writing)) {
+      ((SpoolChannel) channel).discard();
+    }
     IOException failure = null;
     for (Path spool : spooled) {
       try {
@@ -575,7 +923,9 @@ public final class ArchiveUpdate implements Closeable {
     }
     spooled.clear();
     try {
-      reader.close();
+      if (reader != null) {
+        reader.close();
+      }
     } catch (IOException e) {
       if (failure != null) {
         e.addSuppressed(failure);
@@ -593,6 +943,11 @@ public final class ArchiveUpdate implements Closeable {
 
   @Override
   public String toString() {
-    return "ArchiveUpdate[" + reader.name() + (changed ? ", changed" : "") + "]";
+    return "ArchiveUpdate[" + name() + (reader == null ? ", new" : changed ? ", changed" : "")
+        + "]";
+  }
+
+  private String name() {
+    return reader != null ? reader.name() : archive.getFileName().toString();
   }
 }

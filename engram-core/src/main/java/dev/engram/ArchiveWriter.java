@@ -47,7 +47,9 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Atomic.</b> Everything is written to a temporary file next to the target; {@code
  * finish()} forces it to disk and renames it over the target. Until then the target is untouched,
  * and a writer closed without {@code finish()} deletes its temporary file, so no half-written
- * archive is ever left under the target's name.
+ * archive is ever left under the target's name. A process killed while writing cannot delete its
+ * temporary file ({@code .NAME.PID-RANDOM.tmp}): the next writer of the same target deletes those
+ * whose process is gone.
  *
  * <p><b>Streaming.</b> Content of 50 MiB or more is compressed in 64 KiB frames as it streams
  * through, so adding a file of any size needs a bounded amount of memory: a large file is framed
@@ -89,6 +91,8 @@ public final class ArchiveWriter implements Closeable {
   private enum State { OPEN, FINISHED, CLOSED }
 
   private final Path target;
+  /** Moves the finished archive to the target. */
+  private final TemporaryFiles.Placement placement;
   private final Path temporary;
   private final WriterOptions options;
   private final ArchiveOutput out;
@@ -110,9 +114,11 @@ public final class ArchiveWriter implements Closeable {
   /** Set when a failed entry could not be undone: the archive can only be abandoned. */
   private IOException broken;
 
-  private ArchiveWriter(Path target, Path temporary, WriterOptions options, ArchiveOutput out,
+  private ArchiveWriter(Path target, TemporaryFiles.Placement placement, Path temporary,
+      WriterOptions options, ArchiveOutput out,
       Encryption encryption) {
     this.target = target;
+    this.placement = placement;
     this.temporary = temporary;
     this.options = options;
     this.out = out;
@@ -154,11 +160,22 @@ public final class ArchiveWriter implements Closeable {
    */
   public static ArchiveWriter create(Path target, WriterOptions options) throws IOException {
     Objects.requireNonNull(target, "target");
+    return create(target, options, TemporaryFiles.replacing(target.toAbsolutePath()));
+  }
+
+  /**
+   * Starts writing an archive whose finished file goes where {@code placement} puts it: an update
+   * checks, before its rename, that nobody changed the archive it replaces.
+   */
+  static ArchiveWriter create(Path target, WriterOptions options,
+      TemporaryFiles.Placement placement) throws IOException {
+    Objects.requireNonNull(target, "target");
     Objects.requireNonNull(options, "options");
     Path absolute = target.toAbsolutePath();
     if (Files.isDirectory(absolute)) {
       throw new FileSystemException(target.toString(), null, "is a directory");
     }
+    TemporaryFiles.deleteAbandoned(absolute); // of a writer of the same target that was killed
     Encryption encryption = options.newEncryption(absolute); // derives a passphrase's key
     Path temporary = null;
     ArchiveOutput out = null;
@@ -168,7 +185,7 @@ public final class ArchiveWriter implements Closeable {
       out = ArchiveOutput.open(temporary);
       // Zeros until finish(): an unfinished file has no magic and never opens as an archive.
       out.write(new byte[Header.SIZE]);
-      return new ArchiveWriter(absolute, temporary, options, out, encryption);
+      return new ArchiveWriter(absolute, placement, temporary, options, out, encryption);
     } catch (IOException | RuntimeException | Error e) {
       Cleanup.closeAfter(e, out, encryption);
       if (temporary != null) {
@@ -393,7 +410,7 @@ public final class ArchiveWriter implements Closeable {
           entries.size(), options.contentVersion(),
           encryption.headerFlags() | (explicitFramesUsed ? Header.FLAG_EXPLICIT_FRAMES : 0),
           encryption.headerReserved());
-      encryption.body().completeArchive(out, temporary, header, target);
+      encryption.body().completeArchive(out, temporary, header, target, placement);
       state = State.FINISHED;
       encryption.close();
       closePipeline();

@@ -112,8 +112,8 @@ abstract class KeyedSealing extends Sealing {
    * offsets keep their unencrypted meaning.
    */
   @Override
-  public final void completeArchive(ArchiveOutput out, Path plain, Header header, Path target)
-      throws IOException {
+  public final void completeArchive(ArchiveOutput out, Path plain, Header header, Path target,
+      TemporaryFiles.Placement placement) throws IOException {
     long bodyEnd = out.position();
     out.flush(); // no fsync: this plain copy is read once more, then deleted
     out.close();
@@ -128,7 +128,7 @@ abstract class KeyedSealing extends Sealing {
       throw e;
     }
     try {
-      moveIntoPlace(sealed, target);
+      placement.place(sealed);
     } catch (IOException | RuntimeException | Error e) {
       Cleanup.deleteAfter(e, sealed);
       throw e;

@@ -241,24 +241,18 @@ public abstract class Sealing implements SealedSizes, Closeable {
   /**
    * Completes a written archive: its body (header slot, entries, directory) is in {@code plain},
    * written through {@code out}. Writes the end record and the header, sealing the body in
-   * between when this sealing seals bodies, forces the finished file to disk and renames it over
-   * {@code target} atomically. On failure the target is untouched; {@code plain} is left to the
-   * caller.
+   * between when this sealing seals bodies, forces the finished file to disk and hands it to
+   * {@code placement}. On failure the target is untouched; {@code plain} is left to the caller.
    *
    * @param out the output the body was written through; closed on return
    * @param plain the file {@code out} writes
    * @param header the final header
-   * @param target where the archive goes
-   * @throws IOException if writing, syncing or renaming fails
+   * @param target where the archive goes: sealed copies are made next to it
+   * @param placement moves the finished archive to {@code target}
+   * @throws IOException if writing, syncing or placing fails
    */
-  public abstract void completeArchive(ArchiveOutput out, Path plain, Header header, Path target)
-      throws IOException;
-
-  /** Renames a finished archive over its target and makes the rename durable. */
-  static void moveIntoPlace(Path finished, Path target) throws IOException {
-    TemporaryFiles.moveIntoPlace(finished, target);
-    TemporaryFiles.syncDirectory(target.getParent());
-  }
+  public abstract void completeArchive(ArchiveOutput out, Path plain, Header header, Path target,
+      TemporaryFiles.Placement placement) throws IOException;
 
   /**
    * Returns how many encrypted segments this sealing has decrypted (for tests and benchmarks).
@@ -359,13 +353,13 @@ public abstract class Sealing implements SealedSizes, Closeable {
     }
 
     @Override
-    public void completeArchive(ArchiveOutput out, Path plain, Header header, Path target)
-        throws IOException {
+    public void completeArchive(ArchiveOutput out, Path plain, Header header, Path target,
+        TemporaryFiles.Placement placement) throws IOException {
       out.write(EndRecord.matching(header).encode());
       out.patch(0, header.encode());
       out.force();
       out.close();
-      moveIntoPlace(plain, target);
+      placement.place(plain);
     }
   }
 }

@@ -2,28 +2,47 @@ package dev.engram.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Temporary siblings for atomic replacement: content is written next to its final name and moved
- * over it in one rename, so the final name never holds a half-written file. Thread-safe
- * (stateless).
+ * over it in one rename, so the final name never holds a half-written file. Thread-safe.
+ *
+ * <p><b>Abandoned files.</b> A process killed while it writes cannot delete its temporary file.
+ * So every sibling's name carries the id of the process that made it ({@code
+ * .NAME.PID-RANDOM.tmp}), the channel {@link #openSibling} returns holds an exclusive {@link
+ * FileLock} on it (which the operating system drops when its holder dies; on a shared file system
+ * it guards against processes of other machines), and {@link #deleteAbandoned} deletes the
+ * siblings of a target whose process is gone and that nobody holds locked: the next writer of the
+ * same file cleans up after a crashed one.
  */
 public final class TemporaryFiles {
+  /** {@code .NAME.PID-RANDOM.tmp}, the names {@link #openSibling} gives, after NAME. */
+  private static final Pattern SUFFIX = Pattern.compile("\\.([0-9]{1,19})-[0-9a-f]{1,16}\\.tmp");
+
+  private static final long PID = ProcessHandle.current().pid();
+
   private TemporaryFiles() {}
 
   /**
-   * Creates a new empty file next to {@code target}, named {@code .<name>.<random>.tmp}. It gets
+   * Creates a new empty file next to {@code target}, named {@code .<name>.<pid>-<random>.tmp}. It gets
    * the default permissions a plain new file would (not {@link Files#createTempFile}'s
    * owner-only ones), and its creation never follows an existing symbolic link.
    *
@@ -79,16 +98,121 @@ public final class TemporaryFiles {
             PosixFilePermissions.fromString("rw-------"))}
         : new FileAttribute<?>[0];
     while (true) {
-      String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
+      String suffix = PID + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
       Path candidate = directory.resolve("." + name + "." + suffix + ".tmp");
+      FileChannel channel;
       try {
-        return new Sibling(candidate, FileChannel.open(candidate, Set.of(
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS), attributes));
+        channel = FileChannel.open(candidate, Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            attributes);
       } catch (FileAlreadyExistsException e) {
-        // try another name
+        continue; // try another name
       }
+      if (lockOwnFile(candidate, channel)) {
+        return new Sibling(candidate, channel);
+      }
+      channel.close(); // another process took it for abandoned between creation and lock
     }
+  }
+
+  /**
+   * Locks a sibling just created, and confirms that its name still holds it: another process's
+   * {@link #deleteAbandoned} may have locked and deleted it in between.
+   *
+   * @return false if the file was taken; true if it is locked, or the file system has no locks
+   */
+  private static boolean lockOwnFile(Path file, FileChannel channel) throws IOException {
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (IOException | OverlappingFileLockException e) {
+      return true; // no locks here: the file is never taken for abandoned either
+    }
+    return lock != null && Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Deletes the temporary siblings of {@code target} that a process which is gone left behind:
+   * the files of a writer that was killed, or crashed, before it could delete them. Siblings of
+   * this process, of a process still running, or locked by anyone are kept. Best effort: files
+   * that cannot be tested or deleted are left.
+   *
+   * @param target the final path whose siblings to look at
+   * @return how many files were deleted
+   */
+  public static int deleteAbandoned(Path target) {
+    Path directory = target.toAbsolutePath().getParent();
+    String prefix = "." + target.getFileName().toString();
+    int deleted = 0;
+    try (DirectoryStream<Path> siblings = Files.newDirectoryStream(directory,
+        path -> path.getFileName().toString().startsWith(prefix))) {
+      for (Path sibling : siblings) {
+        Matcher suffix = SUFFIX.matcher(sibling.getFileName().toString())
+            .region(prefix.length(), sibling.getFileName().toString().length());
+        if (suffix.matches() && isGone(suffix.group(1)) && deleteIfUnlocked(sibling)) {
+          deleted++;
+        }
+      }
+    } catch (IOException | DirectoryIteratorException e) {
+      // best effort: the directory cannot be listed
+    }
+    return deleted;
+  }
+
+  /** Whether the process of this id is not this one and not running. */
+  private static boolean isGone(String pid) {
+    long id;
+    try {
+      id = Long.parseLong(pid);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    return id != PID && !ProcessHandle.of(id).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Deletes a file if it is a regular file that no process holds a lock on. */
+  private static boolean deleteIfUnlocked(Path file) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return false; // its writer is alive
+      }
+      // deleted while locked, so that its creator, locking it next, sees it gone
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .isRegularFile() && Files.deleteIfExists(file);
+    } catch (IOException | OverlappingFileLockException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Puts a finished temporary file where it belongs: by default, renamed over its target ({@link
+   * #replacing}); an update first checks that the archive it replaces is still the one it read.
+   */
+  @FunctionalInterface
+  public interface Placement {
+    /**
+     * Moves the finished file into place, or leaves it where it is and throws.
+     *
+     * @param finished the complete file, forced to disk
+     * @throws IOException if it cannot, or must not, be placed
+     */
+    void place(Path finished) throws IOException;
+  }
+
+  /**
+   * Returns the placement that renames a finished file over {@code target} ({@link
+   * #moveIntoPlace}) and makes the rename durable ({@link #syncDirectory}).
+   *
+   * @param target the final path
+   * @return the placement
+   */
+  public static Placement replacing(Path target) {
+    return finished -> {
+      moveIntoPlace(finished, target);
+      syncDirectory(target.toAbsolutePath().getParent());
+    };
   }
 
   /**
