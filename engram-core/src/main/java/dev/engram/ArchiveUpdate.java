@@ -1,6 +1,7 @@
 package dev.engram;
 
 import dev.engram.io.TemporaryFiles;
+import dev.engram.manifest.FileEntry;
 import dev.engram.manifest.Manifest;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -25,6 +26,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,13 +52,16 @@ import java.util.Set;
  * }</pre>
  *
  * <p><b>What is kept.</b> Entries the update does not touch (moved ones included) are copied as
- * they are stored: never compressed or encrypted again, their CRC32 checked on the way ({@link
- * ArchiveWriter#copyEntry(ArchiveReader, String, String)}), their times kept. New content is
- * written with {@link UpdateOptions#writerOptions()}. An archive encrypted as a whole is encrypted
- * again with its key (the body is new); archives encrypted per file cannot be updated yet. A
- * manifest is written again with its metadata and the new list of files; a signed one only as
- * {@link UpdateOptions#signedManifest()} says (by default the commit refuses, so that no signature
- * is ever left that no longer matches).
+ * they are stored, by the operating system from file to file where it can: never compressed or
+ * encrypted again, their times kept, each one's local header checked against the central
+ * directory. Their CRC32s travel with them; {@link UpdateOptions.Builder#verifyCopies} also
+ * decodes every kept entry to check it first, at the cost of decoding the whole archive. New
+ * content is written with {@link UpdateOptions#writerOptions()}. An archive encrypted as a whole
+ * is encrypted again with its key (the body is new); archives encrypted per file cannot be
+ * updated yet. A manifest is written again with its metadata and the new list of files (the
+ * SHA-256 it lists for a kept entry is kept, so kept entries need no decoding); a signed one only
+ * as {@link UpdateOptions#signedManifest()} says (by default the commit refuses, so that no
+ * signature is ever left that no longer matches).
  *
  * <p><b>Concurrent updates.</b> {@link #commit()} holds an exclusive lock on the archive file
  * (where the file can be opened for writing) while it writes, and checks just before the rename
@@ -103,6 +109,8 @@ public final class ArchiveUpdate implements Closeable {
   /** Paths in the order they will be written; unsafe stored names keyed as stored. */
   private final LinkedHashMap<String, Content> view = new LinkedHashMap<>();
   private final List<Path> spooled = new ArrayList<>();
+  /** The manifest's files by path, made at the first commit that needs them. */
+  private Map<String, FileEntry> listedFiles;
   /** Streams and channels still writing an entry; closed (and their content dropped) at close. */
   private final Set<Closeable> writing = new LinkedHashSet<>();
   private boolean changed;
@@ -765,8 +773,21 @@ public final class ArchiveUpdate implements Closeable {
   private void write(WriterOptions writerOptions, TemporaryFiles.Placement placement)
       throws IOException {
     try (ArchiveWriter writer = ArchiveWriter.create(archive, writerOptions, placement)) {
+      List<ArchiveWriter.Kept> kept = new ArrayList<>();
       for (Map.Entry<String, Content> path : view.entrySet()) {
+        if (path.getValue() instanceof Original original) {
+          kept.add(new ArchiveWriter.Kept(original.stored(), path.getKey(),
+              knownSha256(original.stored())));
+          continue;
+        }
+        if (!kept.isEmpty()) {
+          writer.copyEntries(reader, kept, options.verifyCopies()); // those before this one
+          kept.clear();
+        }
         add(writer, path.getKey(), path.getValue());
+      }
+      if (!kept.isEmpty()) {
+        writer.copyEntries(reader, kept, options.verifyCopies());
       }
       writer.finish();
     }
@@ -798,9 +819,7 @@ public final class ArchiveUpdate implements Closeable {
   }
 
   private void add(ArchiveWriter writer, String name, Content content) throws IOException {
-    if (content instanceof Original original) {
-      writer.copyEntry(reader, original.stored(), name);
-    } else if (content instanceof FileContent file) {
+    if (content instanceof FileContent file) {
       if (file.method() == null) {
         writer.addFile(name, file.file());
       } else {
@@ -820,6 +839,26 @@ public final class ArchiveUpdate implements Closeable {
         writer.addFile(name, bytes.bytes(), bytes.method());
       }
     }
+  }
+
+  /**
+   * The SHA-256 the archive's manifest records for an entry's content, if it lists the entry with
+   * its size: what the rewritten manifest lists again, so that kept entries need no decoding.
+   */
+  private byte[] knownSha256(String stored) {
+    if (manifest.isEmpty()) {
+      return null;
+    }
+    if (listedFiles == null) {
+      listedFiles = new HashMap<>();
+      for (FileEntry file : manifest.get().files()) {
+        listedFiles.putIfAbsent(file.path(), file);
+      }
+    }
+    FileEntry file = listedFiles.get(stored);
+    long size = reader.entry(stored).map(EntryInfo::uncompressedSize).orElse(-1L);
+    return file != null && file.size() == size && file.sha256().matches("[0-9a-f]{64}")
+        ? HexFormat.of().parseHex(file.sha256()) : null;
   }
 
   /** The options of the updated archive: the caller's, the archive's encryption and manifest. */

@@ -336,12 +336,32 @@ public final class ArchiveWriter implements Closeable {
    * @throws IOException if reading or writing fails
    */
   public void copyEntry(ArchiveReader source, String path, String newPath) throws IOException {
+    copyEntry(source, path, newPath, true, null);
+  }
+
+  /**
+   * Copies an entry as stored, like {@link #copyEntry(ArchiveReader, String, String)}, decoding
+   * it to check its CRC32 only if asked: an update keeps thousands of entries, and decoding them
+   * all would cost many times the copy. Unchecked, only the entry's local header is checked
+   * against its directory entry, and the copied bytes keep their CRC32, so damage stays as
+   * detectable in the new archive as it was in the old one.
+   *
+   * @param verify whether to decode the entry and check its CRC32
+   * @param sha256 the content's SHA-256 when known (from the source's manifest), for a writer
+   *     that generates a manifest; null to compute it (which decodes the entry)
+   */
+  void copyEntry(ArchiveReader source, String path, String newPath, boolean verify,
+      byte[] sha256) throws IOException {
     Objects.requireNonNull(source, "source");
     ensureOpen();
     encryption.payloads().checkCopyAsStored(path);
     EntryWriter.Copy copy = EntryWriter.findCopy(source, path);
     String name = beginEntry(newPath == null ? copy.entry().path() : newPath);
-    byte[] sha256 = entryWriter.checkContent(source, copy.entry());
+    boolean hashed = digest == null || sha256 != null;
+    if (verify || !hashed) {
+      byte[] computed = entryWriter.checkContent(source, copy.entry());
+      sha256 = computed != null ? computed : sha256;
+    }
     writeQueued(true); // entries added before this one go first
     long start = out.position();
     try {
@@ -352,6 +372,90 @@ public final class ArchiveWriter implements Closeable {
     } catch (IOException | RuntimeException | Error e) {
       undo(start, e);
       throw e;
+    }
+  }
+
+  /**
+   * An entry of another archive to copy as stored.
+   *
+   * @param path its path there
+   * @param newPath its path here
+   * @param sha256 its content's SHA-256 if known, else null (see {@link #copyEntry(ArchiveReader,
+   *     String, String, boolean, byte[])})
+   */
+  record Kept(String path, String newPath, byte[] sha256) {}
+
+  /**
+   * Copies entries of another archive as stored, as {@link #copyEntry(ArchiveReader, String,
+   * String, boolean, byte[])} does each, and entries that lie one after another in {@code source}
+   * and keep their paths as one byte range, their local headers included: one copy, by the
+   * operating system where it can, for a run of thousands of entries. Each entry's local header
+   * is checked against its directory entry first.
+   */
+  void copyEntries(ArchiveReader source, List<Kept> kept, boolean verify) throws IOException {
+    Objects.requireNonNull(source, "source");
+    List<EntryWriter.Copy> run = new ArrayList<>();
+    List<Kept> runKept = new ArrayList<>();
+    for (Kept entry : kept) {
+      ensureOpen();
+      encryption.payloads().checkCopyAsStored(entry.path());
+      EntryWriter.Copy copy = EntryWriter.findCopy(source, entry.path());
+      if (!run.isEmpty() && !continues(run.get(run.size() - 1), copy)) {
+        copyRun(source, run, runKept, verify);
+        run.clear();
+        runKept.clear();
+      }
+      if (copy.startsRun() && entry.newPath().equals(copy.entry().path())) {
+        run.add(copy);
+        runKept.add(entry);
+      } else {
+        copyRun(source, run, runKept, verify);
+        run.clear();
+        runKept.clear();
+        copyEntry(source, entry.path(), entry.newPath(), verify, entry.sha256());
+      }
+    }
+    copyRun(source, run, runKept, verify);
+  }
+
+  /** Whether {@code next}'s local header starts where {@code previous}'s payload ends. */
+  private static boolean continues(EntryWriter.Copy previous, EntryWriter.Copy next) {
+    return previous.payload().source() == next.payload().source()
+        && previous.end() == next.entry().dataOffset();
+  }
+
+  /** Copies entries that lie one after another, local headers and payloads, as one range. */
+  private void copyRun(ArchiveReader source, List<EntryWriter.Copy> run, List<Kept> kept,
+      boolean verify) throws IOException {
+    if (run.isEmpty()) {
+      return;
+    }
+    List<byte[]> hashes = new ArrayList<>(run.size());
+    for (int i = 0; i < run.size(); i++) {
+      beginEntry(run.get(i).entry().path());
+      byte[] sha256 = kept.get(i).sha256();
+      if (verify || (digest != null && sha256 == null)) {
+        byte[] computed = entryWriter.checkContent(source, run.get(i).entry());
+        sha256 = computed != null ? computed : sha256;
+      }
+      hashes.add(sha256);
+    }
+    writeQueued(true); // entries added before these go first
+    long start = out.position();
+    long from = run.get(0).entry().dataOffset();
+    long to = run.get(run.size() - 1).end();
+    try {
+      out.transferFrom(run.get(0).payload().source(), from, to - from);
+    } catch (IOException | RuntimeException | Error e) {
+      undo(start, e);
+      throw e;
+    }
+    for (int i = 0; i < run.size(); i++) {
+      DirectoryEntry entry = run.get(i).entry().atOffset(start + run.get(i).entry().dataOffset()
+          - from);
+      explicitFramesUsed |= entry.explicitFrames();
+      register(entry, hashes.get(i));
+      options.progress().accept(entry.uncompressedSize());
     }
   }
 

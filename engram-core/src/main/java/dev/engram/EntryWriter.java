@@ -161,7 +161,20 @@ final class EntryWriter {
   }
 
   /** An entry of another archive, and where its payload lies as stored. */
-  record Copy(DirectoryEntry entry, Sealing.Payload payload) {}
+  record Copy(DirectoryEntry entry, Sealing.Payload payload) {
+    /**
+     * Whether the payload follows the entry's local header in the same source, so that header
+     * and payload can be copied as one range.
+     */
+    boolean startsRun() {
+      return payload.offset() == entry.dataOffset() + LocalEntryHeader.sizeFor(entry.pathLength());
+    }
+
+    /** Where the payload ends in its source. */
+    long end() {
+      return payload.offset() + entry.storedSize();
+    }
+  }
 
   /**
    * Finds an entry of another archive to copy as stored, after checking that it may be read.
@@ -186,13 +199,7 @@ final class EntryWriter {
         from.crc32(), from.modifiedTime(), from.method(), from.flags(), name, utf8Length(name),
         from.explicitFrames());
     out.write(LocalEntryHeader.matching(entry).encode());
-    byte[] buffer = new byte[COPY_BUFFER];
-    for (long copied = 0; copied < from.storedSize(); ) {
-      int n = (int) Math.min(buffer.length, from.storedSize() - copied);
-      stored.source().readFully(stored.offset() + copied, buffer, 0, n);
-      out.write(buffer, 0, n);
-      copied += n;
-    }
+    out.transferFrom(stored.source(), stored.offset(), from.storedSize());
     return entry;
   }
 

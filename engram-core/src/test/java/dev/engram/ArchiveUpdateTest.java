@@ -199,13 +199,13 @@ class ArchiveUpdateTest {
     try (ArchiveUpdate update = ArchiveUpdate.open(archive)) {
       assertEquals(1, update.manifest().orElseThrow().signatures().size());
       update.write("x.txt", bytes("x"));
-      EngramException e = assertThrows(EngramException.class, update::commit);
-      assertFalse(e instanceof ConcurrentUpdateException);
+      SignedManifestException e = assertThrows(SignedManifestException.class, update::commit);
       assertTrue(e.getMessage().contains("signed"), e.getMessage());
     }
     try (ArchiveUpdate update = ArchiveUpdate.open(archive, UpdateOptions.builder()
         .resign(fresh.getPrivate(), "fresh").build())) {
       update.write("x.txt", bytes("x"));
+      update.move("keep.txt", "moved/keep.txt"); // its SHA-256 is taken from the old manifest
       update.commit();
     }
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
@@ -214,6 +214,8 @@ class ArchiveUpdateTest {
       assertEquals(1, manifest.signatures().size());
       assertTrue(manifest.checkSignatures(List.of(fresh.getPublic())).get(0).isValid());
       assertTrue(manifest.files().stream().anyMatch(f -> f.path().equals("x.txt")));
+      assertEquals(TestData.sha256(TestData.text(50_000, 1)), manifest.files().stream()
+          .filter(f -> f.path().equals("moved/keep.txt")).findFirst().orElseThrow().sha256());
       assertTrue(reader.verify(VerifyOptions.builder().build()).isIntact());
     }
     try (ArchiveUpdate update = ArchiveUpdate.open(archive, UpdateOptions.builder()
@@ -319,9 +321,8 @@ class ArchiveUpdateTest {
     }
   }
 
-  @Test
-  void damagedContentToKeepFailsTheCommitAndLeavesTheArchive() throws IOException {
-    Path archive = archive(WriterOptions.defaults());
+  /** The archive with one byte of keep.txt's payload flipped; returns the damaged bytes. */
+  private byte[] damageKeptPayload(Path archive) throws IOException {
     byte[] damaged = Files.readAllBytes(archive);
     long offset;
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
@@ -329,15 +330,93 @@ class ArchiveUpdateTest {
     }
     damaged[(int) offset + 10] ^= 0x55;
     Files.write(archive, damaged);
-    try (ArchiveUpdate update = ArchiveUpdate.open(archive)) {
+    return damaged;
+  }
+
+  @Test
+  void damagedContentToKeepFailsAVerifyingCommitAndLeavesTheArchive() throws IOException {
+    Path archive = archive(WriterOptions.defaults());
+    byte[] damaged = damageKeptPayload(archive);
+    try (ArchiveUpdate update = ArchiveUpdate.open(archive,
+        UpdateOptions.builder().verifyCopies(true).build())) {
       update.write("x.txt", bytes("x"));
       IOException e = assertThrows(IOException.class, update::commit);
       assertInstanceOf(EngramException.class, e, e.toString());
+      assertTrue(e.getMessage().contains("keep.txt"), e.getMessage());
     }
     assertArrayEquals(damaged, Files.readAllBytes(archive));
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(1, files.count(), "no temporary file is left");
     }
+  }
+
+  @Test
+  void damagedContentIsCopiedAsStoredAndStaysDetectableWithoutVerifying() throws IOException {
+    Path archive = archive(WriterOptions.defaults());
+    damageKeptPayload(archive);
+    try (ArchiveUpdate update = ArchiveUpdate.open(archive)) {
+      update.write("x.txt", bytes("x"));
+      update.commit();
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      assertThrows(CorruptArchiveException.class, () -> reader.read("keep.txt"),
+          "the copy keeps the entry's CRC32, so the damage is found as before");
+      assertArrayEquals(bytes("x"), reader.read("x.txt"));
+      assertArrayEquals(TestData.random(20_000, 2), reader.read("dir/move.bin"));
+    }
+  }
+
+  @Test
+  void aLocalHeaderThatDisagreesWithTheDirectoryFailsTheCommitEvenWithoutVerifying()
+      throws IOException {
+    Path archive = archive(WriterOptions.defaults());
+    byte[] damaged = Files.readAllBytes(archive);
+    long header;
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      EntryInfo entry = reader.entry("dir/move.bin").orElseThrow();
+      header = entry.payloadOffset() - 1; // the last byte of its path in the local header
+    }
+    damaged[(int) header] ^= 0x01;
+    Files.write(archive, damaged);
+    try (ArchiveUpdate update = ArchiveUpdate.open(archive)) {
+      update.write("x.txt", bytes("x"));
+      CorruptArchiveException e = assertThrows(CorruptArchiveException.class, update::commit);
+      assertTrue(e.getMessage().contains("dir/move.bin"), e.getMessage());
+    }
+    assertArrayEquals(damaged, Files.readAllBytes(archive));
+  }
+
+  @Test
+  void keptEntriesAreCopiedByteForByteAroundAReplacedOne() throws IOException {
+    Path archive = archive(WriterOptions.defaults());
+    Map<String, byte[]> before = storedBytes(archive);
+    try (ArchiveUpdate update = ArchiveUpdate.open(archive)) {
+      update.write("replace.txt", TestData.text(3_000, 9));
+      update.commit();
+    }
+    Map<String, byte[]> after = storedBytes(archive);
+    for (String kept : List.of("keep.txt", "delete.txt", "dir/move.bin", "big.log")) {
+      assertArrayEquals(before.get(kept), after.get(kept), kept + ": stored bytes");
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      VerificationReport report = reader.verify(VerifyOptions.defaults());
+      assertTrue(report.isIntact(), report.summary());
+      assertArrayEquals(TestData.text(3_000, 9), reader.read("replace.txt"));
+    }
+  }
+
+  /** Each entry's payload as stored. */
+  private static Map<String, byte[]> storedBytes(Path archive) throws IOException {
+    Map<String, byte[]> out = new TreeMap<>();
+    try (ArchiveReader reader = ArchiveReader.open(archive);
+        FileChannel channel = FileChannel.open(archive)) {
+      for (EntryInfo entry : reader.entries()) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) entry.storedSize());
+        channel.read(bytes, entry.payloadOffset());
+        out.put(entry.path(), bytes.array());
+      }
+    }
+    return out;
   }
 
   @Test

@@ -70,6 +70,13 @@ abstract class UpdatingCommand extends BaseCommand {
           + " after the file, as 'engram sign' does); earlier signatures are dropped.")
   Path resignKey;
 
+  @Option(names = "--verify",
+      description = "Decode every entry kept and check its CRC32 before copying it, refusing to"
+          + " rewrite a damaged archive. By default kept entries are copied as stored (each"
+          + " local header checked), so their damage stays as detectable as before by"
+          + " 'engram verify', and an update costs little more than copying the file.")
+  boolean verifyCopies;
+
   /** Where the writer's progress goes: the bar, while committing. */
   private volatile LongConsumer progressSink = NO_PROGRESS;
 
@@ -195,7 +202,8 @@ abstract class UpdatingCommand extends BaseCommand {
   private UpdateOptions updateOptions(WriterOptions writer, ReaderOptions reading)
       throws IOException {
     UpdateOptions.Builder options = UpdateOptions.builder().writerOptions(writer)
-        .readerOptions(reading); // the key, if any, and the limits
+        .readerOptions(reading) // the key, if any, and the limits
+        .verifyCopies(verifyCopies);
     if (resignKey != null) {
       SigningKeyFiles.Signer signer = SigningKeyFiles.read(List.of(resignKey)).get(0);
       options.resign(signer.key(), signer.name());

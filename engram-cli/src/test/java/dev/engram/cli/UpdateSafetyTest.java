@@ -183,4 +183,30 @@ class UpdateSafetyTest {
     assertArrayEquals(before, Files.readAllBytes(archive));
     assertEquals(0, run(change(command, archive)).exitCode()); // once it is released
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"add", "rm", "update"})
+  void aDamagedEntryFailsAVerifyingChangeAndIsCopiedAsStoredOtherwise(String command)
+      throws Exception {
+    Path archive = dir.resolve("a.eng");
+    assertEquals(0, run("pack", site.toString(), "-o", archive.toString()).exitCode());
+    Files.writeString(site.resolve("notes/a.md"), "new alpha");
+    long payload;
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      payload = reader.entry("index.md").orElseThrow().payloadOffset();
+    }
+    byte[] damaged = Files.readAllBytes(archive);
+    damaged[(int) payload] ^= 0x20;
+    Files.write(archive, damaged);
+    Cli.Result r = run(change(command, archive, "--verify"));
+    assertEquals(ExitCodes.CORRUPT, r.exitCode(), r.toString());
+    assertTrue(r.stderr().startsWith("engram " + command + ": ") && r.stderr().contains("index.md"),
+        r.stderr());
+    assertEquals(1, r.stderr().lines().count(), r.stderr());
+    assertArrayEquals(damaged, Files.readAllBytes(archive));
+    assertEquals(0, run(change(command, archive)).exitCode());
+    Cli.Result verify = run("verify", archive.toString());
+    assertEquals(ExitCodes.VERIFY_FAILED, verify.exitCode(), verify.toString());
+    assertTrue(verify.stdout().contains("index.md"), verify.toString());
+  }
 }

@@ -80,6 +80,18 @@ public record DirectoryEntry(
   }
 
   /**
+   * Returns this entry with its local header at another offset: the same entry copied to another
+   * place or archive.
+   *
+   * @param offset the new absolute offset of the local header
+   * @return the moved entry
+   */
+  public DirectoryEntry atOffset(long offset) {
+    return new DirectoryEntry(offset, uncompressedSize, storedSize, crc32, modifiedTime, method,
+        flags, path, pathLength, explicitFrames);
+  }
+
+  /**
    * Returns the method byte as stored: the codec's id, plus {@link #EXPLICIT_FRAMES} for an
    * entry with an explicit frame size.
    *

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import dev.engram.source.ArchiveSource;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -79,6 +80,29 @@ public final class ArchiveOutput implements Closeable {
    */
   public void write(byte[] bytes) throws IOException {
     write(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Appends bytes of a source, copied from file to file by the operating system where the source
+   * can ({@link ArchiveSource#transferTo}): how an update copies the entries it keeps.
+   *
+   * @param source where the bytes are
+   * @param position where they start in the source
+   * @param count how many
+   * @throws dev.engram.CorruptArchiveException if the source ends first
+   * @throws IOException on an I/O error
+   */
+  public void transferFrom(ArchiveSource source, long position, long count) throws IOException {
+    if (count <= buffer.remaining()) {
+      // small: one positional read into the buffer beats a flush and a system call per entry
+      ByteBuffer slice = buffer.slice(buffer.position(), (int) count);
+      source.readFully(position, slice);
+      buffer.position(buffer.position() + (int) count);
+      return;
+    }
+    flush();
+    source.transferTo(position, count, channel);
+    flushed += count;
   }
 
   /**
