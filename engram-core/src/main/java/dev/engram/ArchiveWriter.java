@@ -2,6 +2,7 @@ package dev.engram;
 
 import dev.engram.codec.Codecs;
 import dev.engram.crypto.Encryption;
+import dev.engram.crypto.Sealing;
 import dev.engram.format.Directory;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.Framing;
@@ -288,13 +289,23 @@ public final class ArchiveWriter implements Closeable {
    * to check its CRC32 (and to hash it when this writer generates the manifest), so damaged
    * content is never copied.
    *
-   * @param source an open archive, not encrypted per file (whole-archive encryption is fine: its
-   *     entries are stored in the clear inside the encrypted body)
+   * <p>Encryption: entries of an archive encrypted as a whole are stored in the clear inside its
+   * body, and copy into any archive this writer does not encrypt per file. An entry encrypted on
+   * its own ({@link EncryptionMode#PER_FILE}) copies only into an archive encrypted per file with
+   * the same key and layout (segmented or not; a passphrase gives the same key only with the same
+   * salt, which {@link ArchiveUpdate} keeps): its encrypted bytes are copied as they are, except
+   * that a segmented payload copied under a new path is decrypted and encrypted again for it (its
+   * segments authenticate the path), still not decompressed.
+   *
+   * @param source an open archive, opened with its key if it is encrypted
    * @param path the entry's path in {@code source}; the copy has the same path
    * @throws java.nio.file.NoSuchFileException if {@code source} has no such entry
    * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
    * @throws FileAlreadyExistsException if this archive already has an entry with this path
-   * @throws UnsupportedArchiveException if either archive encrypts each entry on its own
+   * @throws KeyRequiredException if the entry is encrypted and {@code source} has no key
+   * @throws UnsupportedArchiveException if one archive encrypts each entry on its own and the
+   *     other does not, or both do with another key or layout
+   * @throws AuthenticationFailedException if the entry does not decrypt
    * @throws CorruptArchiveException if the entry is damaged in {@code source}
    * @throws IllegalStateException if the writer is finished or closed
    * @throws IOException if reading or writing fails
@@ -307,13 +318,16 @@ public final class ArchiveWriter implements Closeable {
    * Copies an entry from another archive as it is stored, like {@link #copyEntry(ArchiveReader,
    * String)}, under another path: what moving a file in an archive that is being rewritten needs.
    *
-   * @param source an open archive, not encrypted per file
+   * @param source an open archive, opened with its key if it is encrypted
    * @param path the entry's path in {@code source}
    * @param newPath the copy's path in this archive; null for the same path
    * @throws java.nio.file.NoSuchFileException if {@code source} has no such entry
    * @throws IllegalArgumentException if the new path breaks the {@link ArchivePaths} policy
    * @throws FileAlreadyExistsException if this archive already has an entry with the new path
-   * @throws UnsupportedArchiveException if either archive encrypts each entry on its own
+   * @throws KeyRequiredException if the entry is encrypted and {@code source} has no key
+   * @throws UnsupportedArchiveException if one archive encrypts each entry on its own and the
+   *     other does not, or both do with another key or layout
+   * @throws AuthenticationFailedException if the entry does not decrypt
    * @throws CorruptArchiveException if the entry is damaged in {@code source}
    * @throws IllegalStateException if the writer is finished or closed
    * @throws IOException if reading or writing fails
@@ -321,14 +335,18 @@ public final class ArchiveWriter implements Closeable {
   public void copyEntry(ArchiveReader source, String path, String newPath) throws IOException {
     Objects.requireNonNull(source, "source");
     ensureOpen();
-    encryption.payloads().checkCopyAsStored(path);
     EntryWriter.Copy copy = EntryWriter.findCopy(source, path);
     String name = beginEntry(newPath == null ? copy.entry().path() : newPath);
+    Sealing from = source.encryptionState().payloads();
+    Sealing.Copying copying =
+        encryption.payloads().copying(from, copy.entry(), copy.payload(), name);
     byte[] sha256 = entryWriter.checkContent(source, copy.entry());
     writeQueued(true); // entries added before this one go first
     long start = out.position();
     try {
-      DirectoryEntry entry = entryWriter.writeCopy(name, copy, start);
+      DirectoryEntry entry = copying == Sealing.Copying.AS_STORED
+          ? entryWriter.writeCopy(name, copy, start)
+          : entryWriter.writeResealed(name, copy, from, start);
       explicitFramesUsed |= entry.explicitFrames();
       register(entry, sha256);
       options.progress().accept(entry.uncompressedSize());

@@ -80,6 +80,20 @@ public record DirectoryEntry(
   }
 
   /**
+   * Returns this entry as another archive records a copy of it: the same sizes, CRC32, time,
+   * method and frames, under another path at another offset.
+   *
+   * @param newPath the copy's path
+   * @param newPathLength its length in UTF-8 bytes
+   * @param newDataOffset where the copy's local header starts
+   * @return the copy's entry
+   */
+  public DirectoryEntry movedTo(String newPath, int newPathLength, long newDataOffset) {
+    return new DirectoryEntry(newDataOffset, uncompressedSize, storedSize, crc32, modifiedTime,
+        method, flags, newPath, newPathLength, explicitFrames);
+  }
+
+  /**
    * Returns the method byte as stored: the codec's id, plus {@link #EXPLICIT_FRAMES} for an
    * entry with an explicit frame size.
    *
