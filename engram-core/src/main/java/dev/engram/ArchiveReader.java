@@ -23,6 +23,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -681,13 +682,74 @@ public final class ArchiveReader implements Closeable {
    * its own).
    */
   Optional<Sealing.Payload> payloadAsStored(EntryInfo info) throws IOException {
+    DirectoryEntry entry = admitted(info);
+    try {
+      return access.payloadAsStored(entry);
+    } catch (EngramException e) {
+      throw e.initArchive(name());
+    }
+  }
+
+  /**
+   * Returns where an entry's payload lies as stored, sealed or not, after checking its local
+   * header and that it may be read (its key given): what {@link ArchiveWriter#copyEntry} copies,
+   * as it is or sealed again ({@link Sealing#copying}).
+   */
+  Sealing.Payload storedPayload(EntryInfo info) throws IOException {
+    DirectoryEntry entry = admitted(info);
+    try {
+      return access.storedPayload(entry);
+    } catch (EngramException e) {
+      throw e.initArchive(name());
+    }
+  }
+
+  /** The entry lookups find for this one's path, once it has passed {@link #admit}. */
+  private DirectoryEntry admitted(EntryInfo info) throws IOException {
     int i = require(info.path());
     DirectoryEntry entry = entries.get(i).directoryEntry(); // the one lookups find
     try {
       admit(i, entry);
-      return access.payloadAsStored(entry);
     } catch (EngramException e) {
       throw e.initArchive(name());
+    }
+    return entry;
+  }
+
+  /**
+   * Returns this archive's encryption: how its payloads are sealed (for copies of them), and
+   * what a new archive that keeps it is written with ({@link Encryption#forRewriting}).
+   */
+  Encryption encryptionState() {
+    return encryption;
+  }
+
+  /**
+   * Fails unless the key given opens this archive's content. An archive encrypted as a whole
+   * was authenticated when it opened; one encrypted per file has its smallest entry decrypted
+   * here (AES-GCM authenticates every entry with the key; one that decrypts proves it). An
+   * archive without entries has nothing to check a key against.
+   *
+   * @throws KeyRequiredException if entries are encrypted and no key was given
+   * @throws AuthenticationFailedException if the key or passphrase is wrong
+   */
+  void checkKey() throws IOException {
+    ensureOpen();
+    Sealing payloads = encryption.payloads();
+    if (!payloads.wrapsPayloads()) {
+      return;
+    }
+    try {
+      payloads.requireKey("its content");
+    } catch (EngramException e) {
+      throw e.initArchive(name());
+    }
+    Optional<EntryInfo> smallest =
+        entries().stream().min(Comparator.comparingLong(EntryInfo::storedSize));
+    if (smallest.isPresent()) {
+      try (InputStream content = openStream(smallest.get().path())) {
+        content.read();
+      }
     }
   }
 

@@ -56,12 +56,19 @@ import java.util.Set;
  * encrypted again, their times kept, each one's local header checked against the central
  * directory. Their CRC32s travel with them; {@link UpdateOptions.Builder#verifyCopies} also
  * decodes every kept entry to check it first, at the cost of decoding the whole archive. New
- * content is written with {@link UpdateOptions#writerOptions()}. An archive encrypted as a whole
- * is encrypted again with its key (the body is new); archives encrypted per file cannot be
- * updated yet. A manifest is written again with its metadata and the new list of files (the
- * SHA-256 it lists for a kept entry is kept, so kept entries need no decoding); a signed one only
- * as {@link UpdateOptions#signedManifest()} says (by default the commit refuses, so that no
- * signature is ever left that no longer matches).
+ * content is written with {@link UpdateOptions#writerOptions()}. An encrypted archive keeps its
+ * encryption: the same mode and layout, the same key, and for a passphrase the same
+ * key-derivation record (salt and cost), so the same key or passphrase opens the new archive. An
+ * archive encrypted as a whole is encrypted again (the body is new). In one encrypted per file,
+ * entries left alone keep their encrypted bytes as they are; new ones are encrypted with the same
+ * key; a moved entry keeps them too, except in the segmented layout ({@link
+ * WriterOptions#segmentedEncryption()}), whose segments authenticate the entry's path: a moved
+ * entry is decrypted and encrypted again for its new path there, still not decompressed. A wrong
+ * key fails at {@link #open} (an entry is decrypted to check it), unless the archive has no
+ * entries to check it against. A manifest is written again with its metadata and the new list of
+ * files (the SHA-256 it lists for a kept entry is kept, so kept entries need no decoding); a
+ * signed one only as {@link UpdateOptions#signedManifest()} says (by default the commit refuses,
+ * so that no signature is ever left that no longer matches).
  *
  * <p><b>Concurrent updates.</b> {@link #commit()} holds an exclusive lock on the archive file
  * (where the file can be opened for writing) while it writes, and checks just before the rename
@@ -159,7 +166,7 @@ public final class ArchiveUpdate implements Closeable {
    * @return the update, to be committed and closed
    * @throws NoSuchFileException if there is no such file
    * @throws KeyRequiredException if the archive is encrypted and the options hold no key
-   * @throws UnsupportedArchiveException if the archive is encrypted per file
+   * @throws AuthenticationFailedException if the key or passphrase is wrong
    * @throws EngramException if it is not a valid archive
    * @throws IOException if it cannot be read
    */
@@ -174,11 +181,7 @@ public final class ArchiveUpdate implements Closeable {
     ArchiveReader reader = null;
     try {
       reader = ArchiveReader.open(archive, built);
-      if (reader.encryption().orElse(null) == EncryptionMode.PER_FILE) {
-        throw new UnsupportedArchiveException("it is encrypted per file, and archives encrypted"
-            + " per file cannot be updated yet: extract it and pack it again")
-            .initArchive(reader.name());
-      }
+      reader.checkKey(); // per file: a wrong key fails here, not at commit
       return new ArchiveUpdate(archive, options, reader, owned ? built : null, attributes);
     } catch (IOException | RuntimeException e) {
       if (reader != null) {
@@ -865,8 +868,7 @@ public final class ArchiveUpdate implements Closeable {
   private WriterOptions writerOptions() throws IOException {
     WriterOptions.Builder builder = options.writerOptions().toBuilder();
     if (reader.encryption().isPresent()) {
-      options.secret().supply(key -> builder.encryption(EncryptionMode.ARCHIVE, key),
-          phrase -> builder.encryption(EncryptionMode.ARCHIVE, phrase));
+      builder.encryptionOf(reader.encryptionState()); // same key, salt and layout
     }
     if (manifest.isPresent()) {
       Manifest old = manifest.get();

@@ -2,6 +2,7 @@ package dev.engram;
 
 import dev.engram.codec.Codecs;
 import dev.engram.crypto.Encryption;
+import dev.engram.crypto.Sealing;
 import dev.engram.format.Directory;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.Framing;
@@ -305,13 +306,23 @@ public final class ArchiveWriter implements Closeable {
    * to check its CRC32 (and to hash it when this writer generates the manifest), so damaged
    * content is never copied.
    *
-   * @param source an open archive, not encrypted per file (whole-archive encryption is fine: its
-   *     entries are stored in the clear inside the encrypted body)
+   * <p>Encryption: entries of an archive encrypted as a whole are stored in the clear inside its
+   * body, and copy into any archive this writer does not encrypt per file. An entry encrypted on
+   * its own ({@link EncryptionMode#PER_FILE}) copies only into an archive encrypted per file with
+   * the same key and layout (segmented or not; a passphrase gives the same key only with the same
+   * salt, which {@link ArchiveUpdate} keeps): its encrypted bytes are copied as they are, except
+   * that a segmented payload copied under a new path is decrypted and encrypted again for it (its
+   * segments authenticate the path), still not decompressed.
+   *
+   * @param source an open archive, opened with its key if it is encrypted
    * @param path the entry's path in {@code source}; the copy has the same path
    * @throws java.nio.file.NoSuchFileException if {@code source} has no such entry
    * @throws IllegalArgumentException if the path breaks the {@link ArchivePaths} policy
    * @throws FileAlreadyExistsException if this archive already has an entry with this path
-   * @throws UnsupportedArchiveException if either archive encrypts each entry on its own
+   * @throws KeyRequiredException if the entry is encrypted and {@code source} has no key
+   * @throws UnsupportedArchiveException if one archive encrypts each entry on its own and the
+   *     other does not, or both do with another key or layout
+   * @throws AuthenticationFailedException if the entry does not decrypt
    * @throws CorruptArchiveException if the entry is damaged in {@code source}
    * @throws IllegalStateException if the writer is finished or closed
    * @throws IOException if reading or writing fails
@@ -324,13 +335,16 @@ public final class ArchiveWriter implements Closeable {
    * Copies an entry from another archive as it is stored, like {@link #copyEntry(ArchiveReader,
    * String)}, under another path: what moving a file in an archive that is being rewritten needs.
    *
-   * @param source an open archive, not encrypted per file
+   * @param source an open archive, opened with its key if it is encrypted
    * @param path the entry's path in {@code source}
    * @param newPath the copy's path in this archive; null for the same path
    * @throws java.nio.file.NoSuchFileException if {@code source} has no such entry
    * @throws IllegalArgumentException if the new path breaks the {@link ArchivePaths} policy
    * @throws FileAlreadyExistsException if this archive already has an entry with the new path
-   * @throws UnsupportedArchiveException if either archive encrypts each entry on its own
+   * @throws KeyRequiredException if the entry is encrypted and {@code source} has no key
+   * @throws UnsupportedArchiveException if one archive encrypts each entry on its own and the
+   *     other does not, or both do with another key or layout
+   * @throws AuthenticationFailedException if the entry does not decrypt
    * @throws CorruptArchiveException if the entry is damaged in {@code source}
    * @throws IllegalStateException if the writer is finished or closed
    * @throws IOException if reading or writing fails
@@ -354,9 +368,11 @@ public final class ArchiveWriter implements Closeable {
       byte[] sha256) throws IOException {
     Objects.requireNonNull(source, "source");
     ensureOpen();
-    encryption.payloads().checkCopyAsStored(path);
     EntryWriter.Copy copy = EntryWriter.findCopy(source, path);
     String name = beginEntry(newPath == null ? copy.entry().path() : newPath);
+    Sealing from = source.encryptionState().payloads();
+    Sealing.Copying copying =
+        encryption.payloads().copying(from, copy.entry(), copy.payload(), name);
     boolean hashed = digest == null || sha256 != null;
     if (verify || !hashed) {
       byte[] computed = entryWriter.checkContent(source, copy.entry());
@@ -365,7 +381,9 @@ public final class ArchiveWriter implements Closeable {
     writeQueued(true); // entries added before this one go first
     long start = out.position();
     try {
-      DirectoryEntry entry = entryWriter.writeCopy(name, copy, start);
+      DirectoryEntry entry = copying == Sealing.Copying.AS_STORED
+          ? entryWriter.writeCopy(name, copy, start)
+          : entryWriter.writeResealed(name, copy, from, start);
       explicitFramesUsed |= entry.explicitFrames();
       register(entry, sha256);
       options.progress().accept(entry.uncompressedSize());
@@ -396,16 +414,19 @@ public final class ArchiveWriter implements Closeable {
     Objects.requireNonNull(source, "source");
     List<EntryWriter.Copy> run = new ArrayList<>();
     List<Kept> runKept = new ArrayList<>();
+    Sealing from = source.encryptionState().payloads();
     for (Kept entry : kept) {
       ensureOpen();
-      encryption.payloads().checkCopyAsStored(entry.path());
       EntryWriter.Copy copy = EntryWriter.findCopy(source, entry.path());
       if (!run.isEmpty() && !continues(run.get(run.size() - 1), copy)) {
         copyRun(source, run, runKept, verify);
         run.clear();
         runKept.clear();
       }
-      if (copy.startsRun() && entry.newPath().equals(copy.entry().path())) {
+      // a copy of the same path copies its local header too; as stored, or it is sealed again
+      if (copy.startsRun() && entry.newPath().equals(copy.entry().path())
+          && encryption.payloads().copying(from, copy.entry(), copy.payload(),
+              entry.newPath()) == Sealing.Copying.AS_STORED) {
         run.add(copy);
         runKept.add(entry);
       } else {
@@ -451,8 +472,9 @@ public final class ArchiveWriter implements Closeable {
       throw e;
     }
     for (int i = 0; i < run.size(); i++) {
-      DirectoryEntry entry = run.get(i).entry().atOffset(start + run.get(i).entry().dataOffset()
-          - from);
+      DirectoryEntry copied = run.get(i).entry();
+      DirectoryEntry entry = copied.movedTo(copied.path(), copied.pathLength(),
+          start + copied.dataOffset() - from);
       explicitFramesUsed |= entry.explicitFrames();
       register(entry, hashes.get(i));
       options.progress().accept(entry.uncompressedSize());

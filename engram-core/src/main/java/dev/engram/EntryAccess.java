@@ -139,6 +139,15 @@ final class EntryAccess {
     return payload;
   }
 
+  /**
+   * Returns where an entry's payload lies as stored, sealed or not (after checking its local
+   * header): the bytes a copy into another archive starts from.
+   */
+  Sealing.Payload storedPayload(DirectoryEntry entry) throws IOException {
+    checkLocalHeader(entry, read(entry.dataOffset(), localHeaderSize(entry)), 0);
+    return new Sealing.Payload(body, entry.payloadOffset(), entry.storedSize());
+  }
+
   /** Checks the entry's local header and returns where its plain payload is. */
   private Sealing.Payload plainPayload(int index, DirectoryEntry entry) throws IOException {
     checkLocalHeader(entry, read(entry.dataOffset(), localHeaderSize(entry)), 0);

@@ -178,17 +178,15 @@ final class EntryWriter {
 
   /**
    * Finds an entry of another archive to copy as stored, after checking that it may be read.
+   * Whether its stored bytes suit this archive is {@link Sealing#copying}'s to say.
    *
    * @throws NoSuchFileException if there is no such entry
-   * @throws UnsupportedArchiveException if its payload is sealed to that archive
+   * @throws KeyRequiredException if it is encrypted and that archive was opened without its key
    */
   static Copy findCopy(ArchiveReader source, String path) throws IOException {
     EntryInfo from = source.entry(path).orElseThrow(() -> new NoSuchFileException(path, null,
         "no such entry in " + source.name()));
-    Sealing.Payload stored = source.payloadAsStored(from).orElseThrow(() ->
-        new UnsupportedArchiveException("entry '" + from.path() + "' is encrypted on its own;"
-            + " its stored bytes cannot be copied to another archive").initArchive(source.name()));
-    return new Copy(from.directoryEntry(), stored);
+    return new Copy(from.directoryEntry(), source.storedPayload(from));
   }
 
   /** Writes an entry of another archive at {@code start}, its payload copied as stored. */
@@ -200,6 +198,24 @@ final class EntryWriter {
         from.explicitFrames());
     out.write(LocalEntryHeader.matching(entry).encode());
     out.transferFrom(stored.source(), stored.offset(), from.storedSize());
+    return entry;
+  }
+
+  /**
+   * Writes an entry of another archive at {@code start}, its payload sealed again for its new
+   * path ({@link Sealing.Copying#RESEALED}): decrypted and encrypted anew, not decompressed, so
+   * its sizes, CRC32 and layout are those of the original.
+   */
+  DirectoryEntry writeResealed(String name, Copy copy, Sealing from, long start)
+      throws IOException {
+    DirectoryEntry original = copy.entry();
+    DirectoryEntry entry = original.movedTo(name, utf8Length(name), start);
+    out.write(LocalEntryHeader.matching(entry).encode());
+    long stored = sealing.writeResealed(from, original, copy.payload(), name, out);
+    if (stored != original.storedSize()) {
+      throw new IllegalStateException("sealing '" + original.path() + "' again as '" + name
+          + "' gave " + stored + " bytes, not its " + original.storedSize());
+    }
     return entry;
   }
 

@@ -135,8 +135,8 @@ public final class UpdateOptions implements Destroyable {
     private Builder() {}
 
     /**
-     * Sets the AES-256 key of an encrypted archive: it reads the archive, and encrypts the new
-     * one the same way. Copied; wipe yours.
+     * Sets the AES-256 key of an encrypted archive, encrypted as a whole or per file: it reads
+     * the archive, and encrypts the new one the same way with the same key. Copied; wipe yours.
      *
      * @param key32 the 32-byte key
      * @return this builder
@@ -148,7 +148,8 @@ public final class UpdateOptions implements Destroyable {
     }
 
     /**
-     * Sets the passphrase of an encrypted archive, as {@link #key} does a key. Copied.
+     * Sets the passphrase of an encrypted archive, as {@link #key} does a key; the new archive
+     * records the same key derivation (salt and cost), so the key stays the same. Copied.
      *
      * @param phrase the passphrase
      * @return this builder

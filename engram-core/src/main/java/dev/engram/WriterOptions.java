@@ -52,6 +52,8 @@ public final class WriterOptions implements Destroyable {
   private final Secret secret;
   private final PassphraseCost passphraseCost;
   private final boolean segmentedEncryption;
+  /** The encryption of the archive an update rewrites, kept by the new one; null otherwise. */
+  private final Encryption rewritten;
   private final LongConsumer progress;
 
   /** Argon2id cost for new passphrase archives. */
@@ -74,6 +76,7 @@ public final class WriterOptions implements Destroyable {
     this.secret = b.secret.copy("WriterOptions");
     this.passphraseCost = b.passphraseCost;
     this.segmentedEncryption = b.segmentedEncryption;
+    this.rewritten = b.rewritten;
     this.progress = b.progress;
   }
 
@@ -118,6 +121,7 @@ public final class WriterOptions implements Destroyable {
     b.secret = secret.copy("WriterOptions");
     b.passphraseCost = passphraseCost;
     b.segmentedEncryption = segmentedEncryption;
+    b.rewritten = rewritten;
     b.progress = progress;
     return b;
   }
@@ -239,11 +243,16 @@ public final class WriterOptions implements Destroyable {
 
   /**
    * Prepares the encryption these options ask for (none, when they ask for none), deriving the
-   * key from the passphrase with a new salt.
+   * key from the passphrase with a new salt; or that of the archive being rewritten, kept as it
+   * is ({@link Builder#encryptionOf}).
    *
    * @param target the archive being written: temporary files go next to it
+   * @throws KeyRequiredException if the archive being rewritten was opened without its key
    */
-  Encryption newEncryption(Path target) {
+  Encryption newEncryption(Path target) throws KeyRequiredException {
+    if (rewritten != null) {
+      return rewritten.forRewriting(target);
+    }
     return Encryption.forWriting(encryption, segmentedEncryption, secret::key, secret::passphrase,
         () -> PassphraseKdf.withCost(passphraseCost.log2MemoryKiB(), passphraseCost.iterations(),
             passphraseCost.parallelism()),
@@ -304,6 +313,7 @@ public final class WriterOptions implements Destroyable {
         PassphraseKdf.DEFAULT_LOG2_MEMORY_KIB, PassphraseKdf.DEFAULT_ITERATIONS,
         PassphraseKdf.DEFAULT_PARALLELISM);
     private boolean segmentedEncryption;
+    private Encryption rewritten;
     private LongConsumer progress = bytes -> { };
 
     private Builder() {}
@@ -383,6 +393,7 @@ public final class WriterOptions implements Destroyable {
       Objects.requireNonNull(mode, "mode");
       this.secret = Secret.key(key32, "WriterOptions");
       this.encryption = mode;
+      this.rewritten = null;
       return this;
     }
 
@@ -398,6 +409,25 @@ public final class WriterOptions implements Destroyable {
       Objects.requireNonNull(mode, "mode");
       this.secret = Secret.passphrase(phrase, "WriterOptions");
       this.encryption = mode;
+      this.rewritten = null;
+      return this;
+    }
+
+    /**
+     * Keeps the encryption of an archive being rewritten (by {@link ArchiveUpdate}): its mode and
+     * layout, its key and the key-derivation record of its passphrase, so that the new archive
+     * opens with the same key or passphrase and its entries encrypted on their own stay valid as
+     * stored. Replaces a key or passphrase given here. The archive's reader must stay open until
+     * the writer is created.
+     *
+     * @param read the encryption of the archive's reader
+     * @return this builder
+     */
+    Builder encryptionOf(Encryption read) {
+      this.rewritten = Objects.requireNonNull(read, "read");
+      this.encryption = read.mode().orElse(null);
+      this.segmentedEncryption = read.isSegmented();
+      this.secret = Secret.NONE;
       return this;
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.engram.format.Header;
 import dev.engram.manifest.Author;
 import dev.engram.manifest.Manifest;
 import java.io.ByteArrayInputStream;
@@ -22,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -49,11 +51,12 @@ class ArchiveUpdateTest {
     return archive;
   }
 
-  private static byte[] bytes(String s) {
+  static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Map<String, byte[]> contents(Path archive, ReaderOptions options)
+  /** Every entry's content, by path. */
+  static Map<String, byte[]> contents(Path archive, ReaderOptions options)
       throws IOException {
     Map<String, byte[]> out = new TreeMap<>();
     try (ArchiveReader reader = ArchiveReader.open(archive, options)) {
@@ -248,11 +251,28 @@ class ArchiveUpdateTest {
   }
 
   @Test
-  void anArchiveEncryptedPerFileIsRefusedForNow() throws IOException {
-    Path archive = archive(WriterOptions.builder().perFileEncryption(KEY).build());
-    UnsupportedArchiveException e = assertThrows(UnsupportedArchiveException.class,
-        () -> ArchiveUpdate.open(archive, UpdateOptions.builder().key(KEY).build()).close());
-    assertTrue(e.getMessage().contains("per file"), e.getMessage());
+  void anArchiveEncryptedWholeKeepsItsLayoutAndKeyDerivation() throws IOException {
+    char[] passphrase = "correct horse".toCharArray();
+    Path archive = dir.resolve("segmented.eng");
+    try (ArchiveWriter writer = ArchiveWriter.create(archive, WriterOptions.builder()
+        .passphraseCost(10, 1, 1).encryption(EncryptionMode.ARCHIVE, passphrase)
+        .segmentedEncryption(true).build())) {
+      writer.addFile("a.txt", bytes("alpha"));
+      writer.finish();
+    }
+    Header before = Header.decode(Arrays.copyOf(Files.readAllBytes(archive), Header.SIZE));
+    try (ArchiveUpdate update = ArchiveUpdate.open(archive,
+        UpdateOptions.builder().passphrase(passphrase).build())) {
+      update.write("b.txt", bytes("beta"));
+      update.commit();
+    }
+    Header after = Header.decode(Arrays.copyOf(Files.readAllBytes(archive), Header.SIZE));
+    assertEquals(before.flags(), after.flags(), "still segmented, still from a passphrase");
+    assertArrayEquals(before.reserved(), after.reserved(), "the same salt and cost");
+    Map<String, byte[]> content =
+        contents(archive, ReaderOptions.builder().passphrase(passphrase).build());
+    assertArrayEquals(bytes("alpha"), content.get("a.txt"));
+    assertArrayEquals(bytes("beta"), content.get("b.txt"));
   }
 
   @Test

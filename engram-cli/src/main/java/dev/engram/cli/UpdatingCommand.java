@@ -37,7 +37,8 @@ abstract class UpdatingCommand extends BaseCommand {
   static final String HOW = "The archive is written anew beside itself and renamed over the old"
       + " one, so it changes completely or not at all; entries left alone are copied as stored"
       + " (not compressed again, their CRC32 checked), a manifest lists the new set of files, and"
-      + " an archive encrypted as a whole stays encrypted with the same key. Another add, rm or"
+      + " an encrypted archive stays encrypted the same way with the same key or passphrase"
+      + " (entries encrypted per file keep their encrypted bytes). Another add, rm or"
       + " update of the same archive running at the same time makes this one fail (exit 6)"
       + " rather than either losing the other's changes.";
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.engram.ArchiveReader;
+import dev.engram.EncryptionMode;
+import dev.engram.EntryInfo;
 import dev.engram.ReaderOptions;
 import dev.engram.manifest.Manifest;
 import java.nio.channels.FileChannel;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -109,57 +112,74 @@ class UpdateSafetyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"add", "rm", "update"})
-  void anArchiveEncryptedWholeIsChangedWithItsKeyAndStaysEncrypted(String command)
-      throws Exception {
+  @CsvSource({"add, archive", "rm, archive", "update, archive", "add, per-file", "rm, per-file",
+      "update, per-file"})
+  void anEncryptedArchiveIsChangedWithItsKeyAndStaysEncryptedTheSameWay(String command,
+      String mode) throws Exception {
     Path key = Files.write(dir.resolve("k.bin"), new byte[32]);
     Path archive = dir.resolve("e.eng");
     assertEquals(0, run("pack", site.toString(), "-o", archive.toString(), "--encrypt",
-        "archive", "--key-file", key.toString()).exitCode());
+        mode, "--key-file", key.toString()).exitCode());
     Files.writeString(site.resolve("notes/a.md"), "new alpha");
     Cli.Result locked = run(change(command, archive));
     assertEquals(ExitCodes.WRONG_KEY, locked.exitCode(), locked.toString());
     assertTrue(locked.stderr().contains("--key-file FILE, --passphrase or --passphrase-env NAME"),
         locked.stderr());
+    byte[] before = Files.readAllBytes(archive);
+    Path wrong = Files.write(dir.resolve("wrong.bin"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+        11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+    Cli.Result refused = run(change(command, archive, "--key-file", wrong.toString()));
+    assertEquals(ExitCodes.WRONG_KEY, refused.exitCode(), refused.toString());
+    assertArrayEquals(before, Files.readAllBytes(archive));
 
     Cli.Result r = run(change(command, archive, "--key-file", key.toString()));
     assertEquals(0, r.exitCode(), r.toString());
-    assertEquals(ExitCodes.WRONG_KEY, run("list", archive.toString()).exitCode());
+    assertEquals(mode.equals("archive") ? ExitCodes.WRONG_KEY : 0,
+        run("list", archive.toString()).exitCode(), "a per-file archive lists without its key");
     Map<String, String> expected = switch (command) {
       case "add" -> Map.of("index.md", "home", "notes/a.md", "alpha", "extra.md", "extra");
       case "rm" -> Map.of("index.md", "home");
       default -> Map.of("index.md", "home", "notes/a.md", "new alpha");
     };
-    assertEquals(expected, Samples.entries(archive,
-        ReaderOptions.builder().key(new byte[32]).build()));
+    ReaderOptions withKey = ReaderOptions.builder().key(new byte[32]).build();
+    assertEquals(expected, Samples.entries(archive, withKey));
+    try (ArchiveReader reader = ArchiveReader.open(archive, withKey)) {
+      assertEquals(mode.equals("archive") ? EncryptionMode.ARCHIVE : EncryptionMode.PER_FILE,
+          reader.encryption().orElseThrow());
+    }
   }
 
-  @Test
-  void aPassphraseFromTheEnvironmentOpensAndEncryptsTheArchiveAgain() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"archive", "per-file"})
+  void aPassphraseFromTheEnvironmentOpensAndEncryptsTheArchiveAgain(String mode)
+      throws Exception {
     Path archive = dir.resolve("e.eng");
     assertEquals(0, cli().env("PW", "correct horse").exec("pack", site.toString(), "-o",
-        archive.toString(), "--encrypt", "archive", "--passphrase-env", "PW").exitCode());
+        archive.toString(), "--encrypt", mode, "--passphrase-env", "PW").exitCode());
+    boolean perFile = mode.equals("per-file");
+    byte[] storedBefore = perFile ? storedPayload(archive, "index.md") : null;
     Cli.Result r = cli().env("PW", "correct horse").exec(change("add", archive,
         "--passphrase-env", "PW"));
     assertEquals(0, r.exitCode(), r.toString());
     assertEquals(Map.of("index.md", "home", "notes/a.md", "alpha", "extra.md", "extra"),
         Samples.entries(archive, ReaderOptions.builder()
             .passphrase("correct horse".toCharArray()).build()));
+    if (perFile) {
+      assertArrayEquals(storedBefore, storedPayload(archive, "index.md"),
+          "an entry left alone keeps its encrypted bytes");
+    }
+    assertEquals(0, cli().env("PW", "correct horse").exec("verify", archive.toString(),
+        "--passphrase-env", "PW").exitCode());
   }
 
-  @Test
-  void anArchiveEncryptedPerFileIsRefusedAsUnsupported() throws Exception {
-    Path key = Files.write(dir.resolve("k.bin"), new byte[32]);
-    Path archive = dir.resolve("p.eng");
-    assertEquals(0, run("pack", site.toString(), "-o", archive.toString(), "--encrypt",
-        "per-file", "--key-file", key.toString()).exitCode());
-    byte[] before = Files.readAllBytes(archive);
-    Cli.Result r = run(change("add", archive, "--key-file", key.toString()));
-    assertEquals(ExitCodes.CORRUPT, r.exitCode(), r.toString());
-    assertTrue(r.stderr().startsWith("engram add: " + archive + ": it is encrypted per file"),
-        r.stderr());
-    assertEquals(1, r.stderr().lines().count(), r.stderr());
-    assertArrayEquals(before, Files.readAllBytes(archive));
+  /** An entry's payload as the file stores it (encrypted per file). */
+  private static byte[] storedPayload(Path archive, String path) throws Exception {
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      EntryInfo entry = reader.entry(path).orElseThrow();
+      byte[] all = Files.readAllBytes(archive);
+      return java.util.Arrays.copyOfRange(all, (int) entry.payloadOffset(),
+          (int) (entry.payloadOffset() + entry.storedSize()));
+    }
   }
 
   @ParameterizedTest

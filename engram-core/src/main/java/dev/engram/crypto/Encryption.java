@@ -25,15 +25,17 @@ public final class Encryption implements Closeable {
   private final Sealing body;
   private final Sealing payloads;
   private final byte[] key;
-  private final PassphraseKdf kdf;
+  /** The header's key-derivation record of a passphrase archive (20 bytes), or null. */
+  private final byte[] derivation;
   private final boolean segmented;
+  private volatile boolean closed;
 
-  private Encryption(EncryptionMode mode, boolean segmented, byte[] key, PassphraseKdf kdf,
+  private Encryption(EncryptionMode mode, boolean segmented, byte[] key, byte[] derivation,
       Path temporaryDirectory, Path target) {
     this.mode = mode;
     this.segmented = segmented;
     this.key = key;
-    this.kdf = kdf;
+    this.derivation = derivation;
     Sealing sealing = mode == null ? Sealing.NONE
         : segmented ? new SegmentSealing(key, target)
         : new MessageSealing(key, temporaryDirectory, target);
@@ -79,7 +81,8 @@ public final class Encryption implements Closeable {
         Arrays.fill(passphrase, '\0');
       }
     }
-    return new Encryption(mode, header.isSegmented(), key, null, temporaryDirectory, null);
+    return new Encryption(mode, header.isSegmented(), key,
+        header.hasPassphrase() ? header.reserved() : null, temporaryDirectory, null);
   }
 
   /**
@@ -112,7 +115,34 @@ public final class Encryption implements Closeable {
     } finally {
       Arrays.fill(passphrase, '\0');
     }
-    return new Encryption(mode, segmented, key, derivation, null, target);
+    return new Encryption(mode, segmented, key, derivation.encode(), null, target);
+  }
+
+  /**
+   * Prepares writing a new archive encrypted exactly as this one (a reader's) is: the same mode
+   * and layout, a copy of the same key, and the same key-derivation record in the header (so the
+   * same passphrase and salt give the same key). That is what lets the payloads this archive
+   * sealed on their own be copied into the new one as they are stored ({@link
+   * Sealing#copying}); a body is sealed anew anyway.
+   *
+   * @param target the archive being written: temporary files go next to it
+   * @return the writer's encryption, with its own copy of the key
+   * @throws KeyRequiredException if this archive is encrypted and was opened without its key
+   * @throws IllegalStateException if this encryption was closed (its key is wiped)
+   */
+  public Encryption forRewriting(Path target) throws KeyRequiredException {
+    if (closed) {
+      throw new IllegalStateException("the archive being rewritten was closed: its key is wiped");
+    }
+    if (mode == null) {
+      return new Encryption(null, false, null, null, null, target);
+    }
+    if (key == null) {
+      throw new KeyRequiredException("the archive is encrypted: give its key or passphrase to"
+          + " write it again");
+    }
+    return new Encryption(mode, segmented, key.clone(),
+        derivation == null ? null : derivation.clone(), null, target);
   }
 
   private static EncryptionMode modeOf(Header header) {
@@ -133,6 +163,16 @@ public final class Encryption implements Closeable {
    */
   public Optional<EncryptionMode> mode() {
     return Optional.ofNullable(mode);
+  }
+
+  /**
+   * Says whether encrypted data is sealed in authenticated segments (the random-access
+   * extension).
+   *
+   * @return true when segmented
+   */
+  public boolean isSegmented() {
+    return segmented;
   }
 
   /**
@@ -182,7 +222,7 @@ public final class Encryption implements Closeable {
     if (segmented) {
       flags |= Header.FLAG_SEGMENTED;
     }
-    return kdf == null ? flags : flags | Header.FLAG_PASSPHRASE;
+    return derivation == null ? flags : flags | Header.FLAG_PASSPHRASE;
   }
 
   /**
@@ -191,7 +231,7 @@ public final class Encryption implements Closeable {
    * @return the record, or null for zeros
    */
   public byte[] headerReserved() {
-    return kdf == null ? null : kdf.encode();
+    return derivation == null ? null : derivation.clone();
   }
 
   /**
@@ -210,6 +250,7 @@ public final class Encryption implements Closeable {
    */
   @Override
   public void close() throws IOException {
+    closed = true;
     try {
       payloads.close();
     } finally {

@@ -1,6 +1,7 @@
 package dev.engram.crypto;
 
 import dev.engram.KeyRequiredException;
+import dev.engram.UnsupportedArchiveException;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.EndRecord;
 import dev.engram.format.Header;
@@ -15,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -95,6 +97,37 @@ abstract class KeyedSealing extends Sealing {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while decrypting " + entry.path());
     }
+  }
+
+  /**
+   * Refuses a payload that is not sealed the same way with the same key: only such a payload is
+   * valid here (its bytes as stored, or sealed again for a new path by {@link #copyingSameKey}).
+   */
+  @Override
+  public final Copying copying(Sealing from, DirectoryEntry entry, Payload stored, String path)
+      throws IOException {
+    if (!from.wrapsPayloads()) {
+      throw new UnsupportedArchiveException("this archive encrypts each entry on its own: '"
+          + entry.path() + "' cannot be copied as stored from an archive that does not; add its"
+          + " content instead");
+    }
+    if (from.getClass() != getClass() || !sameKey((KeyedSealing) from)) {
+      throw new UnsupportedArchiveException("entry '" + entry.path() + "' is encrypted on its own"
+          + " with another key or layout than this archive's; its stored bytes cannot be copied"
+          + " here: add its content instead");
+    }
+    return copyingSameKey(entry, stored, path);
+  }
+
+  /**
+   * Says how a payload this sealing's mode sealed with this key in another archive is copied
+   * here, and notes what this sealing must know of it.
+   */
+  abstract Copying copyingSameKey(DirectoryEntry entry, Payload stored, String path)
+      throws IOException;
+
+  private boolean sameKey(KeyedSealing other) {
+    return key != null && other.key != null && MessageDigest.isEqual(key, other.key);
   }
 
   @Override

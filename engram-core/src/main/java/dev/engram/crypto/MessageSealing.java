@@ -123,6 +123,21 @@ final class MessageSealing extends KeyedSealing {
         + " passphrase is wrong, or its encrypted bytes were changed");
   }
 
+  /**
+   * A message binds nothing but the key (no associated data; the nonce is in the message), so it
+   * is valid as stored under any path, at any offset. Its nonce is recorded: no new message of
+   * this archive may use it.
+   */
+  @Override
+  Copying copyingSameKey(DirectoryEntry entry, Payload stored, String path) throws IOException {
+    if (stored.length() >= AesGcm.NONCE_BYTES) {
+      byte[] nonce = new byte[AesGcm.NONCE_BYTES];
+      stored.source().readFully(stored.offset(), nonce, 0, nonce.length);
+      nonces.add(ByteBuffer.wrap(nonce));
+    }
+    return Copying.AS_STORED;
+  }
+
   @Override
   public void writeSealed(String path, byte[] payload, int offset, int length,
       ArchiveOutput out) throws IOException {

@@ -146,15 +146,65 @@ public abstract class Sealing implements SealedSizes, Closeable {
 
   // ---- writing --------------------------------------------------------------------------------
 
+  /** How a payload of another archive is written into one sealed by this sealing. */
+  public enum Copying {
+    /** Its stored bytes as they are: they are valid here unchanged. */
+    AS_STORED,
+    /**
+     * Sealed again ({@link #writeResealed}): decrypted and encrypted anew for its new path, its
+     * plaintext (the compressed bytes, and how they are cut) unchanged.
+     */
+    RESEALED
+  }
+
   /**
-   * Fails if an entry copied as stored from another archive cannot be written with this sealing.
+   * Prepares copying a payload of another archive into this one without decoding it: says
+   * whether its stored bytes are valid here as they are, or must be sealed again because their
+   * seal binds something the copy changes (the path). Payloads sealed on their own are valid
+   * only under the same key (the writer's encryption must come from {@link
+   * Encryption#forRewriting} of the other archive's, or use the same raw key) and the same
+   * layout.
    *
-   * @param path the entry, for the message
-   * @throws UnsupportedArchiveException if payloads are sealed to this archive
+   * @param from the payload sealing of the archive the entry comes from
+   * @param entry the entry in that archive
+   * @param stored where its payload lies there, as stored
+   * @param path the copy's path in this archive
+   * @return how to write the copy
+   * @throws UnsupportedArchiveException if it cannot be written here without decoding it: one
+   *     archive encrypts each entry on its own and the other does not, or both do with other keys
+   *     or layouts
+   * @throws IOException if reading the payload fails
    */
-  public void checkCopyAsStored(String path) throws UnsupportedArchiveException {
-    throw new UnsupportedArchiveException("this archive encrypts each entry on its own: '" + path
-        + "' cannot be copied as stored; add its content instead");
+  public Copying copying(Sealing from, DirectoryEntry entry, Payload stored, String path)
+      throws IOException {
+    if (from.wrapsPayloads()) {
+      throw new UnsupportedArchiveException("entry '" + entry.path() + "' is encrypted on its own;"
+          + " its stored bytes cannot be copied to an archive that does not encrypt each entry"
+          + " with the same key");
+    }
+    return Copying.AS_STORED;
+  }
+
+  /**
+   * Writes a payload of another archive that {@link #copying} said must be sealed again: its
+   * plaintext is decrypted and encrypted anew for {@code path} under this archive's key, as it
+   * was cut before, so its stored size is unchanged and nothing is decompressed.
+   *
+   * @param from the payload sealing of the archive the entry comes from
+   * @param entry the entry in that archive
+   * @param stored where its payload lies there, as stored
+   * @param path the copy's path in this archive
+   * @param out where to write
+   * @return the stored size written
+   * @throws dev.engram.AuthenticationFailedException if the payload does not decrypt
+   * @throws IllegalStateException if {@link #copying} does not answer {@link Copying#RESEALED}
+   *     for this sealing
+   * @throws IOException if reading or writing fails
+   */
+  public long writeResealed(Sealing from, DirectoryEntry entry, Payload stored, String path,
+      ArchiveOutput out) throws IOException {
+    throw new IllegalStateException("payloads sealed by " + getClass().getSimpleName()
+        + " are copied as stored, never sealed again");
   }
 
   /**
@@ -323,9 +373,6 @@ public abstract class Sealing implements SealedSizes, Closeable {
     public Optional<Payload> payloadAsStored(DirectoryEntry entry, ArchiveSource body) {
       return Optional.of(openPayload(-1, entry, body));
     }
-
-    @Override
-    public void checkCopyAsStored(String path) {}
 
     @Override
     public void writeSealed(String path, byte[] payload, int offset, int length,

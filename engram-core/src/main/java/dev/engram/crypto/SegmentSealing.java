@@ -92,9 +92,49 @@ final class SegmentSealing extends KeyedSealing {
 
   @Override
   ArchiveSource open(DirectoryEntry entry, ArchiveSource body) throws IOException {
-    return SegmentedSource.open(body, entry.payloadOffset(), entry.storedSize(), key,
+    return openStream(entry, new Payload(body, entry.payloadOffset(), entry.storedSize()));
+  }
+
+  /** Opens an entry's stored stream, bound to the entry's path. */
+  private SegmentedSource openStream(DirectoryEntry entry, Payload stored) throws IOException {
+    return SegmentedSource.open(stored.source(), stored.offset(), stored.length(), key,
         Segments.entryAssociatedData(entry.path()), 0, "entry '" + entry.path() + "'",
         segmentsDecrypted);
+  }
+
+  /**
+   * A stream's segments authenticate the entry's path (its associated data), nothing else: not
+   * its offset, its index or the archive (the key is the stream's salt and the archive key). So
+   * it is valid as stored under the same path, and must be sealed again under another.
+   */
+  @Override
+  Copying copyingSameKey(DirectoryEntry entry, Payload stored, String path) {
+    return path.equals(entry.path()) ? Copying.AS_STORED : Copying.RESEALED;
+  }
+
+  /**
+   * Decrypts the stream segment by segment and seals each segment again, with the same plain
+   * length at the same index, into a new stream bound to the new path: a new salt, so a new
+   * stream key (the old stream's key must never seal other associated data under the same
+   * nonces). A framed payload keeps its frame count in segment 0 and one frame per segment;
+   * the stored size is unchanged.
+   */
+  @Override
+  public long writeResealed(Sealing from, DirectoryEntry entry, Payload stored, String path,
+      ArchiveOutput out) throws IOException {
+    SegmentedSource old = ((SegmentSealing) from).openStream(entry, stored);
+    SegmentedWriter resealed =
+        SegmentedWriter.begin(key, Segments.entryAssociatedData(path), out);
+    byte[] segment = new byte[0];
+    for (int k = 0; k < old.segmentCount(); k++) {
+      int length = old.segmentLength(k);
+      if (segment.length < length) {
+        segment = new byte[length];
+      }
+      old.readFully(old.segmentStart(k), segment, 0, length);
+      resealed.writeSegment(segment, 0, length);
+    }
+    return resealed.finish();
   }
 
   /**

@@ -80,15 +80,17 @@ public record DirectoryEntry(
   }
 
   /**
-   * Returns this entry with its local header at another offset: the same entry copied to another
-   * place or archive.
+   * Returns this entry as another archive records a copy of it: the same sizes, CRC32, time,
+   * method and frames, under another path at another offset.
    *
-   * @param offset the new absolute offset of the local header
-   * @return the moved entry
+   * @param newPath the copy's path
+   * @param newPathLength its length in UTF-8 bytes
+   * @param newDataOffset where the copy's local header starts
+   * @return the copy's entry
    */
-  public DirectoryEntry atOffset(long offset) {
-    return new DirectoryEntry(offset, uncompressedSize, storedSize, crc32, modifiedTime, method,
-        flags, path, pathLength, explicitFrames);
+  public DirectoryEntry movedTo(String newPath, int newPathLength, long newDataOffset) {
+    return new DirectoryEntry(newDataOffset, uncompressedSize, storedSize, crc32, modifiedTime,
+        method, flags, newPath, newPathLength, explicitFrames);
   }
 
   /**
