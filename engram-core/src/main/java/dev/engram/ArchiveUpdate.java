@@ -867,6 +867,9 @@ public final class ArchiveUpdate implements Closeable {
   /** The options of the updated archive: the caller's, the archive's encryption and manifest. */
   private WriterOptions writerOptions() throws IOException {
     WriterOptions.Builder builder = options.writerOptions().toBuilder();
+    if (options.writerOptions().contentVersion() == 0) {
+      builder.contentVersion(reader.contentVersion()); // the archive's, unless the caller sets one
+    }
     if (reader.encryption().isPresent()) {
       builder.encryptionOf(reader.encryptionState()); // same key, salt and layout
     }

@@ -163,6 +163,7 @@ public final class UpdateOptions implements Destroyable {
 
     /**
      * Sets how new content is written: compression level, threads, modified times, progress.
+     * The archive keeps its header's content version unless these options set one (not 0).
      *
      * @param options writer options without encryption, manifest or signers
      * @return this builder

@@ -425,6 +425,26 @@ class ArchiveUpdateTest {
     }
   }
 
+  @Test
+  void theArchivesContentVersionIsKeptUnlessTheWriterOptionsSetOne() throws IOException {
+    Path archive = archive(WriterOptions.builder().contentVersion(7).build());
+    try (ArchiveUpdate update = ArchiveUpdate.open(archive)) {
+      update.write("x.txt", bytes("x"));
+      update.commit();
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      assertEquals(7, reader.contentVersion());
+    }
+    try (ArchiveUpdate update = ArchiveUpdate.open(archive, UpdateOptions.builder()
+        .writerOptions(WriterOptions.builder().contentVersion(8).build()).build())) {
+      update.delete("x.txt");
+      update.commit();
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      assertEquals(8, reader.contentVersion());
+    }
+  }
+
   /** Each entry's payload as stored. */
   private static Map<String, byte[]> storedBytes(Path archive) throws IOException {
     Map<String, byte[]> out = new TreeMap<>();
