@@ -1,6 +1,6 @@
 /**
- * The benchmarks of scripts/bench, scripts/bench-fs, scripts/bench-frame-index and
- * scripts/bench-remote (docs/BENCHMARKS.md); run on the class path. scripts/bench-hadoop's
+ * The benchmarks of scripts/bench, scripts/bench-fs, scripts/bench-frame-index,
+ * scripts/bench-remote and scripts/bench-update (docs/BENCHMARKS.md); run on the class path. scripts/bench-hadoop's
  * HadoopBench (src/hadoop/java) is not part of this module: it uses Spark, whose jars cannot be
  * modules, and is compiled apart on the class path (see the pom).
  */

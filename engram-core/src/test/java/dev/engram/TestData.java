@@ -3,10 +3,13 @@ package dev.engram;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /** Deterministic test content, generated rather than stored. */
@@ -189,6 +192,17 @@ final class TestData {
     CRC32 crc = new CRC32();
     crc.update(bytes);
     return (int) crc.getValue();
+  }
+
+  /** Every entry of an archive (read with default options), by path, sorted. */
+  static Map<String, byte[]> contents(Path archive) throws IOException {
+    Map<String, byte[]> out = new TreeMap<>();
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      for (String path : reader.list()) {
+        out.put(path, reader.read(path));
+      }
+    }
+    return out;
   }
 
   static String sha256(byte[] bytes) {

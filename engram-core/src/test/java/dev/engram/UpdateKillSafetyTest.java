@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -62,19 +61,9 @@ class UpdateKillSafetyTest {
       UpdateKillProbe.stage(update);
       update.commit();
     }
-    expectedNew = contents(updated);
+    expectedNew = TestData.contents(updated);
     assertEquals(List.of("big/framed.bin", "moved/notes.md", "new/text.txt", "old/readme.txt"),
         List.copyOf(expectedNew.keySet()));
-  }
-
-  private static Map<String, byte[]> contents(Path archive) throws IOException {
-    Map<String, byte[]> out = new TreeMap<>();
-    try (ArchiveReader reader = ArchiveReader.open(archive)) {
-      for (String path : reader.list()) {
-        out.put(path, reader.read(path));
-      }
-    }
-    return out;
   }
 
   @ParameterizedTest(name = "SIGKILL {0} ms after 'committing'")
@@ -118,7 +107,7 @@ class UpdateKillSafetyTest {
 
     boolean isOld = java.util.Arrays.equals(oldBytes, Files.readAllBytes(target));
     if (!isOld) {
-      Map<String, byte[]> actual = contents(target);
+      Map<String, byte[]> actual = TestData.contents(target);
       assertEquals(expectedNew.keySet(), actual.keySet(), "neither the old nor the new archive");
       for (String path : expectedNew.keySet()) {
         assertArrayEquals(expectedNew.get(path), actual.get(path), path);

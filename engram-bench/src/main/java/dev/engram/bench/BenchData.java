@@ -25,7 +25,8 @@ final class BenchData {
   /** The database's entry in {@link #libraryArchive()}, named as engram-sqlite's benchmark does. */
   static final String DATABASE_ENTRY = "bench.db";
   private static final long MIB = 1 << 20;
-  private static final long SEED = 42;
+  /** The seed of every generated file. */
+  static final long SEED = 42;
 
   /** Makes one cached file or directory at a temporary path. */
   @FunctionalInterface
@@ -137,6 +138,30 @@ final class BenchData {
         writer.finish();
       }
     });
+  }
+
+  /**
+   * The folder of the update benchmark ({@link UpdateData}): {@code files} files totalling
+   * exactly the run's size.
+   */
+  FileSet updateFolder(int files, ContentBlocks content) throws Exception {
+    return FileSet.of(cached(updateLabel(files), target -> UpdateData.generate(target, mib * MIB,
+        files, SEED, content)));
+  }
+
+  /** {@link #updateFolder} packed by {@link ArchiveWriter} with its defaults. */
+  Path updateArchive(FileSet folder) throws Exception {
+    return cached(folder.root().getFileName() + ".eng",
+        target -> Packers.engramDefaults(folder, target));
+  }
+
+  /** {@link #updateFolder} in a ZIP, every entry deflated. */
+  Path updateZip(FileSet folder) throws Exception {
+    return cached(folder.root().getFileName() + ".zip", target -> Packers.zip(folder, target));
+  }
+
+  private String updateLabel(int files) {
+    return "update-" + mib + "MiB-" + files;
   }
 
   private Path largeText() throws Exception {

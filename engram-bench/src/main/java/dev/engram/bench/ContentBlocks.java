@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
 
 /**
  * Realistic-looking content, made quickly: one 8 MiB block per {@link ContentKind} (pseudo-English
- * text with a Zipf-distributed vocabulary, JSON records, random bytes), from which files are cut
- * as slices at random offsets. Deterministic for a seed.
+ * text with a Zipf-distributed vocabulary, JSON records, CSV rows, random bytes), from which files
+ * are cut as slices at random offsets. Deterministic for a seed. The CSV block is made on first
+ * use, from a generator of its own, so that the other blocks are what they were before it existed.
  */
 final class ContentBlocks {
   private static final int BLOCK = 8 << 20;
@@ -23,12 +24,15 @@ final class ContentBlocks {
       "en", "try", "que", "ry", "da", "ta", "stre", "am", "thre", "ad", "po", "ol", "or", "der",
       "me", "mo", "bo", "und", "wri", "ter", "rea", "in", "dex", "ion", "al", "ly", "ment", "ing"};
   private static final int VOCABULARY = 5000;
+  private static final String[] STATUSES = {"shipped", "delivered", "pending", "returned"};
 
   private final Map<ContentKind, byte[]> blocks = new EnumMap<>(ContentKind.class);
+  private final long seed;
   private final String[] words;
   private final double[] cumulativeWeights;
 
   ContentBlocks(long seed) {
+    this.seed = seed;
     SplittableRandom random = new SplittableRandom(seed);
     words = new String[VOCABULARY];
     cumulativeWeights = new double[VOCABULARY];
@@ -55,13 +59,13 @@ final class ContentBlocks {
       throw new IllegalArgumentException("at most " + BLOCK / 2 + " bytes: " + size);
     }
     int offset = random.nextInt(BLOCK / 2);
-    return Arrays.copyOfRange(blocks.get(kind), offset, offset + size);
+    return Arrays.copyOfRange(block(kind), offset, offset + size);
   }
 
   /** Writes {@code size} bytes of one kind to a new file, in slices at random offsets. */
   long write(Path file, ContentKind kind, long size, SplittableRandom random) throws IOException {
     Files.createDirectories(file.getParent());
-    byte[] block = blocks.get(kind);
+    byte[] block = block(kind);
     try (OutputStream out = Files.newOutputStream(file)) {
       long left = size;
       while (left > 0) {
@@ -95,6 +99,10 @@ final class ContentBlocks {
     return words[rank >= 0 ? rank : Math.min(-rank - 1, VOCABULARY - 1)];
   }
 
+  private byte[] block(ContentKind kind) {
+    return blocks.computeIfAbsent(kind, missing -> csv(new SplittableRandom(seed ^ 0x5eed_c5f)));
+  }
+
   private byte[] text(SplittableRandom random) {
     StringBuilder out = new StringBuilder(BLOCK + 1024);
     while (out.length() < BLOCK) {
@@ -118,6 +126,21 @@ final class ContentBlocks {
           id, name, word(random), name, random.nextInt(1000), random.nextDouble() * 100,
           1 + random.nextInt(12), 1 + random.nextInt(28), random.nextInt(24), random.nextInt(60),
           word(random), word(random), random.nextBoolean(), sentence(random)));
+    }
+    return out.substring(0, BLOCK).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private byte[] csv(SplittableRandom random) {
+    StringBuilder out = new StringBuilder(BLOCK + 1024);
+    out.append("order_id,date,customer,email,category,quantity,unit_price,status,comment\n");
+    for (long id = 1; out.length() < BLOCK; id++) {
+      String customer = word(random);
+      out.append(String.format(Locale.ROOT, "%d,2025-%02d-%02d,%s %s,%s%d@example.org,%s,%d,%.2f,%s,"
+              + "\"%s\"\n",
+          id, 1 + random.nextInt(12), 1 + random.nextInt(28), customer, word(random), customer,
+          random.nextInt(1000), words[random.nextInt(40)], 1 + random.nextInt(20),
+          random.nextDouble() * 500, STATUSES[random.nextInt(STATUSES.length)],
+          sentence(random)));
     }
     return out.substring(0, BLOCK).getBytes(StandardCharsets.US_ASCII);
   }

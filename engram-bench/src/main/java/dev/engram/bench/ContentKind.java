@@ -4,6 +4,8 @@ package dev.engram.bench;
 enum ContentKind {
   TEXT(".txt"),
   JSON(".json"),
+  /** Comma-separated rows of orders (made on first use: data generated earlier stays the same). */
+  CSV(".csv"),
   BINARY(".bin");
 
   private final String extension;

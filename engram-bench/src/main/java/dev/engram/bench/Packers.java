@@ -60,6 +60,22 @@ final class Packers {
   }
 
   /**
+   * Packs every file through {@link ArchiveWriter} with its default options, each file's method
+   * chosen by the writer (as {@code engram pack} does).
+   *
+   * @return the archive's size
+   */
+  static long engramDefaults(FileSet files, Path archive) throws IOException {
+    try (ArchiveWriter writer = ArchiveWriter.create(archive)) {
+      for (Path file : files.files()) {
+        writer.addFile(files.name(file), file);
+      }
+      writer.finish();
+    }
+    return Files.size(archive);
+  }
+
+  /**
    * Packs every file with {@link ZipOutputStream}'s defaults (deflate, default level).
    *
    * @return the archive's size

@@ -18,7 +18,7 @@ final class Rounds {
     void run() throws Exception;
   }
 
-  private record Contender(Task warmUp, Task timed, Task after) {}
+  private record Contender(Task before, Task warmUp, Task timed, Task after) {}
 
   private final int runs;
   private final Map<String, Contender> contenders = new LinkedHashMap<>();
@@ -43,7 +43,15 @@ final class Rounds {
    * replacing it).
    */
   Rounds add(String name, Task warmUp, Task timed, Task after) {
-    contenders.put(name, new Contender(warmUp, timed, after));
+    return add(name, () -> { }, warmUp, timed, after);
+  }
+
+  /**
+   * Adds a contender with work to do, untimed, before its warm-up and before each timed run too
+   * (e.g. a fresh copy of the file the work changes).
+   */
+  Rounds add(String name, Task before, Task warmUp, Task timed, Task after) {
+    contenders.put(name, new Contender(before, warmUp, timed, after));
     return this;
   }
 
@@ -54,14 +62,28 @@ final class Rounds {
    * @throws Exception what a task threw
    */
   Map<String, Double> medianSeconds() throws Exception {
+    Map<String, Double> medians = new LinkedHashMap<>();
+    seconds().forEach((name, list) -> medians.put(name, median(list)));
+    return medians;
+  }
+
+  /**
+   * Runs the warm-ups, then the rounds.
+   *
+   * @return each contender's times in seconds, round by round, by name, in the order added
+   * @throws Exception what a task threw
+   */
+  Map<String, List<Double>> seconds() throws Exception {
     for (Map.Entry<String, Contender> contender : contenders.entrySet()) {
       System.err.println("  warm-up: " + contender.getKey());
+      contender.getValue().before().run();
       contender.getValue().warmUp().run();
       contender.getValue().after().run();
     }
     Map<String, List<Double>> times = new LinkedHashMap<>();
     for (int round = 0; round < runs; round++) {
       for (Map.Entry<String, Contender> contender : contenders.entrySet()) {
+        contender.getValue().before().run();
         long start = System.nanoTime();
         contender.getValue().timed().run();
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -71,9 +93,7 @@ final class Rounds {
         times.computeIfAbsent(contender.getKey(), k -> new ArrayList<>()).add(seconds);
       }
     }
-    Map<String, Double> medians = new LinkedHashMap<>();
-    times.forEach((name, list) -> medians.put(name, median(list)));
-    return medians;
+    return times;
   }
 
   static double median(List<Double> values) {
