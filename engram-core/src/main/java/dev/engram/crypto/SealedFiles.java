@@ -1,5 +1,6 @@
 package dev.engram.crypto;
 
+import dev.engram.io.TemporaryFiles;
 import dev.engram.source.ArchiveSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,8 +21,9 @@ public final class SealedFiles {
   private SealedFiles() {}
 
   /**
-   * Decrypts one sealed message into a temporary file (owner-only where the file system has POSIX
-   * permissions, as {@link Files#createTempFile} makes them).
+   * Decrypts one sealed message into a private temporary file ({@link
+   * TemporaryFiles#createPrivate}: owner-only, and deleted by a later process if this one is
+   * killed before it can delete it).
    *
    * @param source the archive
    * @param offset where the message starts (its nonce)
@@ -41,9 +43,7 @@ public final class SealedFiles {
     source.readFully(offset, nonce, 0, nonce.length);
     byte[] tag = new byte[AesGcm.TAG_BYTES];
     source.readFully(offset + sealedLength - AesGcm.TAG_BYTES, tag, 0, tag.length);
-    Path file = directory == null
-        ? Files.createTempFile("engram-", ".decrypted")
-        : Files.createTempFile(directory, "engram-", ".decrypted");
+    Path file = TemporaryFiles.createPrivate(directory);
     boolean done = false;
     try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
       AesGcm.Decryptor decryptor = new AesGcm.Decryptor(key, nonce);

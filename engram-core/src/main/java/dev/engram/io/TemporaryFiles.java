@@ -17,6 +17,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,13 @@ public final class TemporaryFiles {
   private static final Pattern SUFFIX = Pattern.compile("\\.([0-9]{1,19})-[0-9a-f]{1,16}\\.tmp");
 
   private static final long PID = ProcessHandle.current().pid();
+
+  /** {@code engram-PID-RANDOM.decrypted}: the names {@link #createPrivate} gives. */
+  private static final String PRIVATE_PREFIX = "engram-";
+  private static final Pattern PRIVATE_SUFFIX =
+      Pattern.compile("([0-9]{1,19})-[0-9a-f]{1,16}\\.decrypted");
+  /** Directories {@link #createPrivate} has cleaned in this process. */
+  private static final Set<Path> CLEANED = ConcurrentHashMap.newKeySet();
 
   private TemporaryFiles() {}
 
@@ -141,15 +149,19 @@ public final class TemporaryFiles {
    * @return how many files were deleted
    */
   public static int deleteAbandoned(Path target) {
-    Path directory = target.toAbsolutePath().getParent();
-    String prefix = "." + target.getFileName().toString();
+    return deleteAbandoned(target.toAbsolutePath().getParent(),
+        "." + target.getFileName().toString(), SUFFIX);
+  }
+
+  /** Deletes the files named {@code prefix + suffix} whose process (group 1) is gone. */
+  private static int deleteAbandoned(Path directory, String prefix, Pattern suffix) {
     int deleted = 0;
     try (DirectoryStream<Path> siblings = Files.newDirectoryStream(directory,
         path -> path.getFileName().toString().startsWith(prefix))) {
       for (Path sibling : siblings) {
-        Matcher suffix = SUFFIX.matcher(sibling.getFileName().toString())
-            .region(prefix.length(), sibling.getFileName().toString().length());
-        if (suffix.matches() && isGone(suffix.group(1)) && deleteIfUnlocked(sibling)) {
+        String name = sibling.getFileName().toString();
+        Matcher rest = suffix.matcher(name).region(prefix.length(), name.length());
+        if (rest.matches() && isGone(rest.group(1)) && deleteIfUnlocked(sibling)) {
           deleted++;
         }
       }
@@ -157,6 +169,37 @@ public final class TemporaryFiles {
       // best effort: the directory cannot be listed
     }
     return deleted;
+  }
+
+  /**
+   * Creates a private temporary file for plaintext that exists only while this process uses it
+   * (a decrypted body or payload): owner-only where the file system has POSIX permissions, named
+   * {@code engram-PID-RANDOM.decrypted}. The first call for a directory in a process deletes the
+   * files there that a process which is gone (killed before it could delete them) left.
+   *
+   * @param directory where to create it, or null for {@code java.io.tmpdir}
+   * @return the new, empty file
+   * @throws IOException if it cannot be created
+   */
+  public static Path createPrivate(Path directory) throws IOException {
+    Path in = directory != null ? directory : Path.of(System.getProperty("java.io.tmpdir"));
+    if (CLEANED.add(in.toAbsolutePath())) {
+      deleteAbandoned(in, PRIVATE_PREFIX, PRIVATE_SUFFIX);
+    }
+    FileAttribute<?>[] attributes = Files.getFileAttributeView(in,
+        PosixFileAttributeView.class) != null
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+    while (true) {
+      Path candidate = in.resolve(PRIVATE_PREFIX + PID + "-"
+          + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".decrypted");
+      try {
+        return Files.createFile(candidate, attributes);
+      } catch (FileAlreadyExistsException e) {
+        // try another name
+      }
+    }
   }
 
   /** Whether the process of this id is not this one and not running. */

@@ -55,6 +55,23 @@ class TemporaryFilesTest {
   }
 
   @Test
+  void privateFilesAreOwnerOnlyAndTheFirstOneInADirectoryDeletesThoseOfProcessesThatAreGone()
+      throws Exception {
+    long dead = deadProcess();
+    Path abandoned = Files.write(dir.resolve("engram-" + dead + "-77aa.decrypted"), new byte[3]);
+    Path living = Files.write(dir.resolve("engram-1-77aa.decrypted"), new byte[3]);
+    Path other = Files.write(dir.resolve("engram-" + dead + "-77aa.txt"), new byte[3]);
+    Path file = TemporaryFiles.createPrivate(dir);
+    assertTrue(file.getFileName().toString().matches("engram-" + ProcessHandle.current().pid()
+        + "-[0-9a-f]+\\.decrypted"), file.toString());
+    assertEquals(0, Files.size(file));
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(file)));
+    assertFalse(Files.exists(abandoned), "a killed process's plaintext is deleted");
+    assertTrue(Files.exists(living) && Files.exists(other));
+  }
+
+  @Test
   void aMissingDirectoryIsNotAnError() {
     assertEquals(0, TemporaryFiles.deleteAbandoned(dir.resolve("missing/a.eng")));
   }
