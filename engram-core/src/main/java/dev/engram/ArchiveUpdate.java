@@ -82,6 +82,9 @@ import java.util.Set;
  * process cannot delete its temporary files ({@code .NAME.PID-RANDOM.tmp}); the next update or
  * writer of the same archive deletes them (see {@link ArchiveWriter#create(Path, WriterOptions)}).
  *
+ * <p>Once committed or closed, an update refuses further changes with an {@link
+ * IllegalStateException}: they would never be written.
+ *
  * <p>Thread-safe: its methods may be called from several threads (streams and channels it
  * returns are each for one thread); {@link #commit()} waits for calls in progress, and refuses
  * while an entry is still being written.
@@ -656,7 +659,7 @@ public final class ArchiveUpdate implements Closeable {
    * @throws NoSuchFileException if the archive holds no such path
    */
   public synchronized void delete(String path) throws IOException {
-    ensureOpen();
+    ensureChangeable();
     String key = key(path);
     Content removed = view.remove(key);
     if (removed == null) {
@@ -677,7 +680,7 @@ public final class ArchiveUpdate implements Closeable {
    *     {@code manifest.json}
    */
   public synchronized void move(String from, String to) throws IOException {
-    ensureOpen();
+    ensureChangeable();
     String source = key(from);
     String target = newPath(to);
     if (!view.containsKey(source)) {
@@ -706,7 +709,7 @@ public final class ArchiveUpdate implements Closeable {
   }
 
   private String newPath(String path) {
-    ensureOpen();
+    ensureChangeable();
     String name = ArchivePaths.normalize(Objects.requireNonNull(path, "path"));
     if (name.equals(Manifest.ENTRY_NAME)) {
       throw new IllegalArgumentException(Manifest.ENTRY_NAME + " is written by the update"
@@ -932,6 +935,15 @@ public final class ArchiveUpdate implements Closeable {
     if (!same) {
       throw new ConcurrentUpdateException("it was changed by someone else since this update opened it;"
           + " nothing was written: open it again and redo the changes").initArchive(name());
+    }
+  }
+
+  /** Changes are refused once the update is closed or committed: they would never be written. */
+  private void ensureChangeable() {
+    ensureOpen();
+    if (committed) {
+      throw new IllegalStateException("this update was committed already: open the archive again"
+          + " to change it further");
     }
   }
 

@@ -124,6 +124,10 @@ class ArchiveUpdateStreamsTest {
       }
       assertTrue(update.original("old.txt").isEmpty());
       update.commit();
+      assertThrows(IllegalStateException.class, () -> update.write("late.txt", bytes("x")),
+          "a change after the commit would never be written");
+      assertThrows(IllegalStateException.class, () -> update.delete("keep.txt"));
+      assertThrows(IllegalStateException.class, () -> update.newOutputStream("late.txt", null));
     }
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
       assertArrayEquals(bytes("new content, longer than before"), reader.read("old.txt"));

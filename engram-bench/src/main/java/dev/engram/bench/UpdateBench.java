@@ -173,9 +173,10 @@ public final class UpdateBench {
         updating("3 add", "ArchiveUpdate add", "the same, writing a new path (`" + added + "`)",
             null, update -> update.write(added, replacement), updated, entries + 1,
             Map.of(added, replacement, target, original)),
-        updating("4 replace, options", "ArchiveUpdate replace, UpdateOptions.defaults()",
-            "the replace of row 2 through `ArchiveUpdate.open(archive,"
-                + " UpdateOptions.defaults())`", UpdateOptions::defaults,
+        updating("4 replace, verified", "ArchiveUpdate replace, verifyCopies",
+            "the replace of row 2 with `UpdateOptions.builder().verifyCopies(true)`: every kept"
+                + " entry decoded and its CRC32 checked first (`engram add --verify`)",
+            () -> UpdateOptions.builder().verifyCopies(true).build(),
             update -> update.write(target, replacement), updated, entries,
             Map.of(target, replacement)),
         new Contender("5 zipfs", ZIPFS, "the ZIP: `FileSystems.newFileSystem(zip, Map.of())`,"
