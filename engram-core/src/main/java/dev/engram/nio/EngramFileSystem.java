@@ -31,8 +31,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * An Engram archive as a read-only {@link FileSystem}: one root {@code /}, a file per entry, and
- * the directories entry names imply. Open one with {@code FileSystems.newFileSystem(Path.of(
+ * An Engram archive as a {@link FileSystem}: one root {@code /}, a file per entry, and the
+ * directories entry names imply. Open one with {@code FileSystems.newFileSystem(Path.of(
  * "docs.eng"))} or by URI ({@code engram:file:///data/docs.eng}); see {@link
  * EngramFileSystemProvider} for the URI form and the {@code env} keys.
  *
@@ -41,7 +41,35 @@ import java.util.regex.Pattern;
  * opened. {@code newByteChannel}
  * gives a channel with a real position and size, where reads in a framed entry decode only the
  * frames they touch; {@code FileChannel.open} gives a channel whose positional reads run in
- * parallel. Every write throws {@link java.nio.file.ReadOnlyFileSystemException}.
+ * parallel. In a read-only file system every write throws {@link
+ * java.nio.file.ReadOnlyFileSystemException}.
+ *
+ * <p><b>Writing.</b> A writable file system (see {@code readOnly} and {@code create} in {@link
+ * EngramFileSystemProvider}) stages its changes in a {@link dev.engram.ArchiveUpdate} and
+ * touches the archive only when it closes. {@code Files.write}, {@code newOutputStream}, {@code
+ * newByteChannel} and {@code FileChannel.open} with {@code WRITE} or {@code APPEND} write a file
+ * (the open options mean what they mean for the default file system: {@code WRITE} without
+ * {@code TRUNCATE_EXISTING} starts with the file's content), streamed to a private temporary file
+ * beside the archive, never held in memory; the file takes that content when the stream or
+ * channel closes, and until then shows its previous content (or does not exist). {@code
+ * Files.copy} inside copies the content; from another file system it streams it in. {@code
+ * Files.move} moves a file or a whole directory at once ({@code ATOMIC_MOVE} is granted); files of
+ * the archive keep their stored bytes wherever they move. {@code Files.delete} deletes a file or
+ * an empty directory. Reads see every change at once. Directories stay implied by file names:
+ * {@code createDirectory} makes one that lasts while the file system is open, and an empty one
+ * is not stored. Times are not set: new content gets the time it was written ({@code
+ * setLastModifiedTime} and {@code COPY_ATTRIBUTES} throw {@link UnsupportedOperationException},
+ * so does {@code Files.move} from another file system, which copies attributes). The root's
+ * {@code manifest.json} is written anew by the update: it can be read, not changed. New names
+ * must pass {@link dev.engram.ArchivePaths}; a name with a {@code \} is refused. A file written
+ * is not stored yet: its {@link EngramFileAttributes} give its size and time only.
+ *
+ * <p>{@link #close()} closes the streams and channels still open (those writing keep what they
+ * wrote), then writes the new archive beside the old one, entries left alone copied as stored
+ * (CRC-checked, not compressed or encrypted again), and renames it over the old one. If that
+ * fails (someone else changed the archive meanwhile, a signed manifest, an I/O error), {@code
+ * close()} throws, the archive stays as it was, and the file system is closed all the same, its
+ * temporary files deleted.
  *
  * <p>Entries whose names could escape the root ({@code ../x}, absolute names, drive letters,
  * control characters) are never shown as files; neither is an entry followed by another of the
@@ -53,7 +81,9 @@ import java.util.regex.Pattern;
  * streams {@link java.nio.channels.ClosedChannelException}, and directory streams end.
  *
  * <p>Thread-safe: any number of threads read through one file system at once, each with its own
- * channels and streams, without a lock between them.
+ * channels and streams, without a lock between them. A writable one changes its tree under a
+ * lock that lookups take too, so threads may write, move and delete while others read; each
+ * thread uses its own channels and streams.
  */
 public final class EngramFileSystem extends FileSystem {
   private final EngramFileSystemProvider provider;

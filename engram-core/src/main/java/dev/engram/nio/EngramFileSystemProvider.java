@@ -93,23 +93,59 @@ import java.util.concurrent.ConcurrentHashMap;
  * the archive's URI. {@link ReaderOptions#remote()} (in {@code readerOptions}) says how it is
  * fetched.
  *
- * <p><b>{@code env} keys.</b>
+ * <p><b>Writing.</b> An archive file of the default file system that can be written opens
+ * writable, unless {@code readOnly} is true; {@code create} makes a new archive when there is no
+ * file (on the class path, jdk.zipfs is asked first for a path and makes a ZIP file at any path
+ * given {@code create}: create archives by URI, {@code engram:file:...}, or with this provider's
+ * {@link #newFileSystem(Path, Map)}). Archives read over a network or from a caller's {@link
+ * ArchiveSource} are read-only. Without {@code readOnly}, an archive an update cannot keep
+ * (encrypted per file, or with entries whose names break the path policy) opens read-only; with
+ * {@code readOnly} false it fails. See {@link EngramFileSystem} for what writing does.
+ *
+ * <p><b>{@code env} keys.</b> Booleans may be given as {@link Boolean}s or the strings {@code
+ * "true"} and {@code "false"}.
  *
  * <table>
  *   <caption>Keys of the env map</caption>
  *   <tr><th>key</th><th>type</th><th>meaning</th></tr>
+ *   <tr><td>{@code create}</td><td>boolean</td><td>create the archive if there is no file
+ *     (an existing one is opened); default false</td></tr>
+ *   <tr><td>{@code readOnly}</td><td>boolean</td><td>only read; default: true unless the
+ *     archive is a file that can be written</td></tr>
  *   <tr><td>{@code key}</td><td>{@code byte[32]}</td><td>the AES-256 key of an encrypted
- *     archive (copied; wipe yours)</td></tr>
- *   <tr><td>{@code passphrase}</td><td>{@code char[]}</td><td>the passphrase of an encrypted
- *     archive (copied; wipe yours)</td></tr>
- *   <tr><td>{@code readerOptions}</td><td>{@link ReaderOptions}</td><td>everything else:
- *     limits, caches, threads, or the key; not together with {@code key} or {@code
- *     passphrase}</td></tr>
+ *     archive, which an update encrypts again with it; with {@code create}, the new archive is
+ *     encrypted with it (copied; wipe yours)</td></tr>
+ *   <tr><td>{@code passphrase}</td><td>{@code char[]}</td><td>the same with a passphrase
+ *     (copied; wipe yours)</td></tr>
+ *   <tr><td>{@code encryption}</td><td>{@code "archive"}, {@code "per-file"} or an {@link
+ *     dev.engram.EncryptionMode}</td><td>how a created archive is encrypted with {@code key} or
+ *     {@code passphrase}; default as a whole (an archive encrypted per file cannot be updated
+ *     yet)</td></tr>
+ *   <tr><td>{@code readerOptions}</td><td>{@link ReaderOptions}</td><td>everything else
+ *     about reading: limits, caches, threads, or the key; not together with {@code key} or
+ *     {@code passphrase}</td></tr>
+ *   <tr><td>{@code writerOptions}</td><td>{@link dev.engram.WriterOptions}</td><td>how new
+ *     content is written (level, threads, times); for a created archive also its manifest and
+ *     encryption. An update takes encryption and manifest from the archive and refuses options
+ *     that set them</td></tr>
+ *   <tr><td>{@code compression}</td><td>{@code "auto"}, {@code "none"}, {@code "lz4"}, {@code
+ *     "zstd"} or a {@link dev.engram.CompressionMethod}</td><td>the method of new content;
+ *     default: chosen by content</td></tr>
+ *   <tr><td>{@code manifest}</td><td>{@code "refuse"}, {@code "drop"}, {@code "resign"} or an
+ *     {@link dev.engram.UpdateOptions.SignedManifest}</td><td>what closing does with a signed
+ *     manifest, whose signatures cannot stay valid: refuse (the default: {@code close()} throws
+ *     {@link dev.engram.SignedManifestException}), drop them, or sign again</td></tr>
+ *   <tr><td>{@code signingKey}, {@code signer}</td><td>{@link java.security.PrivateKey},
+ *     {@code String}</td><td>the Ed25519 key and signer name of {@code "resign"}, and only of
+ *     it</td></tr>
  * </table>
  *
- * <p>Any other key is refused with an {@link IllegalArgumentException} that names it. Options
- * built from {@code key} or {@code passphrase} are destroyed when the file system closes;
- * options given as {@code readerOptions} stay the caller's.
+ * <p>Any other key is refused with an {@link IllegalArgumentException} that names it and the
+ * known ones (only once the path is taken as an archive: other providers' paths and keys pass);
+ * so are values of the wrong type and keys that contradict each other ({@code create} with
+ * {@code readOnly}). Options built from {@code key} or {@code passphrase} are destroyed when the
+ * file system closes; options given as {@code readerOptions} or {@code writerOptions} stay the
+ * caller's.
  *
  * <p>Thread-safe.
  */
