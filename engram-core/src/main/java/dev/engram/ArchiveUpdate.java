@@ -997,6 +997,22 @@ public final class ArchiveUpdate implements Closeable {
     }
   }
 
+  // ---- added for the writable java.nio file system (dev.engram.nio)
+
+  /**
+   * Returns the reader of the archive as this update opened it, through which its entries are
+   * read: for reading unchanged entries with the reader's own channels (the {@code engram:} file
+   * system's fast paths). It belongs to the update: it closes with the update, and must not be
+   * closed by the caller.
+   *
+   * @return the reader, or empty for a new archive ({@link #create})
+   * @throws IllegalStateException if the update is closed
+   */
+  public synchronized Optional<ArchiveReader> reader() {
+    ensureOpen();
+    return Optional.ofNullable(reader);
+  }
+
   @Override
   public String toString() {
     return "ArchiveUpdate[" + name() + (reader == null ? ", new" : changed ? ", changed" : "")

@@ -34,12 +34,14 @@ public interface EngramFileAttributeView extends BasicFileAttributeView {
   EngramFileAttributes readAttributes() throws IOException;
 
   /**
-   * Always fails: an {@code engram} file system is read-only.
+   * Always fails: an {@code engram} file system does not set times.
    *
    * @param lastModifiedTime ignored
    * @param lastAccessTime ignored
    * @param createTime ignored
-   * @throws ReadOnlyFileSystemException always
+   * @throws ReadOnlyFileSystemException if the file system is read-only
+   * @throws UnsupportedOperationException if it is writable: new content gets the time it was
+   *     written, files of the archive keep theirs
    */
   @Override
   void setTimes(FileTime lastModifiedTime, FileTime lastAccessTime, FileTime createTime);

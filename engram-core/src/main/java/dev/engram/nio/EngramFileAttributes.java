@@ -14,7 +14,10 @@ import java.util.Optional;
  * <p>Directories are implied by entry names and have no entry: for them the stored size, CRC32
  * and frame size are 0, the method {@link CompressionMethod#NONE}, and {@link #entryName()} is
  * empty. A directory's modified time is the latest of the files below it; its creation and access
- * times, like a file's, equal its modified time. {@link #fileKey()} is null: paths are the
+ * times, like a file's, equal its modified time. A file written through a writable file system
+ * is not stored until the file system closes: until then it has its size and the time it was
+ * written, and like a directory no entry name, stored size, CRC32 or frames, and the method
+ * {@link CompressionMethod#NONE}. {@link #fileKey()} is null: paths are the
  * identity, as in {@code jdk.zipfs}.
  *
  * <p>Implementations are immutable snapshots and thread-safe.

@@ -6,9 +6,10 @@ import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.attribute.FileStoreAttributeView;
 
 /**
- * The one store of an {@link EngramFileSystem}: the archive. It is read-only; its total space is
- * the archive's size in bytes, and no space is usable or unallocated, since nothing can be
- * written. Immutable and thread-safe.
+ * The one store of an {@link EngramFileSystem}: the archive. Its total space is the archive's
+ * size in bytes as opened; no space is reported usable or unallocated (a writable file system's
+ * new content goes to temporary files beside the archive, then into a new archive). Immutable
+ * and thread-safe.
  */
 final class EngramFileStore extends FileStore {
   private final EngramFileSystem fileSystem;
@@ -20,7 +21,7 @@ final class EngramFileStore extends FileStore {
   /** The archive's name: its path or URI. */
   @Override
   public String name() {
-    return fileSystem.archiveReader().name();
+    return fileSystem.toString();
   }
 
   @Override
@@ -30,13 +31,14 @@ final class EngramFileStore extends FileStore {
 
   @Override
   public boolean isReadOnly() {
-    return true;
+    return fileSystem.isReadOnly();
   }
 
+  /** The size of the archive as opened (0 for a new one). */
   @Override
   public long getTotalSpace() {
     fileSystem.ensureOpen();
-    return fileSystem.archiveReader().source().size();
+    return fileSystem.archiveReader() == null ? 0 : fileSystem.archiveReader().source().size();
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.engram.nio;
 
 import dev.engram.ArchiveReader;
+import dev.engram.ArchiveUpdate;
+import dev.engram.CompressionMethod;
 import dev.engram.FrameCacheStatistics;
 import dev.engram.ReaderOptions;
 import java.io.Closeable;
@@ -19,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.OpenOption;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Iterator;
@@ -28,8 +31,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * An Engram archive as a read-only {@link FileSystem}: one root {@code /}, a file per entry, and
- * the directories entry names imply. Open one with {@code FileSystems.newFileSystem(Path.of(
+ * An Engram archive as a {@link FileSystem}: one root {@code /}, a file per entry, and the
+ * directories entry names imply. Open one with {@code FileSystems.newFileSystem(Path.of(
  * "docs.eng"))} or by URI ({@code engram:file:///data/docs.eng}); see {@link
  * EngramFileSystemProvider} for the URI form and the {@code env} keys.
  *
@@ -38,7 +41,35 @@ import java.util.regex.Pattern;
  * opened. {@code newByteChannel}
  * gives a channel with a real position and size, where reads in a framed entry decode only the
  * frames they touch; {@code FileChannel.open} gives a channel whose positional reads run in
- * parallel. Every write throws {@link java.nio.file.ReadOnlyFileSystemException}.
+ * parallel. In a read-only file system every write throws {@link
+ * java.nio.file.ReadOnlyFileSystemException}.
+ *
+ * <p><b>Writing.</b> A writable file system (see {@code readOnly} and {@code create} in {@link
+ * EngramFileSystemProvider}) stages its changes in a {@link dev.engram.ArchiveUpdate} and
+ * touches the archive only when it closes. {@code Files.write}, {@code newOutputStream}, {@code
+ * newByteChannel} and {@code FileChannel.open} with {@code WRITE} or {@code APPEND} write a file
+ * (the open options mean what they mean for the default file system: {@code WRITE} without
+ * {@code TRUNCATE_EXISTING} starts with the file's content), streamed to a private temporary file
+ * beside the archive, never held in memory; the file takes that content when the stream or
+ * channel closes, and until then shows its previous content (or does not exist). {@code
+ * Files.copy} inside copies the content; from another file system it streams it in. {@code
+ * Files.move} moves a file or a whole directory at once ({@code ATOMIC_MOVE} is granted); files of
+ * the archive keep their stored bytes wherever they move. {@code Files.delete} deletes a file or
+ * an empty directory. Reads see every change at once. Directories stay implied by file names:
+ * {@code createDirectory} makes one that lasts while the file system is open, and an empty one
+ * is not stored. Times are not set: new content gets the time it was written ({@code
+ * setLastModifiedTime} and {@code COPY_ATTRIBUTES} throw {@link UnsupportedOperationException},
+ * so does {@code Files.move} from another file system, which copies attributes). The root's
+ * {@code manifest.json} is written anew by the update: it can be read, not changed. New names
+ * must pass {@link dev.engram.ArchivePaths}; a name with a {@code \} is refused. A file written
+ * is not stored yet: its {@link EngramFileAttributes} give its size and time only.
+ *
+ * <p>{@link #close()} closes the streams and channels still open (those writing keep what they
+ * wrote), then writes the new archive beside the old one, entries left alone copied as stored
+ * (CRC-checked, not compressed or encrypted again), and renames it over the old one. If that
+ * fails (someone else changed the archive meanwhile, a signed manifest, an I/O error), {@code
+ * close()} throws, the archive stays as it was, and the file system is closed all the same, its
+ * temporary files deleted.
  *
  * <p>Entries whose names could escape the root ({@code ../x}, absolute names, drive letters,
  * control characters) are never shown as files; neither is an entry followed by another of the
@@ -50,11 +81,17 @@ import java.util.regex.Pattern;
  * streams {@link java.nio.channels.ClosedChannelException}, and directory streams end.
  *
  * <p>Thread-safe: any number of threads read through one file system at once, each with its own
- * channels and streams, without a lock between them.
+ * channels and streams, without a lock between them. A writable one changes its tree under a
+ * lock that lookups take too, so threads may write, move and delete while others read; each
+ * thread uses its own channels and streams.
  */
 public final class EngramFileSystem extends FileSystem {
   private final EngramFileSystemProvider provider;
+  /** The archive as opened; null for a new archive ({@code create}). */
   private final ArchiveReader reader;
+  /** The changes of a writable file system; null when it is read-only. */
+  private final Staging staging;
+  private final String name;
   /** Options this file system built from {@code env}, destroyed on close; null if the caller's. */
   private final ReaderOptions ownedOptions;
   private final URI archiveUri;
@@ -68,14 +105,34 @@ public final class EngramFileSystem extends FileSystem {
   private final OpenResources openResources = new OpenResources();
   private volatile boolean closed;
 
+  /** A read-only file system over a reader. */
   EngramFileSystem(EngramFileSystemProvider provider, ArchiveReader reader,
       ReaderOptions ownedOptions, URI archiveUri, Object registryKey) {
+    this(provider, reader, null, null, null, ownedOptions, null, archiveUri, registryKey);
+  }
+
+  /**
+   * A writable file system over an update, which it owns: its reader (none for a new archive)
+   * serves the entries the update keeps; {@code wipeOptions} wipes the options made from env.
+   */
+  EngramFileSystem(EngramFileSystemProvider provider, ArchiveUpdate update,
+      CompressionMethod method, Runnable wipeOptions, String name, URI archiveUri,
+      Object registryKey) {
+    this(provider, update.reader().orElse(null), update, method, wipeOptions, null, name,
+        archiveUri, registryKey);
+  }
+
+  private EngramFileSystem(EngramFileSystemProvider provider, ArchiveReader reader,
+      ArchiveUpdate update, CompressionMethod method, Runnable wipeOptions,
+      ReaderOptions ownedOptions, String name, URI archiveUri, Object registryKey) {
     this.provider = provider;
     this.reader = reader;
+    this.staging = update == null ? null : new Staging(this, update, method, wipeOptions);
+    this.name = reader != null ? reader.name() : name;
     this.ownedOptions = ownedOptions;
     this.archiveUri = archiveUri;
     this.registryKey = registryKey;
-    this.encrypted = reader.encryption().isPresent();
+    this.encrypted = reader != null && reader.encryption().isPresent();
     this.root = EngramPath.ofClean(this, "/");
     this.store = new EngramFileStore(this);
   }
@@ -86,10 +143,18 @@ public final class EngramFileSystem extends FileSystem {
   }
 
   /**
-   * Closes the archive and every channel, stream and directory stream still open on it. Closing
-   * again does nothing.
+   * Closes the archive and every channel, stream and directory stream still open on it. A
+   * writable file system first closes the channels and streams still writing files, which keeps
+   * what they wrote, then writes the new archive if anything changed (a new archive always) and
+   * renames it over the old one; if that fails, the archive stays as it was, and the file system
+   * is closed all the same, its changes dropped. Closing again does nothing.
    *
-   * @throws IOException if closing the archive fails (the file system is closed all the same)
+   * @throws dev.engram.ConcurrentUpdateException if someone else changed or replaced the archive
+   *     since the file system opened it (or, for a new archive, a file appeared at its path)
+   * @throws dev.engram.SignedManifestException if the archive's manifest is signed and env did
+   *     not say what to do with it ({@code manifest})
+   * @throws IOException if writing the new archive fails, if a stream still writing a file
+   *     cannot be closed (then nothing is written), or if closing the archive fails
    */
   @Override
   public void close() throws IOException {
@@ -104,6 +169,10 @@ public final class EngramFileSystem extends FileSystem {
     }
     if (registryKey != null) {
       provider.unregister(registryKey, this);
+    }
+    if (staging != null) {
+      closeWritable();
+      return;
     }
     IOException failure = null;
     for (Closeable resource : openResources.removeAll()) {
@@ -127,7 +196,44 @@ public final class EngramFileSystem extends FileSystem {
     }
   }
 
+  /** Closes what is open (writers keep their content), commits, and closes the update. */
+  private void closeWritable() throws IOException {
+    List<Closeable> resources;
+    synchronized (staging) { // operations in progress finish first; later ones see the close
+      resources = openResources.removeAll();
+    }
+    IOException failure = null;
+    boolean writersClosed = true;
+    for (Closeable resource : resources) {
+      try {
+        resource.close();
+      } catch (IOException e) {
+        failure = addTo(failure, e);
+        writersClosed &= !(resource instanceof StagingChannel);
+      }
+    }
+    try {
+      if (writersClosed) {
+        staging.commit();
+      }
+    } catch (IOException e) {
+      failure = addTo(e, failure);
+    } finally {
+      try {
+        staging.close();
+      } catch (IOException e) {
+        failure = addTo(failure, e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
   private static IOException addTo(IOException first, IOException next) {
+    if (next == null) {
+      return first;
+    }
     if (first == null) {
       return next;
     }
@@ -141,13 +247,14 @@ public final class EngramFileSystem extends FileSystem {
   }
 
   /**
-   * Returns true: this version reads archives only.
+   * Says whether the file system only reads: see {@code readOnly} in {@link
+   * EngramFileSystemProvider}.
    *
-   * @return true
+   * @return true if every write throws {@link java.nio.file.ReadOnlyFileSystemException}
    */
   @Override
   public boolean isReadOnly() {
-    return true;
+    return staging == null;
   }
 
   @Override
@@ -264,8 +371,7 @@ public final class EngramFileSystem extends FileSystem {
    * @throws ClosedFileSystemException if the file system is closed
    */
   public FrameCacheStatistics frameCacheStatistics() {
-    ensureOpen();
-    return reader.frameCacheStatistics();
+    return reader().frameCacheStatistics();
   }
 
   /**
@@ -275,7 +381,7 @@ public final class EngramFileSystem extends FileSystem {
    */
   @Override
   public String toString() {
-    return reader.name();
+    return name;
   }
 
   /**
@@ -284,11 +390,19 @@ public final class EngramFileSystem extends FileSystem {
    * or the manifest. The reader belongs to the file system: it is closed with it, and must not be
    * closed by the caller.
    *
+   * <p>A writable file system reads the archive as it was opened: files written, deleted or
+   * moved since are its own, not the reader's.
+   *
    * @return the reader, open until the file system closes
    * @throws ClosedFileSystemException if the file system is closed
+   * @throws IllegalStateException if the file system creates a new archive, which has no reader
    */
   public ArchiveReader reader() {
     ensureOpen();
+    if (reader == null) {
+      throw new IllegalStateException(name + " is a new archive: it has no reader until it is"
+          + " written, when the file system closes");
+    }
     return reader;
   }
 
@@ -302,18 +416,24 @@ public final class EngramFileSystem extends FileSystem {
     return archiveUri;
   }
 
-  /** The reader, whether or not the file system is open. */
+  /** The reader, whether or not the file system is open; null for a new archive. */
   ArchiveReader archiveReader() {
     return reader;
   }
 
-  private EntryTree tree() {
+  /** The changes of a writable file system; null if it is read-only. */
+  Staging staging() {
+    return staging;
+  }
+
+  /** The tree; a writable file system's changes, and lookups in it, need its staging's lock. */
+  EntryTree tree() {
     EntryTree built = tree;
     if (built == null) {
       synchronized (this) {
         built = tree;
         if (built == null) {
-          built = EntryTree.of(reader.entries());
+          built = EntryTree.of(reader == null ? List.of() : reader.entries());
           tree = built;
         }
       }
@@ -330,6 +450,13 @@ public final class EngramFileSystem extends FileSystem {
   /** The node at a path, or null; throws if the file system is closed. */
   EntryTree.Node find(EngramPath path) {
     ensureOpen();
+    if (staging != null) {
+      // the tree changes: no node a listing put in a path is trusted, every lookup is locked
+      String key = path.treeKey();
+      synchronized (staging) {
+        return tree().get(key);
+      }
+    }
     EntryTree.Node node = path.node();
     return node != null ? node : tree().get(path.treeKey());
   }
@@ -344,6 +471,11 @@ public final class EngramFileSystem extends FileSystem {
   }
 
   EngramFileAttributes attributes(EngramPath path) throws NoSuchFileException {
+    if (staging != null) {
+      synchronized (staging) { // a directory's time reads what is below it
+        return new EntryAttributes(require(path), encrypted, true);
+      }
+    }
     return new EntryAttributes(require(path), encrypted);
   }
 
@@ -355,14 +487,34 @@ public final class EngramFileSystem extends FileSystem {
     return node;
   }
 
-  SeekableByteChannel newByteChannel(EngramPath path) throws IOException {
+  /**
+   * Opens a channel over a file: read-only, or with write options (a writable file system's
+   * {@link Staging#newWriteChannel}).
+   */
+  SeekableByteChannel newByteChannel(EngramPath path, Set<? extends OpenOption> options)
+      throws IOException {
+    if (staging != null && Staging.writes(options)) {
+      return staging.newWriteChannel(path, options);
+    }
+    SeekableByteChannel staged = openStaged(path);
+    if (staged != null) {
+      return staged;
+    }
     EntryTree.Node node = requireFile(path);
     EntryChannel channel = new EntryChannel(reader.openChannel(node.entry.path()), this);
     channel.registration = track(channel);
     return channel;
   }
 
-  FileChannel newFileChannel(EngramPath path) throws IOException {
+  FileChannel newFileChannel(EngramPath path, Set<? extends OpenOption> options)
+      throws IOException {
+    if (staging != null && Staging.writes(options)) {
+      return new ChannelFileChannel(staging.newWriteChannel(path, options), true);
+    }
+    SeekableByteChannel staged = openStaged(path);
+    if (staged != null) {
+      return new ChannelFileChannel(staged, false);
+    }
     EntryTree.Node node = requireFile(path);
     EntryFileChannel channel =
         new EntryFileChannel(reader.openRandomAccess(node.entry.path()), this);
@@ -370,15 +522,47 @@ public final class EngramFileSystem extends FileSystem {
     return channel;
   }
 
+  /**
+   * Opens a read-only channel over the staged content of a writable file system's file, or
+   * returns null if the path is a file of the archive as opened (read by the reader's channels).
+   */
+  private SeekableByteChannel openStaged(EngramPath path) throws IOException {
+    if (staging == null) {
+      return null;
+    }
+    synchronized (staging) { // the tree and the update agree while it is held
+      EntryTree.Node node = requireFile(path);
+      if (!node.isStaged()) {
+        return null;
+      }
+      EntryChannel channel = new EntryChannel(
+          new StagedContentChannel(() -> staging.openStaged(node), node.size()), this);
+      channel.registration = track(channel);
+      return channel;
+    }
+  }
+
   InputStream newInputStream(EngramPath path) throws IOException {
-    EntryTree.Node node = requireFile(path);
+    EntryTree.Node node;
+    if (staging != null) {
+      synchronized (staging) {
+        node = requireFile(path);
+        if (node.isStaged()) {
+          EntryInputStream stream = new EntryInputStream(staging.openStaged(node), this);
+          stream.registration = track(stream);
+          return stream;
+        }
+      }
+    } else {
+      node = requireFile(path);
+    }
     EntryInputStream stream = new EntryInputStream(reader.openStream(node.entry.path()), this);
     stream.registration = track(stream);
     return stream;
   }
 
   /** Registers a channel, stream or directory stream to be closed with the file system. */
-  private OpenResources.Link track(Closeable resource) throws IOException {
+  OpenResources.Link track(Closeable resource) throws IOException {
     OpenResources.Link link = openResources.add(resource);
     if (closed) {
       // close() may have taken the list before the add: close this one here
@@ -406,7 +590,15 @@ public final class EngramFileSystem extends FileSystem {
     if (!node.isDirectory()) {
       throw new NotDirectoryException(dir.toString());
     }
-    ChildStream stream = new ChildStream(dir, node.children(), filter);
+    List<EntryTree.Node> children;
+    if (staging != null) {
+      synchronized (staging) { // a snapshot: the directory may change while it is listed
+        children = List.copyOf(node.children());
+      }
+    } else {
+      children = node.children();
+    }
+    ChildStream stream = new ChildStream(dir, children, filter);
     stream.registration = track(stream);
     return stream;
   }

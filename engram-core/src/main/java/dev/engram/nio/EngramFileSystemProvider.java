@@ -4,6 +4,11 @@ import dev.engram.ArchiveReader;
 import dev.engram.ReaderOptions;
 import dev.engram.format.Header;
 import dev.engram.source.ArchiveSource;
+import dev.engram.ArchivePaths;
+import dev.engram.ArchiveUpdate;
+import dev.engram.UnsupportedArchiveException;
+import dev.engram.UpdateOptions;
+import dev.engram.WriterOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +25,7 @@ import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -32,10 +38,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -85,28 +93,63 @@ import java.util.concurrent.ConcurrentHashMap;
  * the archive's URI. {@link ReaderOptions#remote()} (in {@code readerOptions}) says how it is
  * fetched.
  *
- * <p><b>{@code env} keys.</b>
+ * <p><b>Writing.</b> An archive file of the default file system that can be written opens
+ * writable, unless {@code readOnly} is true; {@code create} makes a new archive when there is no
+ * file (on the class path, jdk.zipfs is asked first for a path and makes a ZIP file at any path
+ * given {@code create}: create archives by URI, {@code engram:file:...}, or with this provider's
+ * {@link #newFileSystem(Path, Map)}). Archives read over a network or from a caller's {@link
+ * ArchiveSource} are read-only. Without {@code readOnly}, an archive an update cannot keep
+ * (encrypted per file, or with entries whose names break the path policy) opens read-only; with
+ * {@code readOnly} false it fails. See {@link EngramFileSystem} for what writing does.
+ *
+ * <p><b>{@code env} keys.</b> Booleans may be given as {@link Boolean}s or the strings {@code
+ * "true"} and {@code "false"}.
  *
  * <table>
  *   <caption>Keys of the env map</caption>
  *   <tr><th>key</th><th>type</th><th>meaning</th></tr>
+ *   <tr><td>{@code create}</td><td>boolean</td><td>create the archive if there is no file
+ *     (an existing one is opened); default false</td></tr>
+ *   <tr><td>{@code readOnly}</td><td>boolean</td><td>only read; default: true unless the
+ *     archive is a file that can be written</td></tr>
  *   <tr><td>{@code key}</td><td>{@code byte[32]}</td><td>the AES-256 key of an encrypted
- *     archive (copied; wipe yours)</td></tr>
- *   <tr><td>{@code passphrase}</td><td>{@code char[]}</td><td>the passphrase of an encrypted
- *     archive (copied; wipe yours)</td></tr>
- *   <tr><td>{@code readerOptions}</td><td>{@link ReaderOptions}</td><td>everything else:
- *     limits, caches, threads, or the key; not together with {@code key} or {@code
- *     passphrase}</td></tr>
+ *     archive, which an update encrypts again with it; with {@code create}, the new archive is
+ *     encrypted with it (copied; wipe yours)</td></tr>
+ *   <tr><td>{@code passphrase}</td><td>{@code char[]}</td><td>the same with a passphrase
+ *     (copied; wipe yours)</td></tr>
+ *   <tr><td>{@code encryption}</td><td>{@code "archive"}, {@code "per-file"} or an {@link
+ *     dev.engram.EncryptionMode}</td><td>how a created archive is encrypted with {@code key} or
+ *     {@code passphrase}; default as a whole (an archive encrypted per file cannot be updated
+ *     yet)</td></tr>
+ *   <tr><td>{@code readerOptions}</td><td>{@link ReaderOptions}</td><td>everything else
+ *     about reading: limits, caches, threads, or the key; not together with {@code key} or
+ *     {@code passphrase}</td></tr>
+ *   <tr><td>{@code writerOptions}</td><td>{@link dev.engram.WriterOptions}</td><td>how new
+ *     content is written (level, threads, times); for a created archive also its manifest and
+ *     encryption. An update takes encryption and manifest from the archive and refuses options
+ *     that set them</td></tr>
+ *   <tr><td>{@code compression}</td><td>{@code "auto"}, {@code "none"}, {@code "lz4"}, {@code
+ *     "zstd"} or a {@link dev.engram.CompressionMethod}</td><td>the method of new content;
+ *     default: chosen by content</td></tr>
+ *   <tr><td>{@code manifest}</td><td>{@code "refuse"}, {@code "drop"}, {@code "resign"} or an
+ *     {@link dev.engram.UpdateOptions.SignedManifest}</td><td>what closing does with a signed
+ *     manifest, whose signatures cannot stay valid: refuse (the default: {@code close()} throws
+ *     {@link dev.engram.SignedManifestException}), drop them, or sign again</td></tr>
+ *   <tr><td>{@code signingKey}, {@code signer}</td><td>{@link java.security.PrivateKey},
+ *     {@code String}</td><td>the Ed25519 key and signer name of {@code "resign"}, and only of
+ *     it</td></tr>
  * </table>
  *
- * <p>Any other key is refused with an {@link IllegalArgumentException} that names it. Options
- * built from {@code key} or {@code passphrase} are destroyed when the file system closes;
- * options given as {@code readerOptions} stay the caller's.
+ * <p>Any other key is refused with an {@link IllegalArgumentException} that names it and the
+ * known ones (only once the path is taken as an archive: other providers' paths and keys pass);
+ * so are values of the wrong type and keys that contradict each other ({@code create} with
+ * {@code readOnly}). Options built from {@code key} or {@code passphrase} are destroyed when the
+ * file system closes; options given as {@code readerOptions} or {@code writerOptions} stay the
+ * caller's.
  *
  * <p>Thread-safe.
  */
 public final class EngramFileSystemProvider extends FileSystemProvider {
-  private static final Set<String> ENV_KEYS = Set.of("key", "passphrase", "readerOptions");
   private static final String ARCHIVE_SUFFIX = ".eng";
 
   /** File systems opened by URI: by the archive's real path, or a remote archive's URI. */
@@ -147,24 +190,21 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   @Override
   public FileSystem newFileSystem(URI uri, Map<String, ?> env) throws IOException {
     ArchiveUris.Parsed parsed = ArchiveUris.parse(uri);
-    ReaderSettings.check(env);
+    FileSystemEnv settings = FileSystemEnv.of(env);
     boolean remote = !isFileSystemUri(parsed.archive());
     Path archive = remote ? null : Path.of(parsed.archive());
-    Object key = remote ? parsed.archive().normalize() : archive.toRealPath();
+    Object key = remote ? parsed.archive().normalize() : realPath(archive, settings.create());
     if (byArchive.containsKey(key)) {
       throw new FileSystemAlreadyExistsException(uri.toString());
     }
-    ReaderSettings settings = ReaderSettings.of(env);
-    ArchiveSource source;
-    try {
-      source = remote ? ArchiveSource.open(parsed.archive(), settings.options().remote())
-          : ArchiveSource.open(archive);
-    } catch (IOException | RuntimeException e) {
-      settings.discard();
-      throw e;
+    EngramFileSystem fileSystem;
+    if (remote) {
+      settings.requireReadOnly(parsed.archive().toString());
+      fileSystem = read(options -> ArchiveSource.open(parsed.archive(), options.remote()),
+          parsed.archive(), settings, key);
+    } else {
+      fileSystem = openFile(archive, settings, key);
     }
-    EngramFileSystem fileSystem = open(source,
-        remote ? parsed.archive() : archive.toAbsolutePath().toUri(), settings, key);
     if (byArchive.putIfAbsent(key, fileSystem) != null) {
       fileSystem.close(); // another thread registered the same archive meanwhile
       throw new FileSystemAlreadyExistsException(uri.toString());
@@ -203,15 +243,108 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
       if (!attributes.isRegularFile()) {
         throw new UnsupportedOperationException(path + " is not a file");
       }
-    }
-    ArchiveSource source = ArchiveSource.open(path);
-    try {
-      if (!named && !startsWithMagic(source)) {
-        throw new UnsupportedOperationException(path + " is not an Engram archive");
+      try (ArchiveSource probe = ArchiveSource.open(path)) {
+        if (!startsWithMagic(probe)) {
+          throw new UnsupportedOperationException(path + " is not an Engram archive");
+        }
       }
-      return open(source, path.toAbsolutePath().toUri(), ReaderSettings.of(env), null);
+    }
+    return openFile(path, FileSystemEnv.of(env), null);
+  }
+
+  /** The real path of an archive file, or for one to create, its directory's and its name. */
+  private static Path realPath(Path archive, boolean create) throws IOException {
+    if (create && !Files.exists(archive, LinkOption.NOFOLLOW_LINKS)) {
+      Path absolute = archive.toAbsolutePath();
+      Path directory = absolute.getParent();
+      return directory == null ? absolute
+          : directory.toRealPath().resolve(absolute.getFileName().toString());
+    }
+    return archive.toRealPath();
+  }
+
+  /**
+   * Opens an archive file: a new one ({@code create} and no file), one to update (writable), or
+   * one to read. Without {@code readOnly} in env, an archive the update cannot keep (encrypted
+   * per file, or holding entries with unsafe names) is opened read-only.
+   */
+  private EngramFileSystem openFile(Path path, FileSystemEnv env, Object registryKey)
+      throws IOException {
+    URI archiveUri = path.toAbsolutePath().toUri();
+    if (env.create() && !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      WriterOptions options = env.createOptions();
+      try {
+        ArchiveUpdate update = ArchiveUpdate.create(path, options);
+        return new EngramFileSystem(this, update, env.compression(), options::destroy,
+            path.toString(), archiveUri, registryKey);
+      } catch (IOException | RuntimeException e) {
+        options.destroy();
+        throw e;
+      }
+    }
+    Boolean readOnly = env.readOnly();
+    boolean writable = readOnly != null ? !readOnly
+        : path.getFileSystem() == FileSystems.getDefault() && Files.isWritable(path);
+    if (writable) {
+      try {
+        return openForUpdate(path, env, archiveUri, registryKey);
+      } catch (UnsupportedArchiveException e) {
+        if (readOnly != null) {
+          throw e;
+        }
+        // not updatable: read it, as before writable file systems
+      }
+    }
+    return read(options -> ArchiveSource.open(path), archiveUri, env, registryKey);
+  }
+
+  /** Opens a source. */
+  private interface SourceOpener {
+    ArchiveSource open(ReaderOptions options) throws IOException;
+  }
+
+  /** Opens a read-only file system over the source an opener gives. */
+  private EngramFileSystem read(SourceOpener opener, URI archiveUri, FileSystemEnv env,
+      Object registryKey) throws IOException {
+    FileSystemEnv.ReaderSettings settings = env.readerSettings();
+    ArchiveSource source;
+    try {
+      source = opener.open(settings.options());
+    } catch (IOException | RuntimeException e) {
+      settings.discard();
+      throw e;
+    }
+    try {
+      return open(source, archiveUri, settings, registryKey);
     } catch (IOException | RuntimeException e) {
       source.close(); // does nothing if open() closed it
+      throw e;
+    }
+  }
+
+  private EngramFileSystem openForUpdate(Path path, FileSystemEnv env, URI archiveUri,
+      Object registryKey) throws IOException {
+    UpdateOptions options = env.updateOptions();
+    ArchiveUpdate update = null;
+    try {
+      update = ArchiveUpdate.open(path, options);
+      List<String> unsafe = update.list().stream()
+          .filter(name -> ArchivePaths.violation(name).isPresent()).toList();
+      if (!unsafe.isEmpty()) {
+        throw new UnsupportedArchiveException("it holds entries with unsafe names, which an"
+            + " update cannot copy: " + unsafe + "; open it with env readOnly true, or delete"
+            + " them with an ArchiveUpdate").initArchive(path.toString());
+      }
+      return new EngramFileSystem(this, update, env.compression(), options::destroy,
+          path.toString(), archiveUri, registryKey);
+    } catch (IOException | RuntimeException e) {
+      try {
+        if (update != null) {
+          update.close();
+        }
+      } finally {
+        options.destroy();
+      }
       throw e;
     }
   }
@@ -237,7 +370,9 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
       throws IOException {
     Objects.requireNonNull(source, "source");
     try {
-      return open(source, sourceUri(source), ReaderSettings.of(env), null);
+      FileSystemEnv settings = FileSystemEnv.of(env);
+      settings.requireReadOnly(source.name());
+      return open(source, sourceUri(source), settings.readerSettings(), null);
     } catch (IOException | RuntimeException e) {
       source.close(); // does nothing if open() closed it
       throw e;
@@ -263,8 +398,8 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   }
 
   /** Opens a source as a file system; closes the source and wipes the settings if that fails. */
-  private EngramFileSystem open(ArchiveSource source, URI archiveUri, ReaderSettings settings,
-      Object registryKey) throws IOException {
+  private EngramFileSystem open(ArchiveSource source, URI archiveUri,
+      FileSystemEnv.ReaderSettings settings, Object registryKey) throws IOException {
     ArchiveReader reader = null;
     try {
       reader = ArchiveReader.open(source, settings.options());
@@ -360,12 +495,22 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   }
 
   /**
-   * Opens a read-only channel over a file; see {@link EngramFileSystem}.
+   * Opens a channel over a file: read-only, or on a writable file system with {@code WRITE} or
+   * {@code APPEND} a channel that writes the file (see {@link EngramFileSystem}).
    *
    * @throws ReadOnlyFileSystemException if the options ask to write, append or delete on close
-   * @throws UnsupportedOperationException if an option is not a standard or link option
-   * @throws java.nio.file.NoSuchFileException if there is no such file
-   * @throws java.nio.file.FileSystemException if the path is a directory
+   *     and the file system is read-only
+   * @throws UnsupportedOperationException if an option is not a standard or link option, or is
+   *     {@code DELETE_ON_CLOSE}, or file attributes are given
+   * @throws IllegalArgumentException if {@code APPEND} goes with {@code READ} or {@code
+   *     TRUNCATE_EXISTING}
+   * @throws java.nio.file.NoSuchFileException if there is no such file (nor its directory, to
+   *     create one)
+   * @throws java.nio.file.FileAlreadyExistsException if {@code CREATE_NEW} finds a file
+   * @throws java.nio.file.FileSystemException if the path is a directory, or a name the archive
+   *     cannot hold
+   * @throws java.nio.file.AccessDeniedException for writing the manifest, which the file system
+   *     writes itself
    * @throws java.nio.file.ClosedFileSystemException if the file system is closed
    * @throws dev.engram.EngramException if the entry is damaged or needs a key
    * @throws IOException if reading fails
@@ -374,18 +519,28 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
       FileAttribute<?>... attrs) throws IOException {
     EngramPath p = checkPath(path);
-    checkReadOptions(p, options);
-    return p.getFileSystem().newByteChannel(p);
+    checkOpenOptions(p, options, attrs);
+    return p.getFileSystem().newByteChannel(p, options);
   }
 
   /**
-   * Opens a read-only file channel over a file, whose positional reads run in parallel; see
-   * {@link EngramFileSystem}.
+   * Opens a file channel over a file, whose positional reads of an entry of the archive run in
+   * parallel; or, on a writable file system with {@code WRITE} or {@code APPEND}, one that
+   * writes the file (see {@link EngramFileSystem}).
    *
    * @throws ReadOnlyFileSystemException if the options ask to write, append or delete on close
-   * @throws UnsupportedOperationException if an option is not a standard or link option
-   * @throws java.nio.file.NoSuchFileException if there is no such file
-   * @throws java.nio.file.FileSystemException if the path is a directory
+   *     and the file system is read-only
+   * @throws UnsupportedOperationException if an option is not a standard or link option, or is
+   *     {@code DELETE_ON_CLOSE}, or file attributes are given
+   * @throws IllegalArgumentException if {@code APPEND} goes with {@code READ} or {@code
+   *     TRUNCATE_EXISTING}
+   * @throws java.nio.file.NoSuchFileException if there is no such file (nor its directory, to
+   *     create one)
+   * @throws java.nio.file.FileAlreadyExistsException if {@code CREATE_NEW} finds a file
+   * @throws java.nio.file.FileSystemException if the path is a directory, or a name the archive
+   *     cannot hold
+   * @throws java.nio.file.AccessDeniedException for writing the manifest, which the file system
+   *     writes itself
    * @throws java.nio.file.ClosedFileSystemException if the file system is closed
    * @throws dev.engram.EngramException if the entry is damaged or needs a key
    * @throws IOException if reading fails
@@ -394,12 +549,17 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options,
       FileAttribute<?>... attrs) throws IOException {
     EngramPath p = checkPath(path);
-    checkReadOptions(p, options);
-    return p.getFileSystem().newFileChannel(p);
+    checkOpenOptions(p, options, attrs);
+    return p.getFileSystem().newFileChannel(p, options);
   }
 
-  private static void checkReadOptions(EngramPath path, Set<? extends OpenOption> options) {
+  private static void checkOpenOptions(EngramPath path, Set<? extends OpenOption> options,
+      FileAttribute<?>[] attrs) {
     path.getFileSystem().ensureOpen();
+    if (!path.getFileSystem().isReadOnly()) {
+      noAttributes(attrs);
+      return; // the writable file system checks them
+    }
     for (OpenOption option : options) {
       if (option == StandardOpenOption.WRITE || option == StandardOpenOption.APPEND
           || option == StandardOpenOption.DELETE_ON_CLOSE) {
@@ -434,13 +594,36 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   }
 
   /**
-   * Always fails: the file system is read-only.
+   * Opens a stream that writes a file of a writable file system, with the options of {@link
+   * Files#newOutputStream} ({@code CREATE}, {@code TRUNCATE_EXISTING} and {@code WRITE} when none
+   * are given): what it writes goes to a private temporary file beside the archive, and becomes
+   * the file's content when the stream closes.
    *
-   * @throws ReadOnlyFileSystemException always (once the path is checked)
+   * @throws ReadOnlyFileSystemException if the file system is read-only
+   * @throws IllegalArgumentException if the options include {@code READ}
+   * @throws UnsupportedOperationException if an option is not a standard or link option, or is
+   *     {@code DELETE_ON_CLOSE}
+   * @throws java.nio.file.NoSuchFileException if the file's directory does not exist
+   * @throws java.nio.file.FileAlreadyExistsException if {@code CREATE_NEW} finds a file
+   * @throws java.nio.file.FileSystemException if the path is a directory, or a name the archive
+   *     cannot hold
+   * @throws java.nio.file.AccessDeniedException for the manifest, which the file system writes
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   * @throws IOException if the temporary file cannot be made
    */
   @Override
-  public OutputStream newOutputStream(Path path, OpenOption... options) {
-    throw readOnly(path);
+  public OutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
+    EngramPath p = writable(path);
+    Set<OpenOption> set = new HashSet<>(Arrays.asList(options));
+    if (set.contains(StandardOpenOption.READ)) {
+      throw new IllegalArgumentException("READ not allowed");
+    }
+    if (set.isEmpty()) {
+      set.add(StandardOpenOption.CREATE);
+      set.add(StandardOpenOption.TRUNCATE_EXISTING);
+    }
+    set.add(StandardOpenOption.WRITE);
+    return p.getFileSystem().staging().newWriteChannel(p, set).asStream();
   }
 
   /**
@@ -459,13 +642,29 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   }
 
   /**
-   * Always fails: the file system is read-only.
+   * Makes a directory in a writable file system. Directories are implied by the names of the
+   * files below them: one that is still empty when the file system closes is not stored.
    *
-   * @throws ReadOnlyFileSystemException always
+   * @throws ReadOnlyFileSystemException if the file system is read-only
+   * @throws UnsupportedOperationException if file attributes are given
+   * @throws java.nio.file.FileAlreadyExistsException if there is a file or directory there
+   * @throws java.nio.file.NoSuchFileException if its parent does not exist
+   * @throws java.nio.file.FileSystemException if its parent is a file, or the name is one the
+   *     archive cannot hold
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
    */
   @Override
-  public void createDirectory(Path dir, FileAttribute<?>... attrs) {
-    throw readOnly(dir);
+  public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
+    EngramPath p = writable(dir);
+    noAttributes(attrs);
+    p.getFileSystem().staging().createDirectory(p);
+  }
+
+  private static void noAttributes(FileAttribute<?>[] attrs) {
+    if (attrs.length > 0) {
+      throw new UnsupportedOperationException("an engram file system has no file attributes to"
+          + " set: " + attrs[0].name());
+    }
   }
 
   /**
@@ -489,36 +688,87 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   }
 
   /**
-   * Always fails: the file system is read-only.
+   * Deletes a file or an empty directory of a writable file system.
    *
-   * @throws ReadOnlyFileSystemException always
+   * @throws ReadOnlyFileSystemException if the file system is read-only
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws java.nio.file.DirectoryNotEmptyException if the directory holds files or directories
+   * @throws java.nio.file.FileSystemException for the root
+   * @throws java.nio.file.AccessDeniedException for the manifest, which the file system writes
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
    */
   @Override
-  public void delete(Path path) {
-    throw readOnly(path);
+  public void delete(Path path) throws IOException {
+    EngramPath p = writable(path);
+    p.getFileSystem().staging().delete(p);
   }
 
   /**
-   * Always fails when both paths are in engram file systems, which are read-only. (Copying out
-   * of an archive to another file system does not come here: {@code Files.copy} streams it.)
+   * Copies a file's content (a directory: makes an empty one) within one writable file system.
+   * {@code REPLACE_EXISTING} replaces a file or an empty directory; {@code COPY_ATTRIBUTES} is
+   * refused, since times are not set. (Copying between file systems does not come here: {@code
+   * Files.copy} streams it.)
    *
-   * @throws ReadOnlyFileSystemException always
+   * @throws ReadOnlyFileSystemException if the target's file system is read-only
+   * @throws ProviderMismatchException if the paths are in different engram file systems
+   * @throws UnsupportedOperationException for {@code COPY_ATTRIBUTES}, {@code ATOMIC_MOVE} or an
+   *     option that is not standard
+   * @throws java.nio.file.NoSuchFileException if there is no source, or no target directory
+   * @throws java.nio.file.FileAlreadyExistsException if the target exists and is not to be
+   *     replaced
+   * @throws java.nio.file.DirectoryNotEmptyException if the target is a directory with files
+   * @throws java.nio.file.FileSystemException if the target's name is one the archive cannot hold
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
+   * @throws IOException if reading the source or writing the copy fails (the copy is deleted)
    */
   @Override
-  public void copy(Path source, Path target, CopyOption... options) {
-    checkPath(source);
-    throw readOnly(target);
+  public void copy(Path source, Path target, CopyOption... options) throws IOException {
+    EngramPath from = checkPath(source);
+    EngramPath to = writable(target);
+    sameFileSystem(from, to);
+    to.getFileSystem().staging().copy(from, to, options);
   }
 
   /**
-   * Always fails: the file system is read-only.
+   * Moves a file, or a directory with everything below it, within one writable file system;
+   * files of the archive keep their stored bytes. The move happens at once, so {@code
+   * ATOMIC_MOVE} is granted; {@code REPLACE_EXISTING} replaces a file or an empty directory.
    *
-   * @throws ReadOnlyFileSystemException always
+   * @throws ReadOnlyFileSystemException if the file system is read-only
+   * @throws ProviderMismatchException if the paths are in different engram file systems
+   * @throws UnsupportedOperationException for an option that is not standard
+   * @throws java.nio.file.NoSuchFileException if there is no source, or no target directory
+   * @throws java.nio.file.FileAlreadyExistsException if the target exists and is not to be
+   *     replaced
+   * @throws java.nio.file.DirectoryNotEmptyException if the target is a directory with files
+   * @throws java.nio.file.FileSystemException if a directory would move into itself, for the
+   *     root, or if a new name is one the archive cannot hold
+   * @throws java.nio.file.AccessDeniedException for the manifest, which the file system writes
+   * @throws java.nio.file.ClosedFileSystemException if the file system is closed
    */
   @Override
-  public void move(Path source, Path target, CopyOption... options) {
-    checkPath(source);
-    throw readOnly(target);
+  public void move(Path source, Path target, CopyOption... options) throws IOException {
+    EngramPath from = checkPath(source);
+    EngramPath to = writable(target);
+    sameFileSystem(from, to);
+    to.getFileSystem().staging().move(from, to, options);
+  }
+
+  private static void sameFileSystem(EngramPath a, EngramPath b) {
+    if (a.getFileSystem() != b.getFileSystem()) {
+      throw new ProviderMismatchException("the paths are in different engram file systems: "
+          + a.getFileSystem() + " and " + b.getFileSystem());
+    }
+  }
+
+  /** A path of a writable file system that is open. */
+  private static EngramPath writable(Path path) {
+    EngramPath p = checkPath(path);
+    p.getFileSystem().ensureOpen();
+    if (p.getFileSystem().isReadOnly()) {
+      throw new ReadOnlyFileSystemException();
+    }
+    return p;
   }
 
   private static ReadOnlyFileSystemException readOnly(Path path) {
@@ -574,11 +824,12 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   }
 
   /**
-   * Checks that a file exists and allows the access: reading always; writing never; executing
-   * only directories (to look inside them).
+   * Checks that a file exists and allows the access: reading always; writing only in a writable
+   * file system; executing only directories (to look inside them).
    *
    * @throws java.nio.file.NoSuchFileException if there is no such file
-   * @throws AccessDeniedException if writing, or executing a file, is asked
+   * @throws AccessDeniedException if writing in a read-only file system, or executing a file, is
+   *     asked
    * @throws java.nio.file.ClosedFileSystemException if the file system is closed
    */
   @Override
@@ -586,7 +837,7 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
     EngramPath p = checkPath(path);
     EntryTree.Node node = p.getFileSystem().require(p);
     for (AccessMode mode : modes) {
-      if (mode == AccessMode.WRITE) {
+      if (mode == AccessMode.WRITE && p.getFileSystem().isReadOnly()) {
         throw new AccessDeniedException(p.toString(), null, "read-only file system");
       }
       if (mode == AccessMode.EXECUTE && !node.isDirectory()) {
@@ -648,13 +899,25 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
   }
 
   /**
-   * Always fails: the file system is read-only.
+   * Always fails: times and other attributes are not set.
    *
-   * @throws ReadOnlyFileSystemException always
+   * @throws ReadOnlyFileSystemException if the file system is read-only
+   * @throws UnsupportedOperationException if it is writable: new content gets the time it was
+   *     written, files of the archive keep theirs
    */
   @Override
   public void setAttribute(Path path, String attribute, Object value, LinkOption... options) {
-    throw readOnly(path);
+    throw cannotSetAttributes(checkPath(path));
+  }
+
+  /** The failure of setting an attribute: read-only, or not supported. */
+  static RuntimeException cannotSetAttributes(EngramPath path) {
+    if (path.getFileSystem().isReadOnly()) {
+      return readOnly(path);
+    }
+    path.getFileSystem().ensureOpen();
+    return new UnsupportedOperationException("an engram file system does not set attributes:"
+        + " new content gets the time it was written, files of the archive keep theirs");
   }
 
   private static EngramPath checkPath(Path path) {
@@ -665,92 +928,5 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
       throw new ProviderMismatchException("not a path of an engram file system: " + path);
     }
     return (EngramPath) path;
-  }
-
-  /** Reader options from an {@code env} map, and whether this provider made (and owns) them. */
-  private static final class ReaderSettings {
-    private final ReaderOptions options;
-    private final boolean owned;
-
-    private ReaderSettings(ReaderOptions options, boolean owned) {
-      this.options = options;
-      this.owned = owned;
-    }
-
-    /** Checks the keys and the types of their values, without copying any secret. */
-    static void check(Map<String, ?> env) {
-      Set<String> unknown = new TreeSet<>();
-      for (Object key : env.keySet()) {
-        if (!ENV_KEYS.contains(key)) {
-          unknown.add(String.valueOf(key));
-        }
-      }
-      if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("unknown env key" + (unknown.size() > 1 ? "s " : " ")
-            + String.join(", ", unknown) + "; an engram file system takes key (byte[32]),"
-            + " passphrase (char[]) and readerOptions (ReaderOptions)");
-      }
-      Object key = env.get("key");
-      Object passphrase = env.get("passphrase");
-      Object readerOptions = env.get("readerOptions");
-      if (key != null && !(key instanceof byte[])) {
-        throw wrongType("key", "byte[32]", key);
-      }
-      if (passphrase != null && !(passphrase instanceof char[])) {
-        throw wrongType("passphrase", "char[]", passphrase);
-      }
-      if (readerOptions != null) {
-        if (!(readerOptions instanceof ReaderOptions)) {
-          throw wrongType("readerOptions", ReaderOptions.class.getName(), readerOptions);
-        }
-        if (key != null || passphrase != null) {
-          throw new IllegalArgumentException("give the key or passphrase in readerOptions or"
-              + " as the env key, not both");
-        }
-      }
-    }
-
-    static ReaderSettings of(Map<String, ?> env) {
-      check(env);
-      Object key = env.get("key");
-      Object passphrase = env.get("passphrase");
-      Object readerOptions = env.get("readerOptions");
-      if (readerOptions != null) {
-        return new ReaderSettings((ReaderOptions) readerOptions, false);
-      }
-      if (key == null && passphrase == null) {
-        return new ReaderSettings(ReaderOptions.defaults(), true);
-      }
-      ReaderOptions.Builder builder = ReaderOptions.builder();
-      if (key != null) {
-        builder.key((byte[]) key);
-      }
-      if (passphrase != null) {
-        builder.passphrase((char[]) passphrase);
-      }
-      return new ReaderSettings(builder.build(), true);
-    }
-
-    private static IllegalArgumentException wrongType(String key, String expected,
-        Object value) {
-      return new IllegalArgumentException("env key " + key + " must be a " + expected + ", not a "
-          + value.getClass().getName());
-    }
-
-    ReaderOptions options() {
-      return options;
-    }
-
-    /** The options if the file system should destroy them when it closes, else null. */
-    ReaderOptions owned() {
-      return owned ? options : null;
-    }
-
-    /** Wipes options this provider made, when no file system took them. */
-    void discard() {
-      if (owned) {
-        options.destroy();
-      }
-    }
   }
 }

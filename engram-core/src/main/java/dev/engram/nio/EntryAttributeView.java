@@ -1,7 +1,6 @@
 package dev.engram.nio;
 
 import java.io.IOException;
-import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.attribute.FileTime;
 
 /**
@@ -30,7 +29,6 @@ final class EntryAttributeView implements EngramFileAttributeView {
   @Override
   public void setTimes(FileTime lastModifiedTime, FileTime lastAccessTime,
       FileTime createTime) {
-    path.getFileSystem().ensureOpen();
-    throw new ReadOnlyFileSystemException();
+    throw EngramFileSystemProvider.cannotSetAttributes(path);
   }
 }

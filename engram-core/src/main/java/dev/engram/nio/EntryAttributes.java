@@ -22,25 +22,40 @@ final class EntryAttributes implements EngramFileAttributes {
 
   private final EntryTree.Node node;
   private final boolean encrypted;
+  /** The time when taken as a snapshot (a writable file system's tree changes), else null. */
+  private final FileTime time;
 
+  /**
+   * The attributes of a node of a tree that never changes; a directory's time is computed when
+   * first asked.
+   */
   EntryAttributes(EntryTree.Node node, boolean encrypted) {
+    this(node, encrypted, false);
+  }
+
+  /**
+   * The attributes of a node; {@code snapshot} computes the time now, for a node of a tree that
+   * changes (the caller holds its lock).
+   */
+  EntryAttributes(EntryTree.Node node, boolean encrypted, boolean snapshot) {
     this.node = node;
     this.encrypted = encrypted && !node.isDirectory();
+    this.time = snapshot ? node.modifiedTime() : null;
   }
 
   @Override
   public FileTime lastModifiedTime() {
-    return node.modifiedTime();
+    return time != null ? time : node.modifiedTime();
   }
 
   @Override
   public FileTime lastAccessTime() {
-    return node.modifiedTime();
+    return lastModifiedTime();
   }
 
   @Override
   public FileTime creationTime() {
-    return node.modifiedTime();
+    return lastModifiedTime();
   }
 
   @Override
@@ -65,7 +80,7 @@ final class EntryAttributes implements EngramFileAttributes {
 
   @Override
   public long size() {
-    return node.isDirectory() ? 0 : node.entry.uncompressedSize();
+    return node.size();
   }
 
   @Override
@@ -75,27 +90,27 @@ final class EntryAttributes implements EngramFileAttributes {
 
   @Override
   public Optional<String> entryName() {
-    return node.isDirectory() ? Optional.empty() : Optional.of(node.entry.path());
+    return node.entry == null ? Optional.empty() : Optional.of(node.entry.path());
   }
 
   @Override
   public CompressionMethod compression() {
-    return node.isDirectory() ? CompressionMethod.NONE : node.entry.compression();
+    return node.entry == null ? CompressionMethod.NONE : node.entry.compression();
   }
 
   @Override
   public long storedSize() {
-    return node.isDirectory() ? 0 : node.entry.storedSize();
+    return node.entry == null ? 0 : node.entry.storedSize();
   }
 
   @Override
   public int crc32() {
-    return node.isDirectory() ? 0 : node.entry.crc32();
+    return node.entry == null ? 0 : node.entry.crc32();
   }
 
   @Override
   public boolean isFramed() {
-    return !node.isDirectory() && node.entry.isFramed();
+    return node.entry != null && node.entry.isFramed();
   }
 
   @Override

@@ -21,8 +21,6 @@ import java.nio.channels.WritableByteChannel;
  * serialised, as {@link FileChannel} specifies.
  */
 final class EntryFileChannel extends FileChannel {
-  private static final int TRANSFER_BUFFER = 64 * 1024;
-
   private final RandomAccessEntry entry;
   private final EngramFileSystem fileSystem;
   /** Set by the file system right after construction. */
@@ -140,26 +138,8 @@ final class EntryFileChannel extends FileChannel {
 
   @Override
   public long transferTo(long at, long count, WritableByteChannel target) throws IOException {
-    if (at < 0 || count < 0) {
-      throw new IllegalArgumentException("position " + at + " and count " + count
-          + " must not be negative");
-    }
     ensureOpen();
-    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(TRANSFER_BUFFER, Math.max(1, count)));
-    long done = 0;
-    while (done < count) {
-      buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
-      int n = entry.read(at + done, buffer);
-      if (n < 0) {
-        break;
-      }
-      buffer.flip();
-      while (buffer.hasRemaining()) {
-        target.write(buffer);
-      }
-      done += n;
-    }
-    return done;
+    return ChannelFileChannel.transfer((dst, from) -> entry.read(from, dst), at, count, target);
   }
 
   @Override
@@ -192,7 +172,7 @@ final class EntryFileChannel extends FileChannel {
     if (!shared) {
       throw new NonWritableChannelException();
     }
-    return new SharedLock(this, at, size);
+    return new GrantedLock(this, at, size, true);
   }
 
   @Override
@@ -208,28 +188,6 @@ final class EntryFileChannel extends FileChannel {
   private void ensureOpen() throws IOException {
     if (!isOpen()) {
       throw new java.nio.channels.ClosedChannelException();
-    }
-  }
-
-  /** A shared lock, valid until released or until its channel closes. */
-  private static final class SharedLock extends FileLock {
-    private volatile boolean released;
-
-    SharedLock(FileChannel channel, long position, long size) {
-      super(channel, position, size, true);
-    }
-
-    @Override
-    public boolean isValid() {
-      return !released && channel().isOpen();
-    }
-
-    @Override
-    public void release() throws IOException {
-      if (!channel().isOpen()) {
-        throw new java.nio.channels.ClosedChannelException();
-      }
-      released = true;
     }
   }
 }

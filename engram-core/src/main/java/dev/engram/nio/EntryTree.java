@@ -18,8 +18,9 @@ import java.util.RandomAccess;
 
 /**
  * An archive's entries as a tree of files and the directories their names imply ({@code
- * a/b/c.txt} makes {@code a} and {@code a/b}), built once when a file system first needs it and
- * immutable after that.
+ * a/b/c.txt} makes {@code a} and {@code a/b}), built once when a file system first needs it. A
+ * read-only file system never changes it; a writable one changes it (files written, replaced,
+ * deleted and moved, directories made) under its own lock, through which every lookup then goes.
  *
  * <p>Entries that cannot be a file of the tree are hidden, each with its reason: names that
  * {@link ArchivePaths#violation} refuses (they could escape the root), an entry followed later in
@@ -32,7 +33,8 @@ import java.util.RandomAccess;
  * Children}), so building the tree of a sorted archive hashes no file name at all: at a hundred
  * thousand entries it costs a third of building one table of every path.
  *
- * <p>Thread-safe once built.
+ * <p>Thread-safe once built while nothing changes it; changes and the lookups beside them need
+ * the writable file system's lock.
  */
 final class EntryTree {
   static final String DUPLICATE = "a later entry has the same path";
@@ -42,23 +44,47 @@ final class EntryTree {
   static final class Node {
     /** The absolute path: {@code /} for the root, else {@code /a/b} (no trailing {@code /}). */
     final String key;
-    /** For a file, its entry; null for a directory. */
+    /** For a file of the archive as opened, its entry; null for a directory or staged file. */
     final EntryInfo entry;
     /** For a directory, its children; null for a file. */
     private final Children children;
     private final int order;
+    /**
+     * A staged file's size; a directory made by {@code createDirectory}: 0, else -1. Staged
+     * files are content written through a writable file system, not yet in the archive.
+     */
+    private final long stagedSize;
+    /** A staged file's time, or a created directory's; null otherwise. */
+    private final Instant stagedTime;
     /** A directory's time, computed on first use (a benign race: every thread gets the same). */
     private volatile FileTime directoryTime;
 
     private Node(String key, EntryInfo entry, int order) {
+      this(key, entry, order, entry == null, -1, null);
+    }
+
+    private Node(String key, EntryInfo entry, int order, boolean directory, long stagedSize,
+        Instant stagedTime) {
       this.key = key;
       this.entry = entry;
       this.order = order;
-      this.children = entry == null ? new Children() : null;
+      this.children = directory ? new Children() : null;
+      this.stagedSize = stagedSize;
+      this.stagedTime = stagedTime;
     }
 
     boolean isDirectory() {
-      return entry == null;
+      return children != null;
+    }
+
+    /** Says whether this is a file whose content is staged rather than an entry of the archive. */
+    boolean isStaged() {
+      return children == null && entry == null;
+    }
+
+    /** A file's size in bytes; 0 for a directory. */
+    long size() {
+      return children != null ? 0 : entry != null ? entry.uncompressedSize() : stagedSize;
     }
 
     /** A directory's children, in the archive's order. */
@@ -73,15 +99,19 @@ final class EntryTree {
 
     /**
      * A file's recorded time; a directory's is the latest of the files below it (the epoch for
-     * an empty root). Directories compute theirs when first asked, not when the tree is built.
+     * an empty root) and of its creation, if a file system made it. Directories compute theirs
+     * when first asked, not when the tree is built.
      */
     FileTime modifiedTime() {
       if (entry != null) {
         return FileTime.from(entry.modifiedTime());
       }
+      if (children == null) {
+        return FileTime.from(stagedTime);
+      }
       FileTime time = directoryTime;
       if (time == null) {
-        Instant latest = Instant.EPOCH;
+        Instant latest = stagedTime != null ? stagedTime : Instant.EPOCH;
         for (Node child : children.list) {
           Instant t = child.entry != null ? child.entry.modifiedTime()
               : child.modifiedTime().toInstant();
@@ -134,6 +164,21 @@ final class EntryTree {
     /** Puts a child in the place of the one with its path, which must be there. */
     void replace(Node child) {
       list.set(position(child.key), child);
+    }
+
+    /**
+     * Removes the child with a path, which must be there. The hash index, if any, is brought up
+     * to date for the children after it: removing is linear in the directory's size.
+     */
+    void remove(String key) {
+      int at = position(key);
+      list.remove(at);
+      if (index != null) {
+        index.remove(key);
+        for (int i = at; i < list.size(); i++) {
+          index.put(list.get(i).key, i);
+        }
+      }
     }
 
     Node get(String key) {
@@ -192,6 +237,15 @@ final class EntryTree {
     }
 
     @Override
+    public Node remove(int index) {
+      Objects.checkIndex(index, size);
+      Node old = nodes[index];
+      System.arraycopy(nodes, index + 1, nodes, index, size - index - 1);
+      nodes[--size] = null;
+      return old;
+    }
+
+    @Override
     public int size() {
       return size;
     }
@@ -232,6 +286,120 @@ final class EntryTree {
   /** The entries that are not files of the tree, in directory order. */
   List<HiddenEntry> hidden() {
     return hidden;
+  }
+
+  // ---- changes, made by a writable file system under its lock (see the class comment)
+
+  /**
+   * Says why no file can be put at a path: a directory is there, or a file holds the place of
+   * one of its parents.
+   *
+   * @return the reason, or null if a file may go there
+   */
+  String fileConflict(String key) {
+    if (directories.containsKey(key)) {
+      return "is a directory";
+    }
+    for (int slash = key.indexOf('/', 1); slash > 0; slash = key.indexOf('/', slash + 1)) {
+      Node above = get(key.substring(0, slash));
+      if (above != null && !above.isDirectory()) {
+        return "its parent " + above.key + " is a file";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Puts a file at a path, in the place of the file there if any, with the parent directories it
+   * implies. The path must have no {@linkplain #fileConflict conflict}.
+   *
+   * @param entry the entry of the archive as opened that the file reads, or null for staged
+   *     content of {@code size} bytes written at {@code time}
+   */
+  Node putFile(String key, EntryInfo entry, long size, Instant time) {
+    Node file = new Node(key, entry, -1, false, entry == null ? size : -1,
+        entry == null ? time : null);
+    Node parent = makeDirectory(parentKey(key), null);
+    if (parent.children.get(key) != null) {
+      parent.children.replace(file);
+    } else {
+      parent.children.putIfAbsent(file);
+    }
+    touched(parent);
+    return file;
+  }
+
+  /** Makes a directory (with the parents it needs) or returns the one at the path. */
+  Node makeDirectory(String key, Instant time) {
+    Node directory = directories.get(key);
+    if (directory != null) {
+      return directory;
+    }
+    Node parent = makeDirectory(parentKey(key), null);
+    directory = new Node(key, null, -1, true, 0, time);
+    parent.children.putIfAbsent(directory);
+    directories.put(key, directory);
+    touched(parent);
+    return directory;
+  }
+
+  /** Removes a file, or a directory with everything below it. */
+  void remove(Node node) {
+    Node parent = directories.get(parentKey(node.key));
+    parent.children.remove(node.key);
+    forgetDirectories(node);
+    touched(parent);
+  }
+
+  private void forgetDirectories(Node node) {
+    if (node.isDirectory()) {
+      directories.remove(node.key);
+      for (Node child : node.children.list) {
+        forgetDirectories(child);
+      }
+    }
+  }
+
+  /**
+   * Puts a copy of a node at another path (a directory with everything below it, empty
+   * directories included); the path must be free and its parent a directory.
+   */
+  void copy(Node node, String key) {
+    if (!node.isDirectory()) {
+      putFile(key, node.entry, node.stagedSize, node.stagedTime);
+      return;
+    }
+    makeDirectory(key, node.stagedTime);
+    for (Node child : List.copyOf(node.children.list)) {
+      copy(child, key + "/" + child.name());
+    }
+  }
+
+  /** The files below a directory, depth first in listing order; the node itself if a file. */
+  List<Node> files(Node node) {
+    List<Node> files = new ArrayList<>();
+    collectFiles(node, files);
+    return files;
+  }
+
+  private static void collectFiles(Node node, List<Node> into) {
+    if (!node.isDirectory()) {
+      into.add(node);
+      return;
+    }
+    for (Node child : node.children.list) {
+      collectFiles(child, into);
+    }
+  }
+
+  /** Forgets the times of a directory and those above it: what is below them changed. */
+  private void touched(Node directory) {
+    for (Node d = directory; ; d = directories.get(parentKey(d.key))) {
+      d.directoryTime = null;
+      if (d.key.equals("/")) {
+        return;
+      }
+    }
   }
 
   private static final class Builder {

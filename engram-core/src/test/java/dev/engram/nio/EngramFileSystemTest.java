@@ -155,7 +155,7 @@ class EngramFileSystemTest {
     assertThrows(NoSuchFileException.class,
         () -> provider.newFileSystem(dir.resolve("missing.eng"), Map.of()));
     assertThrows(IllegalArgumentException.class,
-        () -> provider.newFileSystem(archive, Map.of("create", "true")));
+        () -> provider.newFileSystem(archive, Map.of("noCompression", "true")));
   }
 
   @Test
@@ -256,8 +256,9 @@ class EngramFileSystemTest {
   @Test
   void unknownEnvKeysAndWrongTypesAreRefusedByName() {
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> FileSystems.newFileSystem(archive, Map.of("create", "true", "kye", KEY)));
-    assertTrue(unknown.getMessage().contains("create, kye"), unknown.getMessage());
+        () -> FileSystems.newFileSystem(archive, Map.of("noCompression", "true", "kye", KEY)));
+    assertTrue(unknown.getMessage().contains("keys kye, noCompression; an engram file system"
+        + " takes create, readOnly, key,"), unknown.getMessage());
     IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
         () -> FileSystems.newFileSystem(archive, Map.of("passphrase", "secret")));
     assertTrue(type.getMessage().contains("passphrase must be a char[]"), type.getMessage());
@@ -267,7 +268,7 @@ class EngramFileSystemTest {
     assertTrue(both.getMessage().contains("not both"), both.getMessage());
     URI uri = URI.create("engram:" + archive.toUri());
     assertThrows(IllegalArgumentException.class,
-        () -> FileSystems.newFileSystem(uri, Map.of("readOnly", true)));
+        () -> FileSystems.newFileSystem(uri, Map.of("readOnly", "yes")));
     assertThrows(FileSystemNotFoundException.class, () -> FileSystems.getFileSystem(uri));
   }
 
@@ -546,7 +547,7 @@ class EngramFileSystemTest {
 
   @Test
   void everyWriteThrowsReadOnlyFileSystemException() throws IOException {
-    try (FileSystem fs = FileSystems.newFileSystem(archive)) {
+    try (FileSystem fs = FileSystems.newFileSystem(archive, Map.of("readOnly", true))) {
       Path file = fs.getPath("/README.md");
       Map<String, org.junit.jupiter.api.function.Executable> writes = new HashMap<>();
       writes.put("write", () -> Files.write(file, new byte[1]));
@@ -574,7 +575,7 @@ class EngramFileSystemTest {
 
   @Test
   void theFileStoreIsTheReadOnlyArchive() throws IOException {
-    try (FileSystem fs = FileSystems.newFileSystem(archive)) {
+    try (FileSystem fs = FileSystems.newFileSystem(archive, Map.of("readOnly", "true"))) {
       var store = Files.getFileStore(fs.getPath("/a"));
       assertTrue(store.isReadOnly());
       assertEquals("engram", store.type());

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * provider is held to the contract there) and the one difference on purpose below.
  */
 class EngramFsConformanceTest extends FileSystemConformance {
+  /** The suite checks a read-only file system; an archive file that can be written opens writable. */
+  private static final Map<String, Boolean> READ_ONLY = Map.of("readOnly", true);
+
   private Path archive;
 
   @Override
@@ -36,13 +39,13 @@ class EngramFsConformanceTest extends FileSystemConformance {
         writer.finish();
       }
     }
-    return FileSystems.newFileSystem(archive);
+    return FileSystems.newFileSystem(archive, READ_ONLY);
   }
 
   @Override
   protected FileSystem openByUri(Path archiveDir) throws IOException {
     Path copy = Files.copy(archive, archiveDir.resolve("files.eng"));
-    return FileSystems.newFileSystem(URI.create("engram:" + copy.toUri()), Map.of());
+    return FileSystems.newFileSystem(URI.create("engram:" + copy.toUri()), READ_ONLY);
   }
 
   @Override
