@@ -1,6 +1,7 @@
 package dev.engram.nio;
 
 import dev.engram.ArchiveReader;
+import dev.engram.KeyRequiredException;
 import dev.engram.ReaderOptions;
 import dev.engram.format.Header;
 import dev.engram.source.ArchiveSource;
@@ -99,8 +100,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * given {@code create}: create archives by URI, {@code engram:file:...}, or with this provider's
  * {@link #newFileSystem(Path, Map)}). Archives read over a network or from a caller's {@link
  * ArchiveSource} are read-only. Without {@code readOnly}, an archive an update cannot keep
- * (encrypted per file, or with entries whose names break the path policy) opens read-only; with
- * {@code readOnly} false it fails. See {@link EngramFileSystem} for what writing does.
+ * (one with entries whose names break the path policy, or an encrypted one opened without its
+ * key, which can still be listed when encrypted per file) opens read-only; with {@code readOnly}
+ * false it fails. See {@link EngramFileSystem} for what writing does.
  *
  * <p><b>{@code env} keys.</b> Booleans may be given as {@link Boolean}s or the strings {@code
  * "true"} and {@code "false"}.
@@ -119,8 +121,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *     (copied; wipe yours)</td></tr>
  *   <tr><td>{@code encryption}</td><td>{@code "archive"}, {@code "per-file"} or an {@link
  *     dev.engram.EncryptionMode}</td><td>how a created archive is encrypted with {@code key} or
- *     {@code passphrase}; default as a whole (an archive encrypted per file cannot be updated
- *     yet)</td></tr>
+ *     {@code passphrase}; default as a whole</td></tr>
  *   <tr><td>{@code readerOptions}</td><td>{@link ReaderOptions}</td><td>everything else
  *     about reading: limits, caches, threads, or the key; not together with {@code key} or
  *     {@code passphrase}</td></tr>
@@ -265,8 +266,8 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
 
   /**
    * Opens an archive file: a new one ({@code create} and no file), one to update (writable), or
-   * one to read. Without {@code readOnly} in env, an archive the update cannot keep (encrypted
-   * per file, or holding entries with unsafe names) is opened read-only.
+   * one to read. Without {@code readOnly} in env, an archive the update cannot keep (holding
+   * entries with unsafe names, or encrypted and opened without its key) is opened read-only.
    */
   private EngramFileSystem openFile(Path path, FileSystemEnv env, Object registryKey)
       throws IOException {
@@ -288,11 +289,11 @@ public final class EngramFileSystemProvider extends FileSystemProvider {
     if (writable) {
       try {
         return openForUpdate(path, env, archiveUri, registryKey);
-      } catch (UnsupportedArchiveException e) {
+      } catch (UnsupportedArchiveException | KeyRequiredException e) {
         if (readOnly != null) {
           throw e;
         }
-        // not updatable: read it, as before writable file systems
+        // not updatable: read it, as before writable file systems (listing needs no key)
       }
     }
     return read(options -> ArchiveSource.open(path), archiveUri, env, registryKey);

@@ -446,15 +446,26 @@ class WritableFileSystemTest {
   }
 
   @Test
-  void anArchiveEncryptedPerFileOpensReadOnlyUnlessAskedToWrite() throws IOException {
+  void anArchiveEncryptedPerFileOpensWritableWithItsKeyAndReadOnlyWithout() throws IOException {
     Path archive = archiveOf("perfile.eng", files("a.txt", "a"),
         WriterOptions.builder().modifiedTime(TIME).encryption(EncryptionMode.PER_FILE, KEY));
-    try (FileSystem fs = FileSystems.newFileSystem(archive, Map.of("key", KEY))) {
-      assertTrue(fs.isReadOnly());
-      assertEquals("a", Files.readString(fs.getPath("/a.txt")));
+    try (FileSystem fs = FileSystems.newFileSystem(archive, Map.of())) {
+      assertTrue(fs.isReadOnly(), "without the key it can only be listed");
+      assertTrue(Files.exists(fs.getPath("/a.txt")));
     }
-    assertThrows(dev.engram.UnsupportedArchiveException.class,
-        () -> FileSystems.newFileSystem(archive, Map.of("key", KEY, "readOnly", false)));
+    assertThrows(dev.engram.KeyRequiredException.class,
+        () -> FileSystems.newFileSystem(archive, Map.of("readOnly", false)));
+    try (FileSystem fs = FileSystems.newFileSystem(archive, Map.of("key", KEY))) {
+      assertFalse(fs.isReadOnly());
+      assertEquals("a", Files.readString(fs.getPath("/a.txt")));
+      Files.writeString(fs.getPath("/b.txt"), "b");
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive,
+        ReaderOptions.builder().key(KEY).build())) {
+      assertEquals(EncryptionMode.PER_FILE, reader.encryption().orElseThrow());
+      assertEquals("a", new String(reader.read("a.txt"), UTF_8));
+      assertEquals("b", new String(reader.read("b.txt"), UTF_8));
+    }
   }
 
   @Test
