@@ -13,7 +13,13 @@ import java.util.Objects;
  *
  * <p>{@link #isIntact()} says whether the content is undamaged and matches the manifest; {@link
  * #isAuthentic()} says whether, in addition, a valid (and, if trusted keys were given, trusted)
- * signature vouches for all of it. {@link #summary()} says both plainly.
+ * signature vouches for all of it; {@link #signing()} says what the signatures amount to. {@link
+ * #summary()} says all of it plainly.
+ *
+ * <p>An archive whose signatures were removed (the manifest rewritten without them, or the
+ * manifest removed) cannot be told apart from one that was never signed: nothing in the format
+ * survives their removal. Requiring a trusted signer ({@link VerifyOptions.Builder#trust}) is what
+ * refuses both (docs/SECURITY.md, "Signature stripping and downgrade").
  */
 public final class VerificationReport {
   private final String archive;
@@ -95,6 +101,59 @@ public final class VerificationReport {
     public boolean matches() {
       return status == Status.MATCHES;
     }
+  }
+
+  /**
+   * What the signatures of an archive amount to, told apart as far as the archive allows.
+   * Whether the content matches what they sign is {@link #isIntact()}; both together are {@link
+   * #isAuthentic()}.
+   */
+  public enum Signing {
+    /**
+     * No manifest, or a manifest without signatures: never signed, or its signatures (or the
+     * whole manifest) were removed. Nothing in the format survives their removal, so the two
+     * cannot be told apart.
+     */
+    UNSIGNED,
+    /**
+     * The archive has a {@code manifest.json} that cannot be read or parsed: whatever signed it
+     * cannot be checked (damaged, or tampered with).
+     */
+    MANIFEST_UNREADABLE,
+    /**
+     * The manifest carries signatures and none of them is correct for it: a signature replaced or
+     * damaged, an unknown algorithm, or the manifest changed after it was signed.
+     */
+    INVALID,
+    /**
+     * At least one signature is correct, but none is by a trusted key: signed again by someone
+     * else, or the signer's key was not among those given.
+     */
+    UNTRUSTED,
+    /**
+     * At least one signature is correct and by a trusted key (by any key when no trusted keys
+     * were given).
+     */
+    VALID
+  }
+
+  /**
+   * Says what the manifest's signatures amount to.
+   *
+   * @return {@link Signing#VALID} when a signature is valid, else why none is
+   */
+  public Signing signing() {
+    if (manifestProblem != null) {
+      return Signing.MANIFEST_UNREADABLE;
+    }
+    if (manifest == null || signatures.isEmpty()) {
+      return Signing.UNSIGNED;
+    }
+    if (signatures.stream().anyMatch(SignatureCheck::isValid)) {
+      return Signing.VALID;
+    }
+    return signatures.stream().anyMatch(s -> s.status() == SignatureCheck.Status.UNTRUSTED)
+        ? Signing.UNTRUSTED : Signing.INVALID;
   }
 
   /**
@@ -180,8 +239,7 @@ public final class VerificationReport {
    * @return true when the archive is exactly what a valid signer vouched for
    */
   public boolean isAuthentic() {
-    return isIntact() && manifest != null && uncovered.isEmpty()
-        && signatures.stream().anyMatch(SignatureCheck::isValid);
+    return isIntact() && uncovered.isEmpty() && signing() == Signing.VALID;
   }
 
   /**
@@ -201,7 +259,8 @@ public final class VerificationReport {
     if (manifestProblem != null) {
       out.append("  manifest: ").append(manifestProblem).append('\n');
     } else if (manifest == null) {
-      out.append("  manifest: none (nothing is signed)\n");
+      out.append("  manifest: none (nothing is signed: never signed, or the manifest was"
+          + " removed)\n");
     } else {
       long differing = files.stream().filter(f -> !f.matches()).count();
       out.append("  manifest: ").append(files.size()).append(" files, ")
@@ -214,12 +273,13 @@ public final class VerificationReport {
             .append('\n');
       }
       if (signatures.isEmpty()) {
-        out.append("  signatures: none\n");
+        out.append("  signatures: none (never signed, or they were removed: an archive cannot"
+            + " tell which)\n");
       }
       signatures.forEach(s -> out.append("  ").append(s.describe()).append('\n'));
-      if (trustedKeysGiven && signatures.stream().noneMatch(SignatureCheck::isValid)) {
-        out.append("  no signature is by a trusted key\n");
-      }
+    }
+    if (trustedKeysGiven && signing() != Signing.VALID) {
+      out.append("  no signature is by a trusted key\n");
     }
     return out.toString();
   }

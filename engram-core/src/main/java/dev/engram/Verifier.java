@@ -1,5 +1,6 @@
 package dev.engram;
 
+import dev.engram.crypto.ConstantTime;
 import dev.engram.io.ReadOnlyChannel;
 import dev.engram.manifest.FileEntry;
 import dev.engram.manifest.Manifest;
@@ -120,7 +121,7 @@ final class Verifier {
           VerificationReport.FileCheck.Status.SIZE_DIFFERS, "size is " + entry.size()
               + " bytes, the manifest says " + Long.toUnsignedString(file.size()));
     }
-    if (!entry.sha256().equalsIgnoreCase(file.sha256())) {
+    if (!ConstantTime.equalHex(entry.sha256(), file.sha256())) {
       return new VerificationReport.FileCheck(file,
           VerificationReport.FileCheck.Status.HASH_DIFFERS, "SHA-256 is " + entry.sha256()
               + ", the manifest says " + file.sha256());

@@ -236,7 +236,9 @@ class ManifestArchiveTest {
       VerificationReport report = reader.verify(VerifyOptions.defaults());
       assertTrue(report.isIntact());
       assertFalse(report.isAuthentic());
-      assertTrue(report.summary().contains("manifest: none (nothing is signed)"));
+      assertTrue(report.summary().contains("manifest: none (nothing is signed: never signed, or"
+          + " the manifest was removed)"), report.summary());
+      assertEquals(VerificationReport.Signing.UNSIGNED, report.signing());
     }
   }
 

@@ -5,6 +5,7 @@ import dev.engram.ReaderOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
@@ -129,7 +130,7 @@ final class KeyOptions {
     }
     if (confirm) {
       char[] again = io.secrets().read("Passphrase again: ");
-      boolean same = again != null && Arrays.equals(phrase, again);
+      boolean same = again != null && sameSecret(phrase, again);
       if (again != null) {
         Arrays.fill(again, '\0');
       }
@@ -140,5 +141,31 @@ final class KeyOptions {
     }
     asked = phrase.clone();
     return phrase;
+  }
+
+  /**
+   * Says whether two secrets hold the same characters, in time that depends only on their
+   * lengths: the characters are compared as UTF-16 bytes by {@link MessageDigest#isEqual}, and
+   * the copies wiped (docs/SECURITY.md, "Timing"; the CLI uses only engram-core's public API, so
+   * it cannot call the library's own comparison).
+   */
+  static boolean sameSecret(char[] a, char[] b) {
+    byte[] x = utf16(a);
+    byte[] y = utf16(b);
+    try {
+      return MessageDigest.isEqual(x, y);
+    } finally {
+      Arrays.fill(x, (byte) 0);
+      Arrays.fill(y, (byte) 0);
+    }
+  }
+
+  private static byte[] utf16(char[] chars) {
+    byte[] bytes = new byte[2 * chars.length];
+    for (int i = 0; i < chars.length; i++) {
+      bytes[2 * i] = (byte) (chars[i] >> 8);
+      bytes[2 * i + 1] = (byte) chars[i];
+    }
+    return bytes;
   }
 }

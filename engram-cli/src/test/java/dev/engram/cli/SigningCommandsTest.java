@@ -6,14 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.engram.ArchiveReader;
+import dev.engram.ArchiveWriter;
 import dev.engram.EntryInfo;
+import dev.engram.manifest.Manifest;
+import dev.engram.manifest.SigningKeys;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +75,60 @@ class SigningCommandsTest {
     assertTrue(other.stdout().contains("no signature is by a trusted key"), other.stdout());
     // without --trust, an intact archive passes whoever signed it
     assertEquals(0, run("verify", archive).exitCode());
+  }
+
+  /**
+   * Rewrites an archive as an attacker would: entries copied as stored, notes/a.md replaced when
+   * {@code notes} is given, the manifest as {@code manifest} makes it.
+   */
+  private Path rewrite(Path from, String name, UnaryOperator<Manifest> manifest, byte[] notes)
+      throws Exception {
+    Path to = dir.resolve(name);
+    try (ArchiveReader reader = ArchiveReader.open(from);
+        ArchiveWriter writer = ArchiveWriter.create(to)) {
+      for (EntryInfo e : reader.entries()) {
+        if (notes != null && e.path().equals("notes/a.md")) {
+          writer.addFile(e.path(), notes);
+        } else if (!e.path().equals(Manifest.ENTRY_NAME)) {
+          writer.copyEntry(reader, e.path());
+        }
+      }
+      writer.addManifest(manifest.apply(reader.manifest().orElseThrow()));
+      writer.finish();
+    }
+    return to;
+  }
+
+  @Test
+  void strippedReplacedOrTamperedSignaturesAreNotAuthenticallySigned() throws Exception {
+    Path signed = dir.resolve("s.eng");
+    assertEquals(0, run("pack", library.toString(), "-o", signed.toString(), "--sign",
+        key("alice")).exitCode());
+    Path never = dir.resolve("never.eng");
+    assertEquals(0, run("pack", library.toString(), "-o", never.toString()).exitCode());
+    Path stripped = rewrite(signed, "stripped.eng", m -> m.toBuilder().clearSignatures().build(),
+        null);
+    PrivateKey bob = SigningKeys.readPrivateKey(Path.of(key("bob")));
+    Path replaced = rewrite(signed, "replaced.eng",
+        m -> m.toBuilder().clearSignatures().build().sign(bob, "alice"), null);
+    Path tampered = rewrite(signed, "tampered.eng", m -> m,
+        "alphb\n".getBytes(StandardCharsets.UTF_8));
+    Map<Path, String> expected = Map.of(
+        never, "manifest: none (nothing is signed: never signed, or the manifest was removed)",
+        stripped, "signatures: none (never signed, or they were removed: an archive cannot tell"
+            + " which)",
+        replaced, "correct, but the key is not trusted",
+        tampered, "notes/a.md: SHA-256 is ");
+    for (Map.Entry<Path, String> e : expected.entrySet()) {
+      Cli.Result r = run("verify", "--trust", pub("alice"), e.getKey().toString());
+      assertEquals(ExitCodes.VERIFY_FAILED, r.exitCode(), r.toString());
+      assertTrue(r.stdout().contains(", NOT AUTHENTICALLY SIGNED\n"), r.stdout());
+      assertTrue(r.stdout().contains(e.getValue()), r.stdout());
+      // tampered: Alice's signature still signs the manifest; the content no longer matches it
+      assertEquals(e.getKey() != tampered, r.stdout().contains("no signature is by a trusted key"),
+          r.stdout());
+    }
+    assertEquals(0, run("verify", "--trust", pub("alice"), signed.toString()).exitCode());
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.engram.crypto;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
@@ -221,7 +220,7 @@ public final class AesGcm {
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AES-GCM failed", e);
       }
-      if (!MessageDigest.isEqual(expected, tag)) {
+      if (!ConstantTime.equal(expected, tag)) {
         throw new AEADBadTagException("tag mismatch");
       }
     }

@@ -16,7 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -127,7 +126,7 @@ abstract class KeyedSealing extends Sealing {
       throws IOException;
 
   private boolean sameKey(KeyedSealing other) {
-    return key != null && other.key != null && MessageDigest.isEqual(key, other.key);
+    return key != null && other.key != null && ConstantTime.equal(key, other.key);
   }
 
   @Override

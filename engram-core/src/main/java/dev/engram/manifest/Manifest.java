@@ -1,5 +1,6 @@
 package dev.engram.manifest;
 
+import dev.engram.crypto.ConstantTime;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -318,9 +319,7 @@ public final class Manifest {
    * @return one verdict per signature, in order
    */
   public List<SignatureCheck> checkSignatures(Collection<PublicKey> trusted) {
-    Set<String> trustedKeys = trusted.stream()
-        .map(k -> HexFormat.of().formatHex(SigningKeys.rawPublicKey(k)))
-        .collect(Collectors.toSet());
+    List<byte[]> trustedKeys = trusted.stream().map(SigningKeys::rawPublicKey).toList();
     byte[] digest = canonicalHash();
     List<SignatureCheck> checks = new ArrayList<>(signatures.size());
     for (int i = 0; i < signatures.size(); i++) {
@@ -329,8 +328,7 @@ public final class Manifest {
       SignatureCheck.Status status;
       if (problem != null) {
         status = SignatureCheck.Status.INVALID;
-      } else if (!trustedKeys.isEmpty()
-          && !trustedKeys.contains(entry.publicKey().toLowerCase(java.util.Locale.ROOT))) {
+      } else if (!trustedKeys.isEmpty() && !isTrusted(entry, trustedKeys)) {
         status = SignatureCheck.Status.UNTRUSTED;
       } else {
         status = SignatureCheck.Status.VALID;
@@ -340,9 +338,22 @@ public final class Manifest {
     return List.copyOf(checks);
   }
 
+  /**
+   * Says whether a correct signature's key is one of the trusted keys, comparing raw key bytes in
+   * constant time with every trusted key (docs/SECURITY.md, "Timing").
+   */
+  private static boolean isTrusted(SignatureEntry entry, List<byte[]> trustedKeys) {
+    byte[] key = hex(entry.publicKey(), 32);
+    boolean trusted = false;
+    for (byte[] candidate : trustedKeys) {
+      trusted |= ConstantTime.equal(key, candidate);
+    }
+    return trusted;
+  }
+
   /** Returns why a signature does not verify, or null when it does. */
   private static String problemWith(SignatureEntry entry, byte[] digest) {
-    if (!ED25519.equals(entry.algorithm())) {
+    if (!isEd25519(entry)) {
       return "unknown algorithm '" + entry.algorithm() + "' (only ed25519 is defined)";
     }
     byte[] key = hex(entry.publicKey(), 32);
@@ -372,6 +383,11 @@ public final class Manifest {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no Ed25519", e);
     }
+  }
+
+  /** The algorithm's name is public, not authenticity-deciding bytes: a plain comparison. */
+  private static boolean isEd25519(SignatureEntry entry) {
+    return ED25519.equals(entry.algorithm());
   }
 
   private static byte[] hex(String text, int bytes) {
