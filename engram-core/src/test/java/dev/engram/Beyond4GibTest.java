@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * payloads of the entries after the first, the directory and the end record all lie beyond 2^32;
  * reads inside the entries cross 2^31 and 2^32 (a stored entry's payload offsets, a framed
  * entry's frame numbers times 64 KiB and its frame index); verification and extraction see them
- * all. An {@code int} anywhere in that arithmetic fails a read with wrong bytes or an exception.
+ * all, and so does the {@code engram:} file system. An {@code int} anywhere in that arithmetic
+ * fails a read with wrong bytes or an exception.
  *
  * <p>Kept cheap: the framed entries are zeros stamped with their block numbers (see {@link
  * TestData#stampedByte}), which LZ4 shrinks 250 times, and the first 4 GiB of the archive are a
@@ -164,6 +168,28 @@ class Beyond4GibTest {
           assertEquals(-1, channel.position(size).read(ByteBuffer.allocate(1)));
         }
       }
+    }
+  }
+
+  @Test
+  void theFileSystemReadsAcrossEveryBoundary() throws IOException {
+    try (FileSystem fs = FileSystems.newFileSystem(archive, Map.of("readOnly", true))) {
+      Path large = fs.getPath("/large.bin");
+      assertEquals(LARGE, Files.size(large));
+      assertEquals(SPARSE, Files.size(fs.getPath("/sparse.bin")));
+      try (SeekableByteChannel channel = Files.newByteChannel(large);
+          FileChannel file = FileChannel.open(large)) {
+        for (long at : new long[] {TWO_GIB - 100, FOUR_GIB - 100, LARGE - 300}) {
+          byte[] expected = TestData.stamped(at, 300);
+          assertArrayEquals(expected, readAt(channel, at, 300), "channel at " + at);
+          ByteBuffer buffer = ByteBuffer.allocate(300);
+          while (buffer.hasRemaining() && file.read(buffer, at + buffer.position()) > 0) {
+            // until full
+          }
+          assertArrayEquals(expected, buffer.array(), "file channel at " + at);
+        }
+      }
+      assertArrayEquals(SMALL, Files.readAllBytes(fs.getPath("/small.txt")));
     }
   }
 
