@@ -114,6 +114,68 @@ final class TestData {
     };
   }
 
+  /**
+   * Byte {@code i} of content that is zeros but for each 64 KiB block's number, written in its
+   * first 8 bytes and, inverted, in its last 8: it costs almost nothing to generate or compress,
+   * yet a block read from the wrong place (an offset cut to 32 bits) is caught.
+   */
+  static byte stampedByte(long i) {
+    long block = i >>> 16;
+    int at = (int) (i & 0xFFFF);
+    if (at < 8) {
+      return (byte) (block >>> (56 - 8 * at));
+    }
+    if (at >= 65528) {
+      return (byte) ~(block >>> (56 - 8 * (at - 65528)));
+    }
+    return 0;
+  }
+
+  /** {@code length} bytes of the stamped content, from {@code from}. */
+  static byte[] stamped(long from, int length) {
+    byte[] out = new byte[length];
+    for (int k = 0; k < length; k++) {
+      out[k] = stampedByte(from + k);
+    }
+    return out;
+  }
+
+  /** The first {@code size} bytes of the stamped content, generated as they are read. */
+  static InputStream stampedStream(long size) {
+    return new InputStream() {
+      private long position;
+
+      @Override
+      public int read() {
+        return position < size ? stampedByte(position++) & 0xFF : -1;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (position >= size) {
+          return -1;
+        }
+        int n = (int) Math.min(len, size - position);
+        java.util.Arrays.fill(b, off, off + n, (byte) 0);
+        long end = position + n;
+        for (long block = position >>> 16; block <= (end - 1) >>> 16; block++) {
+          for (int k = 0; k < 8; k++) {
+            long head = (block << 16) + k;
+            long tail = (block << 16) + 65528 + k;
+            if (head >= position && head < end) {
+              b[off + (int) (head - position)] = stampedByte(head);
+            }
+            if (tail >= position && tail < end) {
+              b[off + (int) (tail - position)] = stampedByte(tail);
+            }
+          }
+        }
+        position = end;
+        return n;
+      }
+    };
+  }
+
   /** Text that throws {@code IOException("source failed")} once {@code bytes} were read. */
   static InputStream failingAfter(long bytes) {
     byte[] chunk = TestData.text(1 << 16, 5);

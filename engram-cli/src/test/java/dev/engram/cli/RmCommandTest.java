@@ -108,25 +108,8 @@ class RmCommandTest {
     Path bomb = dir.resolve("bomb.eng");
     try (dev.engram.ArchiveWriter writer = dev.engram.ArchiveWriter.create(bomb)) {
       // 100 MiB of zeros: Zstandard stores them at ~3,450 : 1, beyond the default 1000 : 1
-      writer.addFile("zeros.bin", new java.io.InputStream() {
-        private long left = 100L << 20;
-
-        @Override
-        public int read() {
-          return left-- > 0 ? 0 : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-          if (left <= 0) {
-            return -1;
-          }
-          int n = (int) Math.min(len, left);
-          java.util.Arrays.fill(b, off, off + n, (byte) 0);
-          left -= n;
-          return n;
-        }
-      }, dev.engram.CompressionMethod.ZSTD);
+      writer.addFile("zeros.bin", dev.engram.testing.SparseArchives.zeros(100L << 20),
+          dev.engram.CompressionMethod.ZSTD);
       writer.addFile("drop.txt", new byte[] {1});
       writer.finish();
     }
