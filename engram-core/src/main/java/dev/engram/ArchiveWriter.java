@@ -519,6 +519,8 @@ public final class ArchiveWriter implements Closeable {
    *
    * @throws IllegalStateException if called twice, after {@link #close()}, or after a failure
    *     that could not be undone
+   * @throws LimitExceededException if the generated manifest would be larger than readers parse
+   *     ({@link ArchiveReader#MAX_MANIFEST_BYTES}); nothing is written
    * @throws IOException if a queued entry failed, or writing, syncing or renaming fails
    */
   public void finish() throws IOException {
@@ -527,6 +529,14 @@ public final class ArchiveWriter implements Closeable {
     try {
       if (manifest != null) {
         byte[] json = manifest.toJson(Instant.ofEpochSecond(defaultModifiedTime()));
+        if (json.length > ArchiveReader.MAX_MANIFEST_BYTES) {
+          // an archive whose manifest no reader parses would never verify
+          throw new LimitExceededException("manifest size", "the generated "
+              + Manifest.ENTRY_NAME + " would be " + json.length + " bytes for "
+              + entries.size() + " files, more than the " + ArchiveReader.MAX_MANIFEST_BYTES
+              + " bytes readers parse: write an archive this large without"
+              + " WriterOptions.manifest, or split it");
+        }
         writeNow(new BufferedEntry(Manifest.ENTRY_NAME, json, json.length,
             CompressionMethod.NONE, defaultModifiedTime(), false));
       }

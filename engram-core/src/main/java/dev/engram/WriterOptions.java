@@ -461,7 +461,9 @@ public final class WriterOptions implements Destroyable {
      * template, with {@code files} replaced by every entry added (path, SHA-256 and size computed
      * while the content streams through, MIME type guessed from the extension), signed with the
      * keys given to {@link #signWith}, and stored uncompressed as engram-rs does. The writer then
-     * refuses an entry named {@code manifest.json} of its own.
+     * refuses an entry named {@code manifest.json} of its own. Readers parse manifests of at most
+     * {@value ArchiveReader#MAX_MANIFEST_BYTES} bytes (about 180 bytes a file with short paths,
+     * so some 350,000 files): {@link ArchiveWriter#finish()} refuses to write a bigger one.
      *
      * @param template the manifest to complete; its signatures are dropped
      * @return this builder

@@ -352,4 +352,25 @@ class ManifestArchiveTest {
     }
     return ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getLong(16);
   }
+
+  @Test
+  void aManifestLargerThanReadersParseIsRefusedAtFinishAndNothingIsWritten() throws IOException {
+    Path archive = dir.resolve("many.eng");
+    String padding = "p".repeat(240); // long names: fewer entries reach the limit
+    LimitExceededException e;
+    try (ArchiveWriter writer = ArchiveWriter.create(archive,
+        WriterOptions.builder().modifiedTime(TIME).manifest(template()).build())) {
+      byte[] empty = new byte[0];
+      for (int i = 0; i < 185_000; i++) {
+        writer.addFile("d" + (i % 100) + "/" + padding + i, empty, CompressionMethod.NONE);
+      }
+      e = assertThrows(LimitExceededException.class, writer::finish);
+    }
+    assertTrue(e.getMessage().contains("manifest.json") && e.getMessage().contains("185000 files"),
+        e.getMessage());
+    assertFalse(Files.exists(archive), "no archive whose manifest no reader parses");
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count(), "no temporary file is left");
+    }
+  }
 }
