@@ -549,9 +549,12 @@ public final class ArchiveReader implements Closeable {
    * Extracts every entry into a directory (created if missing), writing only inside it: names
    * that are absolute, contain {@code ..} or control characters, or would pass through a
    * symbolic link already inside the directory are refused; all names are checked before anything
-   * is written. Each file is written to a temporary sibling, stamped with the entry's modified
-   * time and renamed into place, so an interrupted extraction never leaves a half-written file
-   * under a final name, and content failing its CRC never reaches one. Existing files of the same
+   * is written. Where the platform can work relative to an open directory (Linux, macOS), a
+   * directory swapped for a symbolic link while the extraction runs cannot redirect a write
+   * either. Each file is written to a temporary sibling, readable by its owner only until it is
+   * complete, stamped with the entry's modified time, given the permissions of a plain new file
+   * and renamed into place, so an interrupted extraction never leaves a half-written file under a
+   * final name, and content failing its CRC never reaches one. Existing files of the same
    * names are replaced. For duplicate paths, the entry lookups find is extracted.
    *
    * <p>An error stops the extraction; files already extracted stay.

@@ -14,8 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,14 +43,24 @@ import java.util.zip.CRC32;
  *   <li>Directories inside the destination are created one component at a time, and an existing
  *       symbolic link on the way is refused, never followed. A symbolic link at the final name is
  *       replaced by the file, not written through.
- *   <li>Each file is written to a temporary sibling, stamped with the entry's modified time, and
- *       renamed over its final name, so an interrupted extraction never leaves a half-written file
- *       under that name; content that fails its CRC never reaches it either.
+ *   <li>Each file is written to a temporary sibling, readable by its owner only (where the file
+ *       system has POSIX permissions) until it is complete, stamped with the entry's modified
+ *       time, given the permissions a plain new file gets in the destination, and renamed over
+ *       its final name, so an interrupted extraction never leaves a half-written file under that
+ *       name; content that fails its CRC never reaches it either.
  * </ul>
  *
- * <p>The destination must not be changed concurrently by someone untrusted: Java cannot open a
- * file relative to a checked directory, so a directory swapped for a link between the check and
- * the write is outside what this class can prevent. Not thread-safe; create one per extraction.
+ * <p><b>Races.</b> Someone else who can write inside the destination might swap a directory that
+ * was checked for a symbolic link before a file is written into it. Where the platform can work
+ * relative to an open directory ({@link java.nio.file.SecureDirectoryStream}: Linux, macOS),
+ * every directory is opened through its parent without following links ({@link
+ * OpenDirectories}), and files are created, stamped and renamed relative to it, so a swap cannot
+ * redirect a write: the files land in the directory that was checked, wherever it is now.
+ * Elsewhere (Windows), the directories on the way are checked again, not following links, before
+ * each file is created and again before it is renamed; a swap between that check and the system
+ * call remains outside what Java can prevent there.
+ *
+ * <p>Not thread-safe; create one per extraction.
  */
 final class Extractor {
   /** Latest modified time set on extracted files; stranger values leave the file's own time. */
@@ -58,13 +73,30 @@ final class Extractor {
   private final ArchiveReader reader;
   private final Path root;
   private final LongConsumer progress;
+  /** Whether to work relative to open directories where the platform can. */
+  private final boolean relative;
+  /** The permissions a plain new file gets in the destination; null where there are none. */
+  private Set<PosixFilePermission> filePermissions;
 
   Extractor(ArchiveReader reader, Path directory, LongConsumer progress) throws IOException {
+    this(reader, directory, progress, true);
+  }
+
+  /**
+   * For tests: {@code relative} false works by path even where the platform could work relative
+   * to open directories, as on Windows.
+   */
+  Extractor(ArchiveReader reader, Path directory, LongConsumer progress, boolean relative)
+      throws IOException {
     this.reader = reader;
     this.progress = progress;
+    this.relative = relative;
     this.root = directory.toAbsolutePath().normalize();
     Files.createDirectories(root);
   }
+
+  /** A file to write: its path, its directory relative to the destination, and its name. */
+  private record Target(Path path, String directory, String name) {}
 
   /**
    * Extracts every selected entry (for duplicate paths, the one lookups find). All names are checked, and
@@ -96,74 +128,208 @@ final class Extractor {
     }
     // directories first, on this thread: then the files can be written in any order
     List<EntryInfo> selected = new ArrayList<>(byTarget.values());
-    Path[] targets = new Path[selected.size()];
-    Set<Path> checkedDirectories = new HashSet<>();
-    int i = 0;
-    for (Map.Entry<String, EntryInfo> target : byTarget.entrySet()) {
-      targets[i++] = prepare(target.getValue(), target.getKey(), checkedDirectories);
+    Target[] targets = new Target[selected.size()];
+    try (OpenDirectories directories = openDirectories()) {
+      Set<String> checkedDirectories = new HashSet<>();
+      int i = 0;
+      for (Map.Entry<String, EntryInfo> target : byTarget.entrySet()) {
+        targets[i++] = prepare(target.getValue(), target.getKey(), directories,
+            checkedDirectories);
+      }
+      if (targets.length > 0) {
+        filePermissions = plainFilePermissions(directories);
+      }
+      writeAll(selected, targets, directories);
     }
-    writeAll(selected, targets);
-    return List.of(targets);
+    Path[] paths = new Path[targets.length];
+    for (int i = 0; i < targets.length; i++) {
+      paths[i] = targets[i].path();
+    }
+    return List.of(paths);
   }
 
   /** Writes every file, several at once ({@link EntryTasks}). */
-  private void writeAll(List<EntryInfo> entries, Path[] targets) throws IOException {
-    EntryTasks.Task writeOne = i -> write(entries.get(i), targets[i]);
+  private void writeAll(List<EntryInfo> entries, Target[] targets, OpenDirectories directories)
+      throws IOException {
+    EntryTasks.Task writeOne = i -> write(entries.get(i), targets[i], directories);
     ReaderThreads threads = reader.threads();
     EntryTasks.runAll(entries, threads.pool(), threads.count() - 1, true, () -> writeOne);
   }
 
   /** Extracts one entry. */
   Path extract(EntryInfo entry) throws IOException {
-    Path target = prepare(entry, ArchivePaths.forExtraction(entry.path()), new HashSet<>());
-    write(entry, target);
-    return target;
+    try (OpenDirectories directories = openDirectories()) {
+      Target target = prepare(entry, ArchivePaths.forExtraction(entry.path()), directories,
+          new HashSet<>());
+      filePermissions = plainFilePermissions(directories);
+      write(entry, target, directories);
+      return target.path();
+    }
   }
 
-  /** Makes the entry's parent directories exist, safely, and returns the file to write. */
-  private Path prepare(EntryInfo entry, String relative, Set<Path> checkedDirectories)
-      throws IOException {
-    String[] components = relative.split("/");
-    Path parent = root;
-    for (int i = 0; i < components.length - 1; i++) {
-      parent = parent.resolve(components[i]);
-      if (checkedDirectories.add(parent)) {
-        ensureDirectory(parent, entry);
+  /** The destination's directories held open, or null to work by path. */
+  private OpenDirectories openDirectories() throws IOException {
+    return relative ? OpenDirectories.open(root, OpenDirectories.CAPACITY) : null;
+  }
+
+  /**
+   * Makes the entry's parent directories exist, safely, and returns the file to write.
+   *
+   * @param directories the open directories, or null to work by path
+   * @param checkedDirectories the directories (relative to the destination) already made safe
+   */
+  private Target prepare(EntryInfo entry, String relative, OpenDirectories directories,
+      Set<String> checkedDirectories) throws IOException {
+    int slash = relative.lastIndexOf('/');
+    String directory = slash < 0 ? "" : relative.substring(0, slash);
+    String name = relative.substring(slash + 1);
+    if (directories != null) {
+      if (checkedDirectories.add(directory)) {
+        directories.release(directories.acquire(directory, true, entry.path()));
+      }
+    } else {
+      String[] components = relative.split("/");
+      StringBuilder parent = new StringBuilder();
+      for (int i = 0; i < components.length - 1; i++) {
+        parent.append(i == 0 ? "" : "/").append(components[i]);
+        if (checkedDirectories.add(parent.toString())) {
+          ensureDirectory(root.resolve(parent.toString()), entry);
+        }
       }
     }
-    Path target = parent.resolve(components[components.length - 1]);
+    Path target = root.resolve(relative);
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileSystemException(target.toString(), null,
           "entry '" + entry.path() + "' cannot replace this directory");
     }
-    return target;
+    return new Target(target, directory, name);
+  }
+
+  /**
+   * The permissions a plain new file gets in the destination (under the process's umask), which
+   * each file receives once complete; null where the file system has no POSIX permissions.
+   * Learnt from a file created and deleted.
+   */
+  private Set<PosixFilePermission> plainFilePermissions(OpenDirectories directories)
+      throws IOException {
+    if (Files.getFileAttributeView(root, PosixFileAttributeView.class) == null) {
+      return null;
+    }
+    String probe = "engram-permissions";
+    if (directories == null) {
+      Path file = TemporaryFiles.createSibling(root.resolve(probe));
+      try {
+        return Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            .permissions();
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    }
+    OpenDirectories.Handle handle = directories.acquire("", false, probe);
+    try {
+      SecureDirectoryStream<Path> directory = handle.stream();
+      TemporaryFiles.Sibling sibling =
+          TemporaryFiles.openSibling(directory, directories.name(probe), false);
+      try {
+        sibling.channel().close();
+        return directory.getFileAttributeView(sibling.path(), PosixFileAttributeView.class,
+            LinkOption.NOFOLLOW_LINKS).readAttributes().permissions();
+      } finally {
+        directory.deleteFile(sibling.path());
+      }
+    } finally {
+      directories.release(handle);
+    }
   }
 
   /** Writes an entry's content to a temporary sibling of the target, then renames it. */
-  private void write(EntryInfo entry, Path target) throws IOException {
-    TemporaryFiles.Sibling sibling = TemporaryFiles.openSibling(target, false);
+  private void write(EntryInfo entry, Target target, OpenDirectories directories)
+      throws IOException {
+    if (directories == null) {
+      writeByPath(entry, target);
+      return;
+    }
+    OpenDirectories.Handle handle = directories.acquire(target.directory(), false, entry.path());
+    try {
+      SecureDirectoryStream<Path> directory = handle.stream();
+      Path name = directories.name(target.name());
+      TemporaryFiles.Sibling sibling =
+          TemporaryFiles.openSibling(directory, name, filePermissions != null);
+      Path temporary = sibling.path();
+      try {
+        writeContent(entry, sibling.channel());
+        finish(directory.getFileAttributeView(temporary, finishingView(),
+            LinkOption.NOFOLLOW_LINKS), entry);
+        directory.move(temporary, directory, name);
+      } catch (IOException | RuntimeException | Error e) {
+        try {
+          directory.deleteFile(temporary);
+        } catch (IOException | RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+        throw e;
+      }
+    } finally {
+      directories.release(handle);
+    }
+  }
+
+  /**
+   * {@link #write} where files cannot be created relative to an open directory: the directories
+   * on the way are checked again, without following links, before the file is created and again
+   * before it is renamed.
+   */
+  private void writeByPath(EntryInfo entry, Target target) throws IOException {
+    checkDirectories(target.directory(), entry);
+    TemporaryFiles.Sibling sibling =
+        TemporaryFiles.openSibling(target.path(), filePermissions != null);
     Path temporary = sibling.path();
     try {
-      try (FileChannel out = sibling.channel()) {
-        Optional<Sealing.Payload> region = entry.compression() == CompressionMethod.NONE
-            ? reader.payloadAsStored(entry) : Optional.empty();
-        if (region.isPresent()) {
-          copyRegion(entry, region.get(), out);
-        } else {
-          try (InputStream in = new ProgressInputStream(reader.openStream(entry.path()),
-              progress)) {
-            in.transferTo(Channels.newOutputStream(out));
-          }
-        }
-      }
-      Instant modified = entry.modifiedTime();
-      if (!modified.isAfter(LATEST_TIME)) {
-        Files.setLastModifiedTime(temporary, FileTime.from(modified));
-      }
-      TemporaryFiles.moveIntoPlace(temporary, target);
+      writeContent(entry, sibling.channel());
+      finish(Files.getFileAttributeView(temporary, finishingView(),
+          LinkOption.NOFOLLOW_LINKS), entry);
+      checkDirectories(target.directory(), entry);
+      TemporaryFiles.moveIntoPlace(temporary, target.path());
     } catch (IOException | RuntimeException | Error e) {
       Cleanup.deleteAfter(e, temporary);
       throw e;
+    }
+  }
+
+  /** Writes the content to a new file and closes it. */
+  private void writeContent(EntryInfo entry, FileChannel channel) throws IOException {
+    try (FileChannel out = channel) {
+      Optional<Sealing.Payload> region = entry.compression() == CompressionMethod.NONE
+          ? reader.payloadAsStored(entry) : Optional.empty();
+      if (region.isPresent()) {
+        copyRegion(entry, region.get(), out);
+      } else {
+        try (InputStream in = new ProgressInputStream(reader.openStream(entry.path()),
+            progress)) {
+          in.transferTo(Channels.newOutputStream(out));
+        }
+      }
+    }
+  }
+
+  /** The view {@link #finish} needs: POSIX when there are permissions to set. */
+  private Class<? extends BasicFileAttributeView> finishingView() {
+    return filePermissions != null ? PosixFileAttributeView.class : BasicFileAttributeView.class;
+  }
+
+  /**
+   * Stamps a complete temporary file with the entry's modified time and gives it the permissions
+   * of a plain new file (times first: the file's owner may not read it afterwards).
+   *
+   * @param view its attributes, a POSIX view when there are permissions to set
+   */
+  private void finish(BasicFileAttributeView view, EntryInfo entry) throws IOException {
+    Instant modified = entry.modifiedTime();
+    if (!modified.isAfter(LATEST_TIME)) {
+      view.setTimes(FileTime.from(modified), null, null);
+    }
+    if (filePermissions != null && view instanceof PosixFileAttributeView posix) {
+      posix.setPermissions(filePermissions);
     }
   }
 
@@ -205,14 +371,22 @@ final class Extractor {
             LinkOption.NOFOLLOW_LINKS);
       }
     }
-    if (attributes.isSymbolicLink()) {
-      throw new UnsafeEntryPathException(entry.path(), "entry \"" + entry.path()
-          + "\" is not extracted: " + directory + " is a symbolic link, and extraction never"
-          + " follows one");
-    }
-    if (!attributes.isDirectory()) {
-      throw new FileSystemException(directory.toString(), null,
-          "entry '" + entry.path() + "' needs a directory here, but a file is in the way");
+    OpenDirectories.check(attributes, directory, entry.path());
+  }
+
+  /**
+   * Checks, not following links, that each directory from the destination down to {@code
+   * relative} is a real directory.
+   */
+  private void checkDirectories(String relative, EntryInfo entry) throws IOException {
+    Path directory = root;
+    for (int slash = 0; slash < relative.length(); ) {
+      int end = relative.indexOf('/', slash);
+      end = end < 0 ? relative.length() : end;
+      directory = directory.resolve(relative.substring(slash, end));
+      OpenDirectories.check(Files.readAttributes(directory, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS), directory, entry.path());
+      slash = end + 1;
     }
   }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * A source that records every read as {@code "position+length"} and passes it on: how tests
- * count the round trips a remote source would make.
+ * count the round trips a remote source would make (and hold a read up, {@link
+ * #beforeEachRead}).
  */
 public final class CountingSource implements ArchiveSource {
   private final ArchiveSource inner;
@@ -32,6 +33,29 @@ public final class CountingSource implements ArchiveSource {
    */
   public List<String> reads() {
     return List.copyOf(reads);
+  }
+
+  /** What to do before each read: it may hold the read up, or fail it. */
+  @FunctionalInterface
+  public interface BeforeRead {
+    /**
+     * Called before a read is passed on.
+     *
+     * @param position where the read starts
+     * @throws IOException to fail the read
+     */
+    void before(long position) throws IOException;
+  }
+
+  private volatile BeforeRead beforeRead = position -> { };
+
+  /**
+   * Sets what to do before each read from now on.
+   *
+   * @param hook called on the reading thread
+   */
+  public void beforeEachRead(BeforeRead hook) {
+    beforeRead = hook;
   }
 
   /** Forgets the reads made so far. */
@@ -61,6 +85,7 @@ public final class CountingSource implements ArchiveSource {
 
   @Override
   public void readFully(long position, ByteBuffer dst) throws IOException {
+    beforeRead.before(position);
     reads.add(position + "+" + dst.remaining());
     inner.readFully(position, dst);
   }

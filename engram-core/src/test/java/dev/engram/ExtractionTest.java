@@ -194,6 +194,32 @@ class ExtractionTest {
     assertEquals("second", Files.readString(destination().resolve("d.txt")));
   }
 
+  @Test
+  void moreDirectoriesThanStayOpenAreReopenedAsNeeded() throws IOException {
+    int directories = 2 * OpenDirectories.CAPACITY + 1;
+    Path archive = work.resolve("wide.eng");
+    try (ArchiveWriter writer = ArchiveWriter.create(archive)) {
+      for (int round = 0; round < 2; round++) { // each directory again once all were opened
+        for (int d = 0; d < directories; d++) {
+          writer.addFile("d" + d + "/sub/f" + round, ("d" + d + "f" + round).getBytes());
+        }
+      }
+      writer.finish();
+    }
+    try (ArchiveReader reader = ArchiveReader.open(archive,
+        ReaderOptions.builder().threads(2).build())) {
+      assertEquals(2 * directories, reader.extractAll(destination()).size());
+    }
+    for (int d = 0; d < directories; d++) {
+      for (int round = 0; round < 2; round++) {
+        assertEquals("d" + d + "f" + round,
+            Files.readString(destination().resolve("d" + d + "/sub/f" + round)));
+      }
+    }
+    assertEquals(4 * directories, tree(destination()).size(), // d, d/sub and two files
+        "nothing else, no temporary file or directory");
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {-1L, Long.MAX_VALUE, 253_402_300_800L})
   void unrepresentableModifiedTimeStillExtracts(long seconds) throws IOException {

@@ -2,6 +2,7 @@ package dev.engram.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryIteratorException;
@@ -9,9 +10,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -100,14 +104,10 @@ public final class TemporaryFiles {
   public static Sibling openSibling(Path target, boolean ownerOnly) throws IOException {
     Path directory = target.toAbsolutePath().getParent();
     String name = target.getFileName().toString();
-    FileAttribute<?>[] attributes = ownerOnly && Files.getFileAttributeView(directory,
-        PosixFileAttributeView.class) != null
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
+    FileAttribute<?>[] attributes = ownerOnly(ownerOnly && Files.getFileAttributeView(directory,
+        PosixFileAttributeView.class) != null);
     while (true) {
-      String suffix = PID + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-      Path candidate = directory.resolve("." + name + "." + suffix + ".tmp");
+      Path candidate = directory.resolve(siblingName(name));
       FileChannel channel;
       try {
         channel = FileChannel.open(candidate, Set.of(StandardOpenOption.CREATE_NEW,
@@ -124,19 +124,104 @@ public final class TemporaryFiles {
   }
 
   /**
+   * Creates a new empty file named like {@link #openSibling(Path, boolean)}'s, next to {@code
+   * name}, inside an open directory rather than at a path: its creation, like every later use of
+   * the directory stream, follows no symbolic link, and a directory renamed or swapped for a link
+   * meanwhile cannot move it elsewhere. The returned path is the file's name, relative to {@code
+   * directory}.
+   *
+   * @param directory the open directory of the final file, of the default file system (whose
+   *     channels are {@link FileChannel}s)
+   * @param name the final file's name in it
+   * @param ownerOnly whether to restrict the file to its owner (where it has POSIX permissions)
+   * @return the new file's name in {@code directory} and a channel on it
+   * @throws IOException if it cannot be created
+   */
+  public static Sibling openSibling(SecureDirectoryStream<Path> directory, Path name,
+      boolean ownerOnly) throws IOException {
+    FileAttribute<?>[] attributes = ownerOnly(ownerOnly
+        && directory.getFileAttributeView(PosixFileAttributeView.class) != null);
+    while (true) {
+      Path candidate = name.resolveSibling(siblingName(name.getFileName().toString()));
+      SeekableByteChannel opened;
+      try {
+        opened = directory.newByteChannel(candidate, Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            attributes);
+      } catch (FileAlreadyExistsException e) {
+        continue; // try another name
+      }
+      if (!(opened instanceof FileChannel channel)) {
+        opened.close();
+        directory.deleteFile(candidate);
+        throw new UnsupportedOperationException("not a file channel: " + opened.getClass());
+      }
+      boolean own;
+      try {
+        own = lockOwnFile(channel, () -> directory.getFileAttributeView(candidate,
+            BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes());
+      } catch (IOException | RuntimeException e) {
+        Cleanup.closeAfter(e, channel);
+        throw e;
+      }
+      if (own) {
+        return new Sibling(candidate, channel);
+      }
+      channel.close(); // another process took it for abandoned between creation and lock
+    }
+  }
+
+  /** A new name {@code .NAME.PID-RANDOM.tmp} for a sibling of {@code name}. */
+  private static String siblingName(String name) {
+    return "." + name + "." + PID + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
+        + ".tmp";
+  }
+
+  /** The attributes that create a file readable by its owner only, if {@code restrict}. */
+  private static FileAttribute<?>[] ownerOnly(boolean restrict) {
+    return restrict
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+  }
+
+  /** Reads a file's attributes, throwing {@link NoSuchFileException} if it is gone. */
+  @FunctionalInterface
+  private interface Lookup {
+    void attributes() throws IOException;
+  }
+
+  /**
    * Locks a sibling just created, and confirms that its name still holds it: another process's
    * {@link #deleteAbandoned} may have locked and deleted it in between.
    *
    * @return false if the file was taken; true if it is locked, or the file system has no locks
    */
   private static boolean lockOwnFile(Path file, FileChannel channel) throws IOException {
+    return lockOwnFile(channel, () -> {
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw new NoSuchFileException(file.toString());
+      }
+    });
+  }
+
+  /** {@link #lockOwnFile(Path, FileChannel)}, looking the file up with {@code lookup}. */
+  private static boolean lockOwnFile(FileChannel channel, Lookup lookup) throws IOException {
     FileLock lock;
     try {
       lock = channel.tryLock();
     } catch (IOException | OverlappingFileLockException e) {
       return true; // no locks here: the file is never taken for abandoned either
     }
-    return lock != null && Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+    if (lock == null) {
+      return false;
+    }
+    try {
+      lookup.attributes();
+      return true;
+    } catch (NoSuchFileException gone) {
+      return false;
+    }
   }
 
   /**
@@ -186,11 +271,8 @@ public final class TemporaryFiles {
     if (CLEANED.add(in.toAbsolutePath())) {
       deleteAbandoned(in, PRIVATE_PREFIX, PRIVATE_SUFFIX);
     }
-    FileAttribute<?>[] attributes = Files.getFileAttributeView(in,
-        PosixFileAttributeView.class) != null
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
+    FileAttribute<?>[] attributes = ownerOnly(Files.getFileAttributeView(in,
+        PosixFileAttributeView.class) != null);
     while (true) {
       Path candidate = in.resolve(PRIVATE_PREFIX + PID + "-"
           + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".decrypted");
