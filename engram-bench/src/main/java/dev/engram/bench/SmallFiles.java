@@ -88,6 +88,15 @@ record SmallFiles(int count, int minSize, int maxSize, long seed, Layout layout)
     }
   }
 
+  /** Writes the files into a new directory, under their entry names (for packing by the CLI). */
+  void writeFiles(Path dir) throws IOException {
+    generate((name, content) -> {
+      Path file = dir.resolve(name);
+      Files.createDirectories(file.getParent());
+      Files.write(file, content);
+    });
+  }
+
   /** Writes a ZIP of the same files, every entry deflated, with the engram archive's time. */
   void writeZip(Path archive) throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(archive), 1 << 20);
