@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engram.ArchiveReader;
 import dev.engram.EntryInfo;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -40,15 +42,32 @@ final class ListCommand extends ArchiveCommand {
       } else if (longFormat) {
         printLong(entries);
       } else {
-        entries.forEach(e -> out().println(e.path()));
+        PrintWriter out = buffered();
+        entries.forEach(e -> out.println(e.path()));
+        out.flush();
       }
     }
     out().flush();
     return ExitCodes.OK;
   }
 
+  /**
+   * Standard output through a 64 KiB buffer, to be flushed (not closed: standard output stays
+   * open): standard output flushes at every line, a system call per entry (a million of them for
+   * a large archive).
+   */
+  private PrintWriter buffered() {
+    return new PrintWriter(new BufferedWriter(new OutputStreamWriter(out(), out().charset()),
+        1 << 16));
+  }
+
   private void printLong(List<EntryInfo> entries) {
-    PrintStream out = out();
+    PrintWriter out = buffered();
+    printLong(entries, out);
+    out.flush();
+  }
+
+  private static void printLong(List<EntryInfo> entries, PrintWriter out) {
     String format = "%14s %14s %7s %-6s %-7s %-20s %s%n";
     out.printf(Locale.ROOT, format, "size", "stored", "ratio", "method", "frames", "modified",
         "path");
