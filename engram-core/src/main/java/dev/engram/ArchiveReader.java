@@ -385,7 +385,10 @@ public final class ArchiveReader implements Closeable {
    * @throws IOException if reading fails
    */
   public byte[] read(String path) throws IOException {
-    int i = require(path);
+    return read(require(path));
+  }
+
+  private byte[] read(int i) throws IOException {
     DirectoryEntry entry = entries.get(i).directoryEntry();
     try {
       admit(i, entry);
@@ -496,7 +499,7 @@ public final class ArchiveReader implements Closeable {
    */
   public Optional<Manifest> manifest() throws IOException {
     ensureOpen();
-    int i = indexOf(Manifest.ENTRY_NAME);
+    int i = entries.lastIndexOfScanning(Manifest.ENTRY_NAME); // no path index for one name
     if (i < 0) {
       return Optional.empty();
     }
@@ -505,7 +508,7 @@ public final class ArchiveReader implements Closeable {
       throw new ManifestException(Manifest.ENTRY_NAME + " is " + size + " bytes, more than the "
           + MAX_MANIFEST_BYTES + " this reader parses").initArchive(name());
     }
-    byte[] json = read(Manifest.ENTRY_NAME);
+    byte[] json = read(i);
     try {
       return Optional.of(Manifest.parse(json));
     } catch (ManifestException e) {

@@ -77,6 +77,24 @@ final class EntryTable {
     return matching;
   }
 
+  /**
+   * The index of the last entry with exactly this path, or -1, found without building the path
+   * index when it is not built yet: one lookup (the manifest, which writers put last) in an
+   * archive of a million entries need not hash them all. The same entry {@link #indexOf} finds
+   * for a path without {@code \}.
+   */
+  int lastIndexOfScanning(String path) {
+    if (byPath != null) {
+      return indexOf(path);
+    }
+    for (int i = entries.length - 1; i >= 0; i--) {
+      if (pathList.get(i).equals(path)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** The index of the entry lookups find for a path ({@code \} also tried as {@code /}), or -1. */
   int indexOf(String path) {
     Map<String, Integer> index = byPath();

@@ -373,4 +373,19 @@ class ManifestArchiveTest {
       assertEquals(0, files.count(), "no temporary file is left");
     }
   }
+
+  @Test
+  void theManifestIsTheLastEntryOfItsNameWhetherOrNotPathsWereLookedUp() throws IOException {
+    Manifest first = template();
+    Manifest second = Manifest.builder("docs", "Later", Author.of("Ada"), "2.0.0").created(TIME)
+        .build();
+    Path archive = new RawArchive().stored(Manifest.ENTRY_NAME, first.toJson())
+        .stored("a.txt", "a".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .stored(Manifest.ENTRY_NAME, second.toJson()).writeTo(dir.resolve("two.eng"));
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      assertEquals("Later", reader.manifest().orElseThrow().name(), "found by scanning");
+      assertTrue(reader.contains("a.txt")); // builds the path index
+      assertEquals("Later", reader.manifest().orElseThrow().name(), "found by the index");
+    }
+  }
 }
