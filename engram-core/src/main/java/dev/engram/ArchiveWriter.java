@@ -182,8 +182,11 @@ public final class ArchiveWriter implements Closeable {
     ArchiveOutput out = null;
     try {
       // a body sealed at the end is written in the clear first: keep it from other users
-      temporary = TemporaryFiles.createSibling(absolute, encryption.body().sealsBodyAtEnd());
-      out = ArchiveOutput.open(temporary);
+      // kept open, so its lock tells others' deleteAbandoned that a writer is alive
+      TemporaryFiles.Sibling sibling =
+          TemporaryFiles.openSibling(absolute, encryption.body().sealsBodyAtEnd());
+      temporary = sibling.path();
+      out = ArchiveOutput.of(sibling.channel());
       // Zeros until finish(): an unfinished file has no magic and never opens as an archive.
       out.write(new byte[Header.SIZE]);
       return new ArchiveWriter(absolute, placement, temporary, options, out, encryption);

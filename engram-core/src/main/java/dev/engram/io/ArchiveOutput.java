@@ -42,6 +42,17 @@ public final class ArchiveOutput implements Closeable {
   }
 
   /**
+   * Writes through a channel open on a new, empty file, such as a {@link TemporaryFiles#openSibling}
+   * whose lock must be held while the file is written; closing the output closes the channel.
+   *
+   * @param channel a channel open for writing, at position 0 of an empty file
+   * @return the output
+   */
+  public static ArchiveOutput of(FileChannel channel) {
+    return new ArchiveOutput(channel);
+  }
+
+  /**
    * Returns the offset the next byte will be written at.
    *
    * @return current length of the output

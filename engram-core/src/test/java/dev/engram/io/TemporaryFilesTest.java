@@ -72,6 +72,20 @@ class TemporaryFilesTest {
   }
 
   @Test
+  void aSiblingSomeoneHoldsLockedIsKeptWhateverItsName() throws Exception {
+    Path target = dir.resolve("a.eng");
+    Path held = Files.write(dir.resolve(".a.eng." + deadProcess() + "-5e.tmp"), new byte[4]);
+    try (var channel = java.nio.channels.FileChannel.open(held,
+        java.nio.file.StandardOpenOption.WRITE); var lock = channel.lock()) {
+      assertTrue(lock.isValid());
+      assertEquals(0, TemporaryFiles.deleteAbandoned(target), "a live writer (another machine's,"
+          + " say, whose process id means nothing here) holds it");
+    }
+    assertEquals(1, TemporaryFiles.deleteAbandoned(target));
+    assertFalse(Files.exists(held));
+  }
+
+  @Test
   void aMissingDirectoryIsNotAnError() {
     assertEquals(0, TemporaryFiles.deleteAbandoned(dir.resolve("missing/a.eng")));
   }
