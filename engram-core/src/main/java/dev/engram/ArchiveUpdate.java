@@ -122,7 +122,7 @@ public final class ArchiveUpdate implements Closeable {
   /** The manifest's files by path, made at the first commit that needs them. */
   private Map<String, FileEntry> listedFiles;
   /** Streams and channels still writing an entry; closed (and their content dropped) at close. */
-  private final Set<Closeable> writing = new LinkedHashSet<>();
+  private final Set<SpoolChannel> writing = new LinkedHashSet<>();
   private boolean changed;
   private boolean committed;
   private boolean closed;
@@ -483,7 +483,9 @@ public final class ArchiveUpdate implements Closeable {
    * @throws IOException if the temporary file cannot be created
    */
   public OutputStream newOutputStream(String path, CompressionMethod method) throws IOException {
-    return new SpoolOutput(newByteChannel(path, method, false));
+    // closing the stream closes the channel, which makes the content the path's
+    return new BufferedOutputStream(Channels.newOutputStream(newByteChannel(path, method, false)),
+        1 << 16);
   }
 
   /**
@@ -605,35 +607,6 @@ public final class ArchiveUpdate implements Closeable {
         // the file is deleted all the same
       }
       dropSpool(spool.path());
-    }
-  }
-
-  /** An output stream over a {@link SpoolChannel}, buffered. */
-  private static final class SpoolOutput extends OutputStream {
-    private final OutputStream out;
-
-    SpoolOutput(SeekableByteChannel channel) {
-      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.close();
     }
   }
 
@@ -773,7 +746,7 @@ public final class ArchiveUpdate implements Closeable {
   }
 
   private List<String> writingNames() {
-    return writing.stream().map(channel -> ((SpoolChannel) channel).name).toList();
+    return writing.stream().map(channel -> channel.name).toList();
   }
 
   private void write(WriterOptions writerOptions, TemporaryFiles.Placement placement)
@@ -966,8 +939,8 @@ public final class ArchiveUpdate implements Closeable {
       return;
     }
     closed = true;
-    for (Closeable channel : List.copyOf(writing)) {
-      ((SpoolChannel) channel).discard();
+    for (SpoolChannel channel : List.copyOf(writing)) {
+      channel.discard();
     }
     IOException failure = null;
     for (Path spool : spooled) {

@@ -371,16 +371,17 @@ public final class ArchiveWriter implements Closeable {
       byte[] sha256) throws IOException {
     Objects.requireNonNull(source, "source");
     ensureOpen();
-    EntryWriter.Copy copy = EntryWriter.findCopy(source, path);
+    copyOne(source, EntryWriter.findCopy(source, path), newPath, verify, sha256);
+  }
+
+  /** Copies an entry found in another archive (its local header checked), as stored. */
+  private void copyOne(ArchiveReader source, EntryWriter.Copy copy, String newPath,
+      boolean verify, byte[] sha256) throws IOException {
     String name = beginEntry(newPath == null ? copy.entry().path() : newPath);
     Sealing from = source.encryptionState().payloads();
     Sealing.Copying copying =
         encryption.payloads().copying(from, copy.entry(), copy.payload(), name);
-    boolean hashed = digest == null || sha256 != null;
-    if (verify || !hashed) {
-      byte[] computed = entryWriter.checkContent(source, copy.entry());
-      sha256 = computed != null ? computed : sha256;
-    }
+    byte[] hash = checkedHash(source, copy.entry(), verify, sha256);
     writeQueued(true); // entries added before this one go first
     long start = out.position();
     try {
@@ -388,12 +389,25 @@ public final class ArchiveWriter implements Closeable {
           ? entryWriter.writeCopy(name, copy, start)
           : entryWriter.writeResealed(name, copy, from, start);
       explicitFramesUsed |= entry.explicitFrames();
-      register(entry, sha256);
+      register(entry, hash);
       options.progress().accept(entry.uncompressedSize());
     } catch (IOException | RuntimeException | Error e) {
       undo(start, e);
       throw e;
     }
+  }
+
+  /**
+   * Decodes a copied entry, checking its CRC32 (and hashing it for the manifest), when asked to
+   * verify or when the manifest needs a SHA-256 that is not known; returns the SHA-256 to record.
+   */
+  private byte[] checkedHash(ArchiveReader source, DirectoryEntry entry, boolean verify,
+      byte[] sha256) throws IOException {
+    if (verify || (digest != null && sha256 == null)) {
+      byte[] computed = entryWriter.checkContent(source, entry);
+      return computed != null ? computed : sha256;
+    }
+    return sha256;
   }
 
   /**
@@ -436,7 +450,7 @@ public final class ArchiveWriter implements Closeable {
         copyRun(source, run, runKept, verify);
         run.clear();
         runKept.clear();
-        copyEntry(source, entry.path(), entry.newPath(), verify, entry.sha256());
+        copyOne(source, copy, entry.newPath(), verify, entry.sha256());
       }
     }
     copyRun(source, run, runKept, verify);
@@ -457,12 +471,7 @@ public final class ArchiveWriter implements Closeable {
     List<byte[]> hashes = new ArrayList<>(run.size());
     for (int i = 0; i < run.size(); i++) {
       beginEntry(run.get(i).entry().path());
-      byte[] sha256 = kept.get(i).sha256();
-      if (verify || (digest != null && sha256 == null)) {
-        byte[] computed = entryWriter.checkContent(source, run.get(i).entry());
-        sha256 = computed != null ? computed : sha256;
-      }
-      hashes.add(sha256);
+      hashes.add(checkedHash(source, run.get(i).entry(), verify, kept.get(i).sha256()));
     }
     writeQueued(true); // entries added before these go first
     long start = out.position();
