@@ -4,9 +4,11 @@ import dev.engram.codec.Codecs;
 import dev.engram.crypto.Encryption;
 import dev.engram.crypto.Sealing;
 import dev.engram.format.Directory;
+import dev.engram.format.DirectoryEntries;
 import dev.engram.format.DirectoryEntry;
 import dev.engram.format.Framing;
 import dev.engram.format.Header;
+import dev.engram.format.PathIndex;
 import dev.engram.frame.FramedPayloadWriter;
 import dev.engram.io.ArchiveOutput;
 import dev.engram.io.Cleanup;
@@ -97,8 +99,11 @@ public final class ArchiveWriter implements Closeable {
   private final Path temporary;
   private final WriterOptions options;
   private final ArchiveOutput out;
-  private final List<DirectoryEntry> entries = new ArrayList<>();
-  private final Set<String> paths = new HashSet<>();
+  /** The entries written, compactly: a million of them take some 100 MB less than as objects. */
+  private final DirectoryEntries entries = new DirectoryEntries();
+  private final PathIndex written = new PathIndex(entries);
+  /** The paths of entries queued for compression, reserved: a duplicate is refused meanwhile. */
+  private final Set<String> queued = new HashSet<>();
   /** The compression threads and the entries they hold; null with {@code threads(1)}. */
   private final EntryPipeline pipeline;
   private final EntryWriter entryWriter;
@@ -687,7 +692,7 @@ public final class ArchiveWriter implements Closeable {
       return;
     }
     byte[] held = callersArray ? Arrays.copyOf(data, length) : data;
-    paths.add(name); // reserved: a duplicate is refused while this one is still queued
+    queued.add(name); // reserved: a duplicate is refused while this one is still queued
     pipeline.submit(new BufferedEntry(name, held, length, method, modified, digest != null));
   }
 
@@ -704,7 +709,7 @@ public final class ArchiveWriter implements Closeable {
    */
   private void writeQueued(boolean all) throws IOException {
     if (pipeline != null) {
-      pipeline.writeFinished(all, this::writeCompressed, paths::remove);
+      pipeline.writeFinished(all, this::writeCompressed, queued::remove);
     }
   }
 
@@ -752,7 +757,7 @@ public final class ArchiveWriter implements Closeable {
       throw new IllegalArgumentException("this writer generates " + Manifest.ENTRY_NAME
           + " at finish() (WriterOptions.manifest is set); it cannot be added as a file");
     }
-    if (paths.contains(name)) {
+    if (queued.contains(name) || written.indexOf(name) >= 0) {
       throw new FileAlreadyExistsException(name, null,
           "the archive already has an entry with this path");
     }
@@ -766,7 +771,8 @@ public final class ArchiveWriter implements Closeable {
   /** Records a written entry, with its content's SHA-256 when the manifest is generated. */
   private void register(DirectoryEntry entry, byte[] sha256) {
     entries.add(entry);
-    paths.add(entry.path());
+    written.add(entries.size() - 1);
+    queued.remove(entry.path());
     if (manifest != null) {
       manifest.add(entry, sha256);
     }

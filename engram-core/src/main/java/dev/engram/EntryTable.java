@@ -1,49 +1,40 @@
 package dev.engram;
 
-import dev.engram.format.DirectoryEntry;
+import dev.engram.format.DirectoryEntries;
+import dev.engram.format.PathIndex;
+import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.RandomAccess;
 
 /**
  * An archive's entries as listed and looked up: in directory order, and by path, where the last
- * of several entries with one path wins (as in engram-rs). Thread-safe: immutable but for the
- * lookup index, made once under a lock on first use.
+ * of several entries with one path wins (as in engram-rs). Held compactly ({@link
+ * DirectoryEntries}): an {@link EntryInfo}, or a path string, is made when asked for, so a reader
+ * of a million entries holds no object per entry. Thread-safe: immutable but for the lookup
+ * index, made once under a lock on first use.
  */
 final class EntryTable {
-  private final EntryInfo[] entries;
-  private final List<EntryInfo> entryList;
-  private final List<String> pathList;
+  private final DirectoryEntries directory;
+  private final List<EntryInfo> entryList = new Entries();
+  private final List<String> pathList = new Paths();
   /**
    * Entry index by path, built on the first lookup: a reader that only lists (or an {@code
    * engram:} file system, which keeps its own tree) never pays for hashing every path.
    */
-  private volatile Map<String, Integer> byPath;
+  private volatile PathIndex byPath;
 
-  EntryTable(DirectoryEntry[] directory) {
-    entries = new EntryInfo[directory.length];
-    String[] paths = new String[directory.length];
-    for (int i = 0; i < directory.length; i++) {
-      entries[i] = new EntryInfo(directory[i]);
-      paths[i] = directory[i].path();
-    }
-    entryList = Collections.unmodifiableList(Arrays.asList(entries));
-    pathList = Collections.unmodifiableList(Arrays.asList(paths));
+  EntryTable(DirectoryEntries directory) {
+    this.directory = directory;
   }
 
-  private Map<String, Integer> byPath() {
-    Map<String, Integer> index = byPath;
+  private PathIndex byPath() {
+    PathIndex index = byPath;
     if (index == null) {
       synchronized (this) {
         index = byPath;
         if (index == null) {
-          index = new HashMap<>(Math.max(16, entries.length * 4 / 3 + 1));
-          for (int i = 0; i < entries.length; i++) {
-            index.put(pathList.get(i), i); // a later entry of the same path wins
-          }
+          index = new PathIndex(directory); // a later entry of the same path wins
           byPath = index;
         }
       }
@@ -52,24 +43,28 @@ final class EntryTable {
   }
 
   int size() {
-    return entries.length;
+    return directory.size();
   }
 
+  /** Returns an entry, made anew (equal to every other made for that index). */
   EntryInfo get(int index) {
-    return entries[index];
+    return new EntryInfo(directory.get(index));
   }
 
+  /** The entries in directory order: an immutable list whose elements are made on access. */
   List<EntryInfo> entries() {
     return entryList;
   }
 
+  /** The paths in directory order: an immutable list whose elements are made on access. */
   List<String> paths() {
     return pathList;
   }
 
   List<String> pathsStartingWith(String prefix) {
     List<String> matching = new ArrayList<>();
-    for (String path : pathList) {
+    for (int i = 0; i < directory.size(); i++) {
+      String path = directory.path(i);
       if (path.startsWith(prefix)) {
         matching.add(path);
       }
@@ -87,8 +82,8 @@ final class EntryTable {
     if (byPath != null) {
       return indexOf(path);
     }
-    for (int i = entries.length - 1; i >= 0; i--) {
-      if (pathList.get(i).equals(path)) {
+    for (int i = directory.size() - 1; i >= 0; i--) {
+      if (directory.path(i).equals(path)) {
         return i;
       }
     }
@@ -97,11 +92,35 @@ final class EntryTable {
 
   /** The index of the entry lookups find for a path ({@code \} also tried as {@code /}), or -1. */
   int indexOf(String path) {
-    Map<String, Integer> index = byPath();
-    Integer i = index.get(path);
-    if (i == null && path.indexOf('\\') >= 0) {
-      i = index.get(path.replace('\\', '/'));
+    PathIndex index = byPath();
+    int i = index.indexOf(path);
+    if (i < 0 && path.indexOf('\\') >= 0) {
+      i = index.indexOf(path.replace('\\', '/'));
     }
-    return i == null ? -1 : i;
+    return i;
+  }
+
+  private final class Entries extends AbstractList<EntryInfo> implements RandomAccess {
+    @Override
+    public EntryInfo get(int index) {
+      return EntryTable.this.get(index);
+    }
+
+    @Override
+    public int size() {
+      return directory.size();
+    }
+  }
+
+  private final class Paths extends AbstractList<String> implements RandomAccess {
+    @Override
+    public String get(int index) {
+      return directory.path(index);
+    }
+
+    @Override
+    public int size() {
+      return directory.size();
+    }
   }
 }

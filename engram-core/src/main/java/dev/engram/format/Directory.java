@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 
 /**
  * Writes an archive's central directory, and reads it back checking every entry before anything
@@ -49,15 +48,15 @@ public final class Directory {
    * @param out where the bytes go
    * @throws IOException if writing fails
    */
-  public static void write(List<DirectoryEntry> entries, Sink out) throws IOException {
+  public static void write(DirectoryEntries entries, Sink out) throws IOException {
     ByteBuffer chunk = ByteBuffer.allocate(DirectoryEntry.SIZE
         * Math.max(1, Math.min(entries.size(), CHUNK))).order(ByteOrder.LITTLE_ENDIAN);
-    for (DirectoryEntry entry : entries) {
+    for (int i = 0; i < entries.size(); i++) {
       if (!chunk.hasRemaining()) {
         out.write(chunk.array(), 0, chunk.position());
         chunk.clear();
       }
-      entry.encodeTo(chunk);
+      entries.get(i).encodeTo(chunk);
     }
     out.write(chunk.array(), 0, chunk.position());
   }
@@ -74,14 +73,14 @@ public final class Directory {
    * @throws UnsupportedArchiveException if there are more entries than a Java array holds
    * @throws IOException if reading fails
    */
-  public static DirectoryEntry[] read(ArchiveSource source, Header header, SealedSizes sizes)
+  public static DirectoryEntries read(ArchiveSource source, Header header, SealedSizes sizes)
       throws IOException {
     if (header.entryCount() > MAX_ARRAY) {
       throw new UnsupportedArchiveException(
           header.entryCount() + " entries are more than this reader can index");
     }
     int count = (int) header.entryCount();
-    DirectoryEntry[] entries = new DirectoryEntry[count];
+    DirectoryEntries entries = new DirectoryEntries(count);
     byte[] chunk = new byte[DirectoryEntry.SIZE * Math.max(1, Math.min(count, CHUNK))];
     for (int first = 0; first < count; first += CHUNK) {
       int n = Math.min(CHUNK, count - first);
@@ -97,7 +96,7 @@ public final class Directory {
         }
         ArchiveLayout.checkEntryBounds(entry, index, header.directoryOffset());
         checkStoredSize(entry, index, sizes);
-        entries[index] = entry;
+        entries.add(entry);
       }
     }
     checkNoOverlap(entries);
@@ -108,24 +107,37 @@ public final class Directory {
    * Checks that no two entries share bytes of the data region. Overlapping entries are how
    * "overlapping" zip bombs make one payload count many times; engram-rs never writes them.
    */
-  private static void checkNoOverlap(DirectoryEntry[] entries) throws CorruptArchiveException {
-    DirectoryEntry[] byOffset = entries;
-    for (int i = 1; i < entries.length; i++) {
-      if (entries[i - 1].dataOffset() > entries[i].dataOffset()) {
-        // entries written in one pass are already in offset order
-        byOffset = entries.clone();
-        Arrays.sort(byOffset, Comparator.comparingLong(DirectoryEntry::dataOffset));
-        break;
-      }
+  private static void checkNoOverlap(DirectoryEntries entries) throws CorruptArchiveException {
+    int count = entries.size();
+    boolean inOrder = true;
+    for (int i = 1; i < count && inOrder; i++) {
+      inOrder = entries.dataOffset(i - 1) <= entries.dataOffset(i);
     }
-    for (int i = 1; i < byOffset.length; i++) {
-      DirectoryEntry previous = byOffset[i - 1];
-      DirectoryEntry next = byOffset[i];
-      if (next.dataOffset() < previous.payloadEnd()) {
-        throw new CorruptArchiveException("entries '" + previous.path() + "' (offset "
-            + previous.dataOffset() + " to " + previous.payloadEnd() + ") and '" + next.path()
-            + "' (offset " + next.dataOffset() + ") overlap");
+    if (inOrder) {
+      // entries written in one pass are in offset order: nothing to sort, nothing to hold
+      for (int i = 1; i < count; i++) {
+        checkApart(entries, i - 1, i);
       }
+      return;
+    }
+    Integer[] byOffset = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      byOffset[i] = i;
+    }
+    Arrays.sort(byOffset, Comparator.comparingLong(entries::dataOffset));
+    for (int i = 1; i < count; i++) {
+      checkApart(entries, byOffset[i - 1], byOffset[i]);
+    }
+  }
+
+  /** Checks that entry {@code next}, at or after entry {@code previous}, starts after its end. */
+  private static void checkApart(DirectoryEntries entries, int previous, int next)
+      throws CorruptArchiveException {
+    long end = entries.payloadEnd(previous);
+    if (entries.dataOffset(next) < end) {
+      throw new CorruptArchiveException("entries '" + entries.path(previous) + "' (offset "
+          + entries.dataOffset(previous) + " to " + end + ") and '" + entries.path(next)
+          + "' (offset " + entries.dataOffset(next) + ") overlap");
     }
   }
 
