@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +42,7 @@ final class AddCommand extends UpdatingCommand {
 
   @Mixin PackOptions pack;
 
-  private TreeMap<String, Path> files;
+  private InputFiles files;
 
   @Override
   void checkOptions() {
@@ -68,7 +66,7 @@ final class AddCommand extends UpdatingCommand {
 
   @Override
   Changes stage(ArchiveUpdate update, Path file) throws IOException {
-    List<String> held = files.keySet().stream().filter(update::contains).toList();
+    List<String> held = files.paths().stream().filter(update::contains).toList();
     if (!held.isEmpty() && !force) {
       throw new CliException(ExitCodes.IO, file + ": already holds '" + held.get(0) + "'"
           + (held.size() == 1 ? " (use --force to replace it)"
@@ -76,10 +74,12 @@ final class AddCommand extends UpdatingCommand {
                   + " replace them)"));
     }
     Changes changes = new Changes();
-    for (Map.Entry<String, Path> entry : files.entrySet()) {
-      Kind kind = update.contains(entry.getKey()) ? Kind.REPLACE : Kind.ADD;
-      changes.add(kind, entry.getKey(), Files.size(entry.getValue()));
-      update.write(entry.getKey(), entry.getValue(), pack.method());
+    for (int i = 0; i < files.size(); i++) {
+      String path = files.path(i);
+      Path input = files.file(i);
+      Kind kind = update.contains(path) ? Kind.REPLACE : Kind.ADD;
+      changes.add(kind, path, Files.size(input));
+      update.write(path, input, pack.method());
     }
     changes.unchanged = update.list().size() - files.size();
     return changes;

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -93,25 +92,25 @@ final class PackCommand extends BaseCommand {
     checkOptions();
     Optional<Instant> fixedTime = time.fixedTime(io());
     Globs excluded = pack.excluded(this);
-    TreeMap<String, Path> files = InputFiles.collect(this, inputs, excluded, output);
+    InputFiles files = InputFiles.collect(this, inputs, excluded, output);
     if (files.isEmpty()) {
       throw usage("nothing to pack: the inputs hold no files"
           + (excluded.isEmpty() ? "" : " that --exclude leaves in"));
     }
     long total = 0;
-    for (Path file : files.values()) {
-      total += Files.size(file);
+    for (int i = 0; i < files.size(); i++) {
+      total += Files.size(files.file(i));
     }
     try (Progress progress = progress("pack", total)) {
       WriterOptions options = writerOptions(fixedTime, progress);
       try (CleanupOnExit cleanup = CleanupOnExit.register();
           ArchiveWriter writer = cleanup.watch(ArchiveWriter.create(output, options))) {
         CompressionMethod method = pack.method();
-        for (var file : files.entrySet()) {
+        for (int i = 0; i < files.size(); i++) {
           if (method == null) {
-            writer.addFile(file.getKey(), file.getValue());
+            writer.addFile(files.path(i), files.file(i));
           } else {
-            writer.addFile(file.getKey(), file.getValue(), method);
+            writer.addFile(files.path(i), files.file(i), method);
           }
         }
         writer.finish();

@@ -10,11 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32;
@@ -55,7 +53,7 @@ final class UpdateCommand extends UpdatingCommand {
   @Mixin PackOptions pack;
 
   private Globs excluded;
-  private TreeMap<String, Path> files;
+  private InputFiles files;
 
   @Override
   void checkOptions() {
@@ -82,11 +80,11 @@ final class UpdateCommand extends UpdatingCommand {
   @Override
   Changes stage(ArchiveUpdate update, Path file) throws IOException {
     Changes changes = new Changes();
-    List<Map.Entry<String, Path>> toCompare = new ArrayList<>();
+    BitSet toCompare = new BitSet(); // indices in files: a bit a file rather than an object
     long compareBytes = 0;
-    for (Map.Entry<String, Path> input : files.entrySet()) {
-      String path = input.getKey();
-      BasicFileAttributes attributes = Files.readAttributes(input.getValue(),
+    for (int i = 0; i < files.size(); i++) {
+      String path = files.path(i);
+      BasicFileAttributes attributes = Files.readAttributes(files.file(i),
           BasicFileAttributes.class);
       Optional<EntryInfo> entry = update.original(path);
       if (!update.contains(path)) {
@@ -96,29 +94,31 @@ final class UpdateCommand extends UpdatingCommand {
       } else if (seconds(attributes) == entry.get().modifiedTime().getEpochSecond()) {
         changes.unchanged++;
       } else {
-        toCompare.add(input);
+        toCompare.set(i);
         compareBytes += attributes.size();
       }
     }
     if (!toCompare.isEmpty()) {
       try (Progress progress = progress("compare", compareBytes)) {
-        for (Map.Entry<String, Path> input : toCompare) {
-          EntryInfo entry = update.original(input.getKey()).orElseThrow();
-          if (crc32(input.getValue(), progress) == entry.crc32()) {
+        for (int i = toCompare.nextSetBit(0); i >= 0; i = toCompare.nextSetBit(i + 1)) {
+          String path = files.path(i);
+          Path input = files.file(i);
+          EntryInfo entry = update.original(path).orElseThrow();
+          if (crc32(input, progress) == entry.crc32()) {
             changes.unchanged++;
           } else {
-            changes.add(Kind.REPLACE, input.getKey(), Files.size(input.getValue()));
+            changes.add(Kind.REPLACE, path, Files.size(input));
           }
         }
       }
     }
     for (Change change : changes.list()) {
-      update.write(change.path(), files.get(change.path()), pack.method());
+      update.write(change.path(), files.file(files.indexOf(change.path())), pack.method());
     }
     int missing = 0;
     for (String path : update.list()) {
-      if (files.containsKey(path) || InputFiles.isExcluded(excluded, path)) {
-        changes.unchanged += files.containsKey(path) ? 0 : 1;
+      if (files.contains(path) || InputFiles.isExcluded(excluded, path)) {
+        changes.unchanged += files.contains(path) ? 0 : 1;
       } else if (delete) {
         update.delete(path);
         changes.add(Kind.DELETE, path, 0);

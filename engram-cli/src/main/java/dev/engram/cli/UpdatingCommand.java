@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.LongConsumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -177,13 +176,14 @@ abstract class UpdatingCommand extends BaseCommand {
   }
 
   /** The files to store, without {@code manifest.json}: the update writes it (with a warning). */
-  TreeMap<String, Path> withoutManifest(TreeMap<String, Path> files) {
-    Path manifest = files.remove(Manifest.ENTRY_NAME);
-    if (manifest != null) {
-      warn("skipped " + manifest + ": the archive's " + Manifest.ENTRY_NAME + " is written from"
-          + " its manifest, not from a file");
+  InputFiles withoutManifest(InputFiles files) {
+    int manifest = files.indexOf(Manifest.ENTRY_NAME);
+    if (manifest < 0) {
+      return files;
     }
-    return files;
+    warn("skipped " + files.file(manifest) + ": the archive's " + Manifest.ENTRY_NAME
+        + " is written from its manifest, not from a file");
+    return files.without(manifest);
   }
 
   private Path archiveFile() throws IOException {
