@@ -273,6 +273,11 @@ public final class ArchiveReader implements Closeable {
   public List<String> list() {
     return entries.paths();
   }
+
+  /** An empty record of every entry's check, for {@link Verifier}. */
+  EntryChecks entryChecks() {
+    return new EntryChecks(entries.directory());
+  }
   /**
    * Returns the paths that start with a prefix, in directory order.
    *

@@ -46,6 +46,11 @@ final class EntryTable {
     return directory.size();
   }
 
+  /** The directory itself, which never changes once read. */
+  DirectoryEntries directory() {
+    return directory;
+  }
+
   /** Returns an entry, made anew (equal to every other made for that index). */
   EntryInfo get(int index) {
     return new EntryInfo(directory.get(index));

@@ -2,6 +2,7 @@ package dev.engram;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -57,10 +58,11 @@ final class EntryTasks {
   static void runAll(List<EntryInfo> entries, Executor workers, int helperCount,
       boolean byFolder, Supplier<Task> perThread) throws IOException {
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    List<Integer> framed = new ArrayList<>();
-    List<Integer> others = new ArrayList<>();
-    // runs.get(r) is where run r starts in others; a thread takes one run at a time
-    List<Integer> runs = new ArrayList<>();
+    // positions in int arrays, not lists of Integer: a million entries would box a million
+    Positions framed = new Positions();
+    Positions others = new Positions();
+    // runs.at(r) is where run r starts in others; a thread takes one run at a time
+    Positions runs = new Positions();
     String runFolder = null;
     long runBytes = 0;
     for (int i = 0; i < entries.size(); i++) {
@@ -70,7 +72,7 @@ final class EntryTasks {
         continue;
       }
       String folder = byFolder ? folderOf(entry.path()) : null;
-      if (!byFolder || runs.isEmpty() || !folder.equals(runFolder) || runBytes >= RUN_BYTES) {
+      if (!byFolder || runs.size() == 0 || !folder.equals(runFolder) || runBytes >= RUN_BYTES) {
         runs.add(others.size());
         runFolder = folder;
         runBytes = 0;
@@ -89,8 +91,8 @@ final class EntryTasks {
         if (task == null) {
           task = perThread.get();
         }
-        for (int k = runs.get(run); k < runs.get(run + 1); k++) {
-          run(task, others.get(k), failure);
+        for (int k = runs.at(run); k < runs.at(run + 1); k++) {
+          run(task, others.at(k), failure);
         }
       }
     };
@@ -105,10 +107,10 @@ final class EntryTasks {
       }
     }
     Task callersTask = null;
-    if (!framed.isEmpty()) {
+    if (framed.size() > 0) {
       callersTask = perThread.get();
-      for (int i : framed) {
-        run(callersTask, i, failure);
+      for (int k = 0; k < framed.size(); k++) {
+        run(callersTask, framed.at(k), failure);
       }
     }
     takeOthers.apply(callersTask).run();
@@ -124,6 +126,30 @@ final class EntryTasks {
     }
     if (first instanceof Error) {
       throw (Error) first;
+    }
+  }
+
+  /**
+   * Entry positions, appended by the thread that plans the work and read by the threads that do
+   * it (after {@code runAsync}, which publishes them).
+   */
+  private static final class Positions {
+    private int[] positions = new int[16];
+    private int size;
+
+    void add(int position) {
+      if (size == positions.length) {
+        positions = Arrays.copyOf(positions, size * 2);
+      }
+      positions[size++] = position;
+    }
+
+    int at(int index) {
+      return positions[index];
+    }
+
+    int size() {
+      return size;
     }
   }
 

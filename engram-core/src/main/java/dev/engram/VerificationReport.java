@@ -35,7 +35,8 @@ public final class VerificationReport {
       String manifestProblem, List<FileCheck> files, List<SignatureCheck> signatures,
       List<String> uncovered, boolean trustedKeysGiven) {
     this.archive = archive;
-    this.entries = List.copyOf(entries);
+    // the verifier's compact list is immutable once filled; copied, it would be an object each
+    this.entries = entries instanceof EntryChecks ? entries : List.copyOf(entries);
     this.manifest = manifest;
     this.manifestProblem = manifestProblem;
     this.files = List.copyOf(files);

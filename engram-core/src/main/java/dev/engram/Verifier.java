@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,20 +32,20 @@ final class Verifier {
 
   VerificationReport verify() throws IOException {
     List<EntryInfo> entries = reader.entries();
-    VerificationReport.EntryCheck[] checks = new VerificationReport.EntryCheck[entries.size()];
+    EntryChecks checks = reader.entryChecks();
     ReaderThreads threads = reader.threads();
     EntryTasks.runAll(entries, threads.pool(), threads.count() - 1, false, () -> {
       MessageDigest sha256 = BufferedEntry.newSha256();
       byte[] buffer = new byte[1 << 16];
-      return i -> checks[i] = check(i, entries.get(i), sha256, buffer);
+      return i -> check(i, checks, sha256, buffer);
     });
 
     Manifest manifest = null;
     String manifestProblem = null;
     int manifestIndex = reader.indexOf(Manifest.ENTRY_NAME);
     if (manifestIndex >= 0) {
-      if (!checks[manifestIndex].isIntact()) {
-        manifestProblem = "cannot be read: " + checks[manifestIndex].problem();
+      if (!checks.isIntact(manifestIndex)) {
+        manifestProblem = "cannot be read: " + checks.get(manifestIndex).problem();
       } else {
         try {
           manifest = reader.manifest().orElseThrow();
@@ -65,22 +64,26 @@ final class Verifier {
         files.add(checkFile(file, declared, checks));
       }
       signatures = manifest.checkSignatures(options.trustedKeys());
-      for (int i = 0; i < checks.length; i++) {
-        String path = entries.get(i).path();
+      List<String> paths = reader.list();
+      for (int i = 0; i < checks.size(); i++) {
+        String path = paths.get(i);
         if (reader.indexOf(path) == i && !path.equals(Manifest.ENTRY_NAME)
             && !declared.contains(path)) {
           uncovered.add(path);
         }
       }
     }
-    return new VerificationReport(reader.name(), Arrays.asList(checks), manifest,
+    return new VerificationReport(reader.name(), checks, manifest,
         manifestProblem, files, signatures, uncovered, !options.trustedKeys().isEmpty());
   }
 
-  /** Reads one entry to its end: its CRC32 checked by the channel, its SHA-256 computed. */
-  private VerificationReport.EntryCheck check(int index, EntryInfo entry, MessageDigest sha256,
-      byte[] buffer) throws IOException {
-    String hash = null;
+  /**
+   * Reads one entry to its end, its CRC32 checked by the channel, its SHA-256 computed, and
+   * records what it found.
+   */
+  private void check(int index, EntryChecks checks, MessageDigest sha256, byte[] buffer)
+      throws IOException {
+    byte[] hash = null;
     String problem = null;
     try (ReadOnlyChannel channel = reader.openChannel(index)) {
       sha256.reset();
@@ -89,19 +92,18 @@ final class Verifier {
         sha256.update(buffer, 0, chunk.position());
         options.progress().accept(chunk.position());
       }
-      hash = HexFormat.of().formatHex(sha256.digest());
+      hash = sha256.digest();
       // every frame was read, each checked against its size prefix: a frame index that was used
       // agrees with the prefixes; one that could not be used is damage, though reads do without
       problem = reader.frameIndexDamage(index).orElse(null);
     } catch (EngramException e) {
       problem = e.reason();
     }
-    return new VerificationReport.EntryCheck(entry.path(), entry.uncompressedSize(), hash,
-        problem);
+    checks.record(index, hash, problem);
   }
 
   private VerificationReport.FileCheck checkFile(FileEntry file, Set<String> declared,
-      VerificationReport.EntryCheck[] checks) {
+      EntryChecks checks) {
     if (!declared.add(file.path())) {
       return new VerificationReport.FileCheck(file,
           VerificationReport.FileCheck.Status.LISTED_TWICE, "listed more than once");
@@ -111,7 +113,7 @@ final class Verifier {
       return new VerificationReport.FileCheck(file, VerificationReport.FileCheck.Status.MISSING,
           "no entry has this path");
     }
-    VerificationReport.EntryCheck entry = checks[i];
+    VerificationReport.EntryCheck entry = checks.get(i);
     if (!entry.isIntact()) {
       return new VerificationReport.FileCheck(file,
           VerificationReport.FileCheck.Status.UNREADABLE, entry.problem());

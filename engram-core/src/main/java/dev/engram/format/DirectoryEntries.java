@@ -185,6 +185,17 @@ public final class DirectoryEntries {
   }
 
   /**
+   * Returns an entry's content size.
+   *
+   * @param index its position, from 0
+   * @return its uncompressed size
+   * @throws IndexOutOfBoundsException if there is no such entry
+   */
+  public long uncompressedSize(int index) {
+    return page(index).numbers[(index & (PAGE - 1)) * LONGS + 1];
+  }
+
+  /**
    * Returns where an entry's payload ends: its data offset, its local header and its stored size.
    *
    * @param index its position, from 0
