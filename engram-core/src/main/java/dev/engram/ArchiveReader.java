@@ -568,7 +568,10 @@ public final class ArchiveReader implements Closeable {
    * <p>An error stops the extraction; files already extracted stay.
    *
    * @param directory the destination
-   * @return the files written, in directory order
+   * @return the files written, in directory order: an immutable list, safe to read from any
+   *     thread, that works out each path when asked rather than holding one per file (it keeps
+   *     this reader's directory in memory while it is held, and stays readable after {@link
+   *     #close})
    * @throws UnsafeEntryPathException if an entry's name could escape the directory
    * @throws CorruptArchiveException if an entry is damaged
    * @throws LimitExceededException if an entry exceeds a {@link ReaderOptions} limit
@@ -591,7 +594,10 @@ public final class ArchiveReader implements Closeable {
    * @param select which entry paths to extract
    * @param progress told how many content bytes were just written; called from the extracting
    *     threads, possibly at the same time
-   * @return the files written, in directory order
+   * @return the files written, in directory order: an immutable list, safe to read from any
+   *     thread, that works out each path when asked rather than holding one per file (it keeps
+   *     this reader's directory in memory while it is held, and stays readable after {@link
+   *     #close})
    * @throws UnsafeEntryPathException if a selected entry's name could escape the directory
    * @throws CorruptArchiveException if an entry is damaged
    * @throws LimitExceededException if an entry exceeds a {@link ReaderOptions} limit

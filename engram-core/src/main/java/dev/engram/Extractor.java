@@ -22,12 +22,15 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
@@ -95,65 +98,200 @@ final class Extractor {
     Files.createDirectories(root);
   }
 
-  /** A file to write: its path, its directory relative to the destination, and its name. */
+  /**
+   * A file to write: its path, its directory relative to the destination, and its name. Made
+   * when the file is prepared or written, never kept for a whole extraction (one per entry of a
+   * large archive would cost a few hundred bytes each).
+   */
   private record Target(Path path, String directory, String name) {}
 
   /**
-   * Extracts every selected entry (for duplicate paths, the one lookups find). All names are checked, and
-   * a file that another entry needs as a directory is refused, before anything is written.
+   * Extracts every selected entry (for duplicate paths, the one lookups find). All names are
+   * checked, and a file that another entry needs as a directory is refused, before anything is
+   * written.
+   *
+   * <p>Nothing is kept per entry for the whole run but its index: each file's target is worked out
+   * again from its entry's name when it is written, and the returned list resolves each path when
+   * asked.
    */
   List<Path> extractAll(Predicate<? super String> select) throws IOException {
-    Map<String, EntryInfo> byTarget = new LinkedHashMap<>();
-    for (EntryInfo entry : reader.entries()) {
-      if (!select.test(entry.path())) {
-        continue;
+    List<String> paths = reader.list();
+    int[] chosen = choose(paths, select);
+    refuseFilesNeededAsDirectories(paths, chosen);
+    List<EntryInfo> all = reader.entries();
+    // a view, not a copy: an entry is only looked up while its file is planned or written
+    List<EntryInfo> entries = new AbstractList<>() {
+      @Override
+      public EntryInfo get(int index) {
+        return all.get(chosen[index]);
       }
-      if (!reader.entry(entry.path()).orElseThrow().equals(entry)) {
-        continue; // an earlier entry with a duplicate path: lookups resolve to the later one
+
+      @Override
+      public int size() {
+        return chosen.length;
       }
-      byTarget.put(ArchivePaths.forExtraction(entry.path()), entry);
+    };
+    try (OpenDirectories directories = openDirectories()) {
+      // directories first, on this thread: then the files can be written in any order
+      prepareAll(entries, directories);
+      if (chosen.length > 0) {
+        filePermissions = plainFilePermissions(directories);
+      }
+      writeAll(entries, directories);
     }
-    Set<String> files = byTarget.keySet();
-    for (Map.Entry<String, EntryInfo> target : byTarget.entrySet()) {
-      String relative = target.getKey();
-      int slash = relative.indexOf('/');
-      for (; slash >= 0; slash = relative.indexOf('/', slash + 1)) {
-        String parent = relative.substring(0, slash);
-        if (files.contains(parent)) {
-          throw new UnsafeEntryPathException(target.getValue().path(), "entry \""
-              + target.getValue().path() + "\" is not extracted: it needs \"" + parent
-              + "\" to be a directory, but the archive also has a file of that name");
+    return chosen.length == 0 ? List.of() : new WrittenFiles(root, paths, chosen);
+  }
+
+  /**
+   * The indices of the entries to extract, in the order they are written: those selected, but
+   * of several with one path only the one lookups find, and of several whose names differ only
+   * in {@code \} and {@code /} (one file once extracted) the last, in the place of the first.
+   * Every chosen name is checked, in directory order.
+   */
+  private int[] choose(List<String> paths, Predicate<? super String> select)
+      throws UnsafeEntryPathException {
+    int[] chosen = new int[paths.size()];
+    int count = 0;
+    // the names of paths with a '\': only these can be the name of another chosen path
+    Set<String> backslashed = new HashSet<>();
+    for (int i = 0; i < paths.size(); i++) {
+      String path = paths.get(i);
+      if (!select.test(path) || reader.indexOf(path) != i) {
+        continue; // not selected, or an earlier entry with a duplicate path
+      }
+      String name = ArchivePaths.forExtraction(path);
+      if (path.indexOf('\\') >= 0) {
+        backslashed.add(name);
+      }
+      chosen[count++] = i;
+    }
+    if (!backslashed.isEmpty()) {
+      // one file per name: the last entry of a name takes the place of the first
+      Map<String, Integer> positions = new HashMap<>();
+      int kept = 0;
+      for (int k = 0; k < count; k++) {
+        String name = name(paths.get(chosen[k]));
+        Integer first = backslashed.contains(name) ? positions.putIfAbsent(name, kept) : null;
+        if (first != null) {
+          chosen[first] = chosen[k];
+        } else {
+          chosen[kept++] = chosen[k];
+        }
+      }
+      count = kept;
+    }
+    return count == chosen.length ? chosen : Arrays.copyOf(chosen, count);
+  }
+
+  /**
+   * Refuses, before anything is written, a chosen file whose name another chosen entry needs as a
+   * directory. Only the set of directories is built (far fewer than files, usually); the files
+   * are checked against it, and only if one is named there is the first entry that needs it
+   * found, as a search through every name's parents would.
+   */
+  private static void refuseFilesNeededAsDirectories(List<String> paths, int[] chosen)
+      throws UnsafeEntryPathException {
+    Set<String> directories = new HashSet<>();
+    for (int i : chosen) {
+      String name = name(paths.get(i));
+      // from the deepest parent up: once one is known, so are all above it
+      for (int slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
+        if (!directories.add(name.substring(0, slash))) {
+          break;
         }
       }
     }
-    // directories first, on this thread: then the files can be written in any order
-    List<EntryInfo> selected = new ArrayList<>(byTarget.values());
-    Target[] targets = new Target[selected.size()];
-    try (OpenDirectories directories = openDirectories()) {
-      Set<String> checkedDirectories = new HashSet<>();
-      int i = 0;
-      for (Map.Entry<String, EntryInfo> target : byTarget.entrySet()) {
-        targets[i++] = prepare(target.getValue(), target.getKey(), directories,
-            checkedDirectories);
+    Set<String> conflicts = new HashSet<>();
+    for (int i : chosen) {
+      String name = name(paths.get(i));
+      if (directories.contains(name)) {
+        conflicts.add(name);
       }
-      if (targets.length > 0) {
-        filePermissions = plainFilePermissions(directories);
+    }
+    if (conflicts.isEmpty()) {
+      return;
+    }
+    for (int i : chosen) {
+      String path = paths.get(i);
+      String name = name(path);
+      for (int slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
+        String parent = name.substring(0, slash);
+        if (conflicts.contains(parent)) {
+          throw new UnsafeEntryPathException(path, "entry \"" + path + "\" is not extracted: it"
+              + " needs \"" + parent + "\" to be a directory, but the archive also has a file of"
+              + " that name");
+        }
       }
-      writeAll(selected, targets, directories);
     }
-    Path[] paths = new Path[targets.length];
-    for (int i = 0; i < targets.length; i++) {
-      paths[i] = targets[i].path();
+  }
+
+  /**
+   * Makes every entry's parent directories exist, safely, and checks that no target is an
+   * existing directory, before any file is written. Keeps only the directories already made.
+   */
+  private void prepareAll(List<EntryInfo> entries, OpenDirectories directories)
+      throws IOException {
+    Set<String> checkedDirectories = new HashSet<>();
+    for (EntryInfo entry : entries) {
+      prepare(entry, ArchivePaths.forExtraction(entry.path()), directories, checkedDirectories);
     }
-    return List.of(paths);
   }
 
   /** Writes every file, several at once ({@link EntryTasks}). */
-  private void writeAll(List<EntryInfo> entries, Target[] targets, OpenDirectories directories)
+  private void writeAll(List<EntryInfo> entries, OpenDirectories directories)
       throws IOException {
-    EntryTasks.Task writeOne = i -> write(entries.get(i), targets[i], directories);
+    EntryTasks.Task writeOne = i -> {
+      EntryInfo entry = entries.get(i);
+      write(entry, target(ArchivePaths.forExtraction(entry.path())), directories);
+    };
     ReaderThreads threads = reader.threads();
     EntryTasks.runAll(entries, threads.pool(), threads.count() - 1, true, () -> writeOne);
+  }
+
+  /**
+   * The name a chosen entry is extracted under: its path as {@link ArchivePaths#forExtraction}
+   * returns it, which was checked when the entry was chosen.
+   */
+  private static String name(String path) {
+    try {
+      return ArchivePaths.forExtraction(path);
+    } catch (UnsafeEntryPathException e) {
+      throw new IllegalStateException("a name checked before fails now: " + path, e);
+    }
+  }
+
+  /** The file to write for a name relative to the destination. */
+  private Target target(String relative) {
+    int slash = relative.lastIndexOf('/');
+    return new Target(root.resolve(relative), slash < 0 ? "" : relative.substring(0, slash),
+        relative.substring(slash + 1));
+  }
+
+  /**
+   * The files an extraction wrote, in order, resolved from the entries' names when asked: the list
+   * holds an index per file, not a path (which, with its strings, costs a hundred bytes or more).
+   * Immutable, and safe to read from several threads (the reader's path list is).
+   */
+  private static final class WrittenFiles extends AbstractList<Path> implements RandomAccess {
+    private final Path root;
+    private final List<String> paths;
+    private final int[] chosen;
+
+    WrittenFiles(Path root, List<String> paths, int[] chosen) {
+      this.root = root;
+      this.paths = paths;
+      this.chosen = chosen;
+    }
+
+    @Override
+    public Path get(int index) {
+      return root.resolve(name(paths.get(chosen[Objects.checkIndex(index, chosen.length)])));
+    }
+
+    @Override
+    public int size() {
+      return chosen.length;
+    }
   }
 
   /** Extracts one entry. */
@@ -180,12 +318,10 @@ final class Extractor {
    */
   private Target prepare(EntryInfo entry, String relative, OpenDirectories directories,
       Set<String> checkedDirectories) throws IOException {
-    int slash = relative.lastIndexOf('/');
-    String directory = slash < 0 ? "" : relative.substring(0, slash);
-    String name = relative.substring(slash + 1);
+    Target target = target(relative);
     if (directories != null) {
-      if (checkedDirectories.add(directory)) {
-        directories.release(directories.acquire(directory, true, entry.path()));
+      if (checkedDirectories.add(target.directory())) {
+        directories.release(directories.acquire(target.directory(), true, entry.path()));
       }
     } else {
       String[] components = relative.split("/");
@@ -197,12 +333,11 @@ final class Extractor {
         }
       }
     }
-    Path target = root.resolve(relative);
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileSystemException(target.toString(), null,
+    if (Files.isDirectory(target.path(), LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileSystemException(target.path().toString(), null,
           "entry '" + entry.path() + "' cannot replace this directory");
     }
-    return new Target(target, directory, name);
+    return target;
   }
 
   /**

@@ -171,6 +171,91 @@ class ExtractionTest {
   }
 
   @Test
+  void ofSeveralConflictsTheFirstEntryNeedingAFileAsADirectoryIsNamedWithItsNearestParent()
+      throws IOException {
+    Path archive = new RawArchive().stored("top.txt", "t".getBytes())
+        .stored("x/y/z", "z".getBytes()).stored("x/y", "y".getBytes())
+        .stored("x", "x".getBytes()).writeTo(work.resolve("conflicts.eng"));
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      UnsafeEntryPathException e =
+          assertThrows(UnsafeEntryPathException.class, () -> reader.extractAll(destination()));
+      assertEquals("x/y/z", e.entry());
+      assertTrue(e.getMessage().endsWith("entry \"x/y/z\" is not extracted: it needs \"x\" to be"
+          + " a directory, but the archive also has a file of that name"), e.getMessage());
+      // without the file "x", "x/y" is still one that "x/y/z" needs
+      UnsafeEntryPathException deeper = assertThrows(UnsafeEntryPathException.class,
+          () -> reader.extractAll(destination(), path -> !path.equals("x"), bytes -> { }));
+      assertTrue(deeper.getMessage().contains("needs \"x/y\" to be a directory"),
+          deeper.getMessage());
+    }
+    assertEquals(List.of(), tree(destination()));
+  }
+
+  @Test
+  void theFilesWrittenAreListedInOrderInAnImmutableListThatOutlivesTheReader()
+      throws IOException {
+    Path archive = new RawArchive().stored("b.txt", "b".getBytes())
+        .stored("dir/a.txt", "first".getBytes()).stored("skipped.log", "s".getBytes())
+        .stored("dir/a.txt", "second".getBytes()).stored("dir/sub/c.txt", "c".getBytes())
+        .writeTo(work.resolve("list.eng"));
+    Path out = destination().toAbsolutePath();
+    List<Path> expected =
+        List.of(out.resolve("b.txt"), out.resolve("dir/a.txt"), out.resolve("dir/sub/c.txt"));
+    List<Path> written;
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      written = reader.extractAll(destination(), path -> !path.endsWith(".log"), bytes -> { });
+    }
+    // the duplicate path is written once, in the place of the entry lookups find: the last
+    assertEquals(expected, written);
+    assertEquals(written, expected);
+    assertEquals(expected.hashCode(), written.hashCode());
+    assertEquals(expected.toString(), written.toString());
+    assertEquals(3, written.size());
+    assertEquals(out.resolve("dir/a.txt"), written.get(1));
+    assertEquals(List.of(out.resolve("dir/sub/c.txt")), written.subList(2, 3));
+    assertThrows(IndexOutOfBoundsException.class, () -> written.get(3));
+    assertThrows(IndexOutOfBoundsException.class, () -> written.get(-1));
+    assertThrows(UnsupportedOperationException.class, () -> written.add(out.resolve("x")));
+    assertThrows(UnsupportedOperationException.class, () -> written.set(0, out.resolve("x")));
+    assertThrows(UnsupportedOperationException.class, () -> written.remove(0));
+    assertThrows(UnsupportedOperationException.class, written::clear);
+    assertThrows(UnsupportedOperationException.class, () -> {
+      var files = written.iterator();
+      files.next();
+      files.remove();
+    });
+    assertEquals(expected, written, "unchanged");
+    assertEquals("second", Files.readString(destination().resolve("dir/a.txt")));
+    assertEquals(List.of("b.txt", "dir", "dir/a.txt", "dir/sub", "dir/sub/c.txt"),
+        tree(destination()));
+  }
+
+  @Test
+  void namesThatDifferOnlyInBackslashesAreOneFileFromTheLastEntryInThePlaceOfTheFirst()
+      throws IOException {
+    Path archive = new RawArchive().stored("a/b.txt", "first".getBytes())
+        .stored("z.txt", "z".getBytes()).stored("a\\b.txt", "second".getBytes())
+        .writeTo(work.resolve("slashes.eng"));
+    Path out = destination().toAbsolutePath();
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      assertEquals(List.of(out.resolve("a/b.txt"), out.resolve("z.txt")),
+          reader.extractAll(destination()));
+    }
+    assertEquals("second", Files.readString(destination().resolve("a/b.txt")));
+    assertEquals(List.of("a", "a/b.txt", "z.txt"), tree(destination()));
+  }
+
+  @Test
+  void selectingNothingWritesNothingAndListsNothing() throws IOException {
+    Path archive = new RawArchive().stored("a.txt", "a".getBytes())
+        .writeTo(work.resolve("none.eng"));
+    try (ArchiveReader reader = ArchiveReader.open(archive)) {
+      assertEquals(List.of(), reader.extractAll(destination(), path -> false, bytes -> { }));
+    }
+    assertEquals(List.of(), tree(destination()));
+  }
+
+  @Test
   void existingDirectoryAtATargetIsNotReplaced() throws IOException {
     Path archive = new RawArchive().stored("dir", "file".getBytes())
         .writeTo(work.resolve("dir.eng"));

@@ -44,17 +44,32 @@ final class ExtractCommand extends ArchiveCommand {
     Globs globs = globs();
     try (ArchiveReader reader = open()) {
       Predicate<String> selected = path -> globs.isEmpty() || globs.selects(path);
-      List<EntryInfo> entries = reader.entries().stream().filter(e -> selected.test(e.path()))
-          .toList();
-      List<String> unmatched = globs.unselected(entries.stream().map(EntryInfo::path).toList());
+      // one pass over the entries, keeping nothing per entry (a list of the selected entries
+      // costs some 180 bytes an entry): the total size, which patterns select something, and
+      // the first existing file an entry would replace
+      Globs.Selection selection = globs.selection();
+      Path root = directory.toAbsolutePath().normalize();
+      Path existing = null;
+      long total = 0;
+      for (EntryInfo e : reader.entries()) {
+        if (!globs.isEmpty() && !selection.selects(e.path())) {
+          continue;
+        }
+        total += e.uncompressedSize();
+        if (!force && existing == null) {
+          existing = existing(root, e.path());
+        }
+      }
+      List<String> unmatched = selection.unselected();
       if (!unmatched.isEmpty()) {
         throw new CliException(ExitCodes.NOT_FOUND, "no entry of " + archive + " matches '"
             + unmatched.get(0) + "'");
       }
-      if (!force) {
-        refuseToReplace(entries);
+      if (existing != null) {
+        // fails before anything is written
+        throw new CliException(ExitCodes.IO, existing + ": already exists (use --force to"
+            + " replace it)");
       }
-      long total = entries.stream().mapToLong(EntryInfo::uncompressedSize).sum();
       List<Path> written;
       try (Progress progress = progress("extract", total)) {
         written = reader.extractAll(directory, selected, progress);
@@ -75,21 +90,18 @@ final class ExtractCommand extends ArchiveCommand {
     }
   }
 
-  /** Fails before anything is written when an entry would replace an existing file. */
-  private void refuseToReplace(List<EntryInfo> entries) {
-    Path root = directory.toAbsolutePath().normalize();
-    for (EntryInfo e : entries) {
-      Path target;
-      try {
-        target = root.resolve(e.path()).normalize();
-      } catch (java.nio.file.InvalidPathException bad) {
-        continue; // extraction refuses the name itself, with its reason
-      }
-      if (target.startsWith(root) && !target.equals(root)
-          && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        throw new CliException(ExitCodes.IO, target + ": already exists (use --force to"
-            + " replace it)");
-      }
+  /**
+   * The file an entry would replace under the destination {@code root}, or null if there is none
+   * (or the name is one extraction refuses itself, with its reason).
+   */
+  private static Path existing(Path root, String path) {
+    Path target;
+    try {
+      target = root.resolve(path).normalize();
+    } catch (java.nio.file.InvalidPathException bad) {
+      return null; // extraction refuses the name itself, with its reason
     }
+    return target.startsWith(root) && !target.equals(root)
+        && Files.exists(target, LinkOption.NOFOLLOW_LINKS) ? target : null;
   }
 }

@@ -60,7 +60,7 @@ final class Globs {
    */
   boolean selects(String path) {
     for (Glob glob : globs) {
-      if (glob.text().equals(path) || matches(glob, path)) {
+      if (selects(glob, path)) {
         return true;
       }
     }
@@ -71,11 +71,59 @@ final class Globs {
   List<String> unselected(Collection<String> paths) {
     List<String> unselected = new ArrayList<>();
     for (Glob glob : globs) {
-      if (paths.stream().noneMatch(path -> glob.text().equals(path) || matches(glob, path))) {
+      if (paths.stream().noneMatch(path -> selects(glob, path))) {
         unselected.add(glob.text());
       }
     }
     return unselected;
+  }
+
+  /**
+   * Starts following which patterns select some path, one path at a time: {@link
+   * #unselected(Collection)} without collecting the paths (a million entries' would cost tens of
+   * megabytes).
+   */
+  Selection selection() {
+    return new Selection();
+  }
+
+  /** Which patterns have selected a path so far. Not thread-safe. */
+  final class Selection {
+    /** Whether each glob, by position, has selected a path. */
+    private final boolean[] used = new boolean[globs.size()];
+
+    private Selection() {}
+
+    /** Whether the patterns select a path, as {@link Globs#selects}; notes each that does. */
+    boolean selects(String path) {
+      boolean selected = false;
+      for (int g = 0; g < used.length; g++) {
+        if (selected && used[g]) {
+          continue; // neither the answer nor what this glob has done can change
+        }
+        if (Globs.selects(globs.get(g), path)) {
+          used[g] = true;
+          selected = true;
+        }
+      }
+      return selected;
+    }
+
+    /** The patterns, in order, that have selected none of the paths given. */
+    List<String> unselected() {
+      List<String> unselected = new ArrayList<>();
+      for (int g = 0; g < used.length; g++) {
+        if (!used[g]) {
+          unselected.add(globs.get(g).text());
+        }
+      }
+      return unselected;
+    }
+  }
+
+  /** Whether a glob selects a path: the path is the glob as written, or the glob matches it. */
+  private static boolean selects(Glob glob, String path) {
+    return glob.text().equals(path) || matches(glob, path);
   }
 
   private static boolean matches(Glob glob, String path) {

@@ -155,6 +155,25 @@ class ReadCommandsTest {
   }
 
   @Test
+  void ofSeveralPatternsTheFirstMatchingNothingIsNamedBeforeAnyFileThatExists()
+      throws Exception {
+    Path out = Files.createDirectories(dir.resolve("several/docs"));
+    Files.writeString(out.resolve("guide.md"), "mine");
+    Cli.Result r = run("extract", archive.toString(), "-o", dir.resolve("several").toString(),
+        "docs/*", "*.md", "*.pdf", "bin/*", "*.txt");
+    assertEquals(ExitCodes.NOT_FOUND, r.exitCode());
+    assertEquals("engram extract: no entry of " + archive + " matches '*.pdf'\n", r.stderr());
+    assertEquals("mine", Files.readString(out.resolve("guide.md")));
+    assertFalse(Files.exists(out.resolve("readme.md")));
+
+    Path all = dir.resolve("all");
+    r = run("extract", archive.toString(), "-o", all.toString(), "*.md", "docs/guide.md",
+        "bin/*");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("extracted 3 files, 298.8 KiB into " + all + "\n", r.stdout());
+  }
+
+  @Test
   void missingArchivesAndEntriesAreNotFound() {
     Cli.Result r = run("cat", archive.toString(), "nope.txt");
     assertEquals(ExitCodes.NOT_FOUND, r.exitCode());
