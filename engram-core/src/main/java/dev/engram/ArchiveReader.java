@@ -258,17 +258,20 @@ public final class ArchiveReader implements Closeable {
   }
 
   /**
-   * Returns every entry, in directory order.
+   * Returns every entry, in directory order. The reader holds its directory compactly, so each
+   * element is made when the list is read (equal to, but not the same object as, an earlier one
+   * for that entry): iterate rather than copy the list of a large archive.
    *
-   * @return an unmodifiable list
+   * @return an unmodifiable list, safe to read from several threads
    */
   public List<EntryInfo> entries() {
     return entries.entries();
   }
+
   /**
-   * Returns every entry's path, in directory order.
+   * Returns every entry's path, in directory order; each is decoded when the list is read.
    *
-   * @return an unmodifiable list
+   * @return an unmodifiable list, safe to read from several threads
    */
   public List<String> list() {
     return entries.paths();
