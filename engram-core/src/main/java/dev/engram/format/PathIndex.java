@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Finds entries of a {@link DirectoryEntries} by path: an open-addressing table of entry numbers
- * that compares the stored UTF-8 bytes, some 8 bytes an entry where a {@code HashMap<String,
+ * that compares the stored UTF-8 bytes, 8 to 16 bytes an entry where a {@code HashMap<String,
  * Integer>} takes 60 and a string per path besides. Where several entries share a path, the one
  * added last is found (as engram-rs resolves duplicates).
  *
