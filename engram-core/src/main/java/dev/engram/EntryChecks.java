@@ -2,7 +2,6 @@ package dev.engram;
 
 import dev.engram.format.DirectoryEntries;
 import java.util.AbstractList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.RandomAccess;
 
@@ -19,9 +18,13 @@ import java.util.RandomAccess;
 final class EntryChecks extends AbstractList<VerificationReport.EntryCheck>
     implements RandomAccess {
   private static final int SHA256_BYTES = 32;
+  /** Entries whose digests share an array: no array grows past 128 KiB, however many entries. */
+  private static final int PAGE_SHIFT = 12;
+  private static final int PAGE = 1 << PAGE_SHIFT;
 
   private final DirectoryEntries directory;
-  private final byte[] sha256;
+  /** The digests, page by page, each page made up front (threads record without a lock). */
+  private final byte[][] sha256;
   /** Whether each entry was read to its end, so that {@link #sha256} holds its digest. */
   private final boolean[] hashed;
   private final String[] problems;
@@ -29,7 +32,10 @@ final class EntryChecks extends AbstractList<VerificationReport.EntryCheck>
   EntryChecks(DirectoryEntries directory) {
     this.directory = directory;
     int count = directory.size();
-    sha256 = new byte[Math.multiplyExact(count, SHA256_BYTES)];
+    sha256 = new byte[(count + PAGE - 1) >>> PAGE_SHIFT][];
+    for (int page = 0; page < sha256.length; page++) {
+      sha256[page] = new byte[Math.min(PAGE, count - (page << PAGE_SHIFT)) * SHA256_BYTES];
+    }
     hashed = new boolean[count];
     problems = new String[count];
   }
@@ -42,7 +48,8 @@ final class EntryChecks extends AbstractList<VerificationReport.EntryCheck>
    */
   void record(int index, byte[] digest, String problem) {
     if (digest != null) {
-      System.arraycopy(digest, 0, sha256, index * SHA256_BYTES, SHA256_BYTES);
+      System.arraycopy(digest, 0, sha256[index >>> PAGE_SHIFT],
+          (index & (PAGE - 1)) * SHA256_BYTES, SHA256_BYTES);
       hashed[index] = true;
     }
     problems[index] = problem;
@@ -55,8 +62,9 @@ final class EntryChecks extends AbstractList<VerificationReport.EntryCheck>
 
   @Override
   public VerificationReport.EntryCheck get(int index) {
-    String hash = hashed[index] ? HexFormat.of().formatHex(
-        Arrays.copyOfRange(sha256, index * SHA256_BYTES, (index + 1) * SHA256_BYTES)) : null;
+    int at = (index & (PAGE - 1)) * SHA256_BYTES;
+    String hash = hashed[index] ? HexFormat.of().formatHex(sha256[index >>> PAGE_SHIFT], at,
+        at + SHA256_BYTES) : null;
     return new VerificationReport.EntryCheck(directory.path(index),
         directory.uncompressedSize(index), hash, problems[index]);
   }
