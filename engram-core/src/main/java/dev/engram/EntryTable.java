@@ -2,6 +2,7 @@ package dev.engram;
 
 import dev.engram.format.DirectoryEntries;
 import dev.engram.format.PathIndex;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,8 +88,9 @@ final class EntryTable {
     if (byPath != null) {
       return indexOf(path);
     }
+    byte[] wanted = path.getBytes(StandardCharsets.UTF_8); // compared as stored, not decoded
     for (int i = directory.size() - 1; i >= 0; i--) {
-      if (directory.path(i).equals(path)) {
+      if (directory.pathEquals(i, wanted)) {
         return i;
       }
     }

@@ -218,8 +218,15 @@ public final class DirectoryEntries {
     return hash(page.paths, start, page.pathEnd[slot]);
   }
 
-  /** Whether an entry's path is exactly these UTF-8 bytes. */
-  boolean pathEquals(int index, byte[] path) {
+  /**
+   * Says whether an entry's path is exactly these UTF-8 bytes, without decoding it.
+   *
+   * @param index its position, from 0
+   * @param path the path's UTF-8 bytes
+   * @return true if they are the entry's path
+   * @throws IndexOutOfBoundsException if there is no such entry
+   */
+  public boolean pathEquals(int index, byte[] path) {
     Page page = page(index);
     int slot = index & (PAGE - 1);
     int start = page.pathStart(slot);
